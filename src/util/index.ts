@@ -1,0 +1,3 @@
+export * from './rng';
+export * from './validate';
+export * from './warnings';
