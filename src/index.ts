@@ -4,7 +4,7 @@
  */
 export * from './errors';
 export * from './types';
-export { Rng, Warnings, type Warning } from './util';
+export { Rng, Warnings, type Warning, isQuick, dataPath } from './util';
 export * as engine from './engine';
 export * as landmarks from './landmarks';
 export * as io from './data/io';
