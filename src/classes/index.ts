@@ -1,2 +1,1 @@
-// Filled in by its issue; see ARCHITECTURE.md.
-export {};
+export type { ClassTable, Membership } from './types';
