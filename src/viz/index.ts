@@ -1,2 +1,20 @@
-// Filled in by its issue; see ARCHITECTURE.md.
-export {};
+/**
+ * Visualisation: canvas drawings of shapes, Plotly figure specs as pure data, self-contained HTML, and
+ * the notebook display glue (`show`). Rendering only: nothing here computes results others rely on.
+ */
+export * from './context2d';
+export * from './napiCanvasFactory';
+export * from './rasterRgba';
+export * from './drawShape';
+export * from './nearestLandmark';
+export * from './drawLandmarks';
+export * from './rasterToPng';
+export * from './contactSheet';
+export * from './figure';
+export * from './lineFigure';
+export * from './barFigure';
+export * from './histogramFigure';
+export * from './heatmapFigure';
+export * from './cedFigure';
+export * from './figureHtml';
+export * from './show';
