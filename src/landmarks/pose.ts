@@ -231,21 +231,23 @@ function refine(
       const yz = r[6] * X + r[7] * Y + r[8] * Z;
       const rx = s * yx - u[2 * i];
       const ry = s * yy - u[2 * i + 1];
-      // Rows of the 2×4 Jacobian.
-      const a0 = 0;
-      const a1 = s * yz;
-      const a2 = -s * yy;
-      const a3 = s * yx;
-      const b0 = -s * yz;
-      const b1 = 0;
-      const b2 = s * yx;
-      const b3 = s * yy;
-      const ja = [a0, a1, a2, a3];
-      const jb = [b0, b1, b2, b3];
-      for (let p = 0; p < 4; p++) {
-        g[p] += wi * (ja[p] * rx + jb[p] * ry);
-        for (let q = p; q < 4; q++) h[4 * p + q] += wi * (ja[p] * ja[q] + jb[p] * jb[q]);
-      }
+      // Rows of the 2×4 Jacobian: a = [0, s·Yz, −s·Yy, s·Yx], b = [−s·Yz, 0, s·Yx, s·Yy].
+      const sz = s * yz;
+      const sy = s * yy;
+      const sx = s * yx;
+      g[0] += wi * (-sz * ry);
+      g[1] += wi * (sz * rx);
+      g[2] += wi * (-sy * rx + sx * ry);
+      g[3] += wi * (sx * rx + sy * ry);
+      h[0] += wi * sz * sz;
+      h[2] += wi * (-sz * sx);
+      h[3] += wi * (-sz * sy);
+      h[5] += wi * sz * sz;
+      h[6] += wi * (-sz * sy);
+      h[7] += wi * sz * sx;
+      h[10] += wi * (sy * sy + sx * sx);
+      h[11] += wi * (-sy * sx + sx * sy);
+      h[15] += wi * (sx * sx + sy * sy);
     }
     for (let p = 0; p < 4; p++) for (let q = 0; q < p; q++) h[4 * p + q] = h[4 * q + p];
     let accepted = false;
@@ -262,7 +264,7 @@ function refine(
       const c2 = costOf(x, u, w, r2, s2);
       if (c2 <= cost) {
         const small = Math.abs(d[0]) + Math.abs(d[1]) + Math.abs(d[2]) + Math.abs(d[3]) < 1e-10;
-        const flat = cost - c2 <= 1e-14 * cost;
+        const flat = cost - c2 <= 1e-12 * cost;
         r = r2;
         s = s2;
         cost = c2;
