@@ -1,2 +1,12 @@
-// Filled in by its issue; see ARCHITECTURE.md.
-export {};
+/** Datasets: sources (300-W folders, 300-VW videos, in-memory samples), composition, splits, augmentation. */
+export type { Dataset, DatasetReport, SampleInfo, SkippedItem } from './dataset';
+export { folder, type FolderOptions } from './folder';
+export { fromSamples, type FromSamplesOptions } from './fromSamples';
+export { concat } from './concat';
+export { everyNth, type EveryNthOptions } from './everyNth';
+export { subset, type SubsetOptions } from './subset';
+export { splitByGroup, type SplitByGroupOptions } from './splitByGroup';
+export { flipAugment, sampleFlip, type FlipAugmentOptions } from './flipAugment';
+export { rasterFlip } from './rasterFlip';
+export { withDetections, jitterBox, type DetectionJitter, type WithDetectionsOptions } from './withDetections';
+export { w300Train, type W300TrainOptions } from './w300Train';
