@@ -1,2 +1,18 @@
-// Filled in by its issue; see ARCHITECTURE.md.
-export {};
+/** Built-in synthetic faces: a textured 3D scan rendered with variation, stills and videos with exact ground truth (issue 3). */
+export { faces, simulateDetection, type SynthSet } from './faces';
+export {
+  type FacesOptions,
+  type VideoOptions,
+  type SynthOptions,
+  type PresetName,
+  type PoseDistribution,
+  type OccluderKind,
+  type BackgroundKind,
+  PRESET_NAMES,
+  POSE_DISTRIBUTIONS,
+  OCCLUDER_KINDS,
+  BACKGROUNDS,
+  POSE_LIMITS,
+} from './options';
+export { IDENTITY_PARAMS, EXPRESSION_PARAMS, type Identity, type Expression } from './blendShapes';
+export { loadFaceModel, type FaceModel } from './faceModel';

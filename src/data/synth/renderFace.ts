@@ -1,0 +1,185 @@
+/**
+ * One face from its parameters: warp the mesh (blend modes), frame it with a pinhole camera, draw the
+ * background, rasterise, derive landmarks with their self-occlusion (z-buffer) and occluder flags, then
+ * degrade the image. Holds the scratch buffers, so a FaceRenderer is reused across a stream.
+ */
+import { poseRotation } from '../../landmarks/pose';
+import { shapeBox } from '../../landmarks/box';
+import type { Box, Raster } from '../../types';
+import { Rng } from '../../util/rng';
+import { drawBackground } from './background';
+import { applyBlendModes } from './blendShapes';
+import { addNoise, gaussianBlur, jpegRoundTrip, lowResolution, motionBlur } from './degrade';
+import type { FaceModel } from './faceModel';
+import type { FaceParams } from './faceParams';
+import { type Occluder, drawOccluder, occluderInside } from './occluders';
+import type { BackgroundKind } from './options';
+import { type Camera, ProjectionScratch, projectPoints, rasterizeFace } from './rasterize';
+
+/** Depth tolerance (mm) of the visibility test: a landmark at most this far behind the z-buffer is visible. */
+export const VISIBILITY_DEPTH_TOLERANCE_MM = 4;
+
+/** The scan's photo is dark (studio light on a dark backdrop): a constant gain brings skin to mid-grey. */
+const TEXTURE_GAIN = 1.45;
+
+export interface RenderedFace {
+  image: Raster;
+  /** 2D landmarks (px). */
+  landmarks: Float32Array;
+  /** 3D landmarks in the camera frame (mm): landmarks = f·(x/z, y/z) + (cx, cy). */
+  landmarks3d: Float32Array;
+  visibility: Uint8Array;
+  occlusion: Uint8Array;
+  box: Box;
+  camera: Camera;
+  /** The warped mesh in the head frame (mm); valid until the next render. */
+  verts: Float32Array;
+  /** 1/z per pixel after rasterising (0 = background); valid until the next render. */
+  depth: Float32Array;
+  occluder: Occluder | null;
+  /** Mip level the texture was sampled at. */
+  level: number;
+}
+
+/** What a render needs besides the face parameters. */
+export interface RenderSpec {
+  width: number;
+  height: number;
+  channels: 1 | 3;
+  background: BackgroundKind;
+  /** Chooses the occluder once the landmarks and box are known (null = none). */
+  occluder: (landmarks: Float32Array, box: Box) => Occluder | null;
+  /** Random draws of the degradations (noise). */
+  rng: Rng;
+}
+
+export class FaceRenderer {
+  private readonly verts: Float32Array;
+  private readonly proj: ProjectionScratch;
+  private readonly shade: Float32Array;
+  private depth = new Float32Array(0);
+
+  constructor(readonly model: FaceModel) {
+    this.verts = new Float32Array(model.positions.length);
+    this.proj = new ProjectionScratch(model.nVertices);
+    this.shade = new Float32Array(model.nVertices);
+  }
+
+  render(p: FaceParams, spec: RenderSpec): RenderedFace {
+    const m = this.model;
+    const { width: W, height: H, channels: C } = spec;
+    const nl = m.landmarkTriangle.length;
+    applyBlendModes(m.positions, m.modes, { ...p.identity, ...p.expression }, this.verts);
+    const verts = this.verts;
+    // landmarks in the head frame: barycentric points of their anchor triangles
+    const head = new Float32Array(3 * nl);
+    for (let l = 0; l < nl; l++) {
+      const t = m.landmarkTriangle[l];
+      for (let k = 0; k < 3; k++) {
+        const v = 3 * m.triangles[3 * t + k];
+        const w = m.landmarkBary[3 * l + k];
+        head[3 * l] += w * verts[v];
+        head[3 * l + 1] += w * verts[v + 1];
+        head[3 * l + 2] += w * verts[v + 2];
+      }
+    }
+    const R = poseRotation(p.pose);
+    const tz = p.distance;
+    // frame: scale and centre so the landmark box has the requested size and offset
+    const unit = { sx: new Float32Array(nl), sy: new Float32Array(nl), iz: new Float32Array(nl) };
+    projectPoints(head, { R, t: [0, 0, tz], f: 1, cx: 0, cy: 0 }, unit);
+    let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (let l = 0; l < nl; l++) {
+      x0 = Math.min(x0, unit.sx[l]);
+      x1 = Math.max(x1, unit.sx[l]);
+      y0 = Math.min(y0, unit.sy[l]);
+      y1 = Math.max(y1, unit.sy[l]);
+    }
+    const f = (p.faceSize * Math.min(W, H)) / Math.max(x1 - x0, y1 - y0);
+    const camera: Camera = {
+      R,
+      t: [0, 0, tz],
+      f,
+      cx: (W - 1) / 2 + p.offset[0] * W - (f * (x0 + x1)) / 2,
+      cy: (H - 1) / 2 + p.offset[1] * H - (f * (y0 + y1)) / 2,
+    };
+    projectPoints(verts, camera, this.proj);
+    // per-vertex light from rotated normals
+    const [lx, ly, lz] = p.light.dir;
+    const n = m.normals;
+    for (let i = 0; i < m.nVertices; i++) {
+      const nx = R[0] * n[3 * i] + R[1] * n[3 * i + 1] + R[2] * n[3 * i + 2];
+      const ny = R[3] * n[3 * i] + R[4] * n[3 * i + 1] + R[5] * n[3 * i + 2];
+      const nz = R[6] * n[3 * i] + R[7] * n[3 * i + 1] + R[8] * n[3 * i + 2];
+      const d = nx * lx + ny * ly + nz * lz;
+      this.shade[i] = p.light.ambient + (d > 0 ? p.light.diffuse * d : 0);
+    }
+    const level = Math.max(0, Math.floor(Math.log2((m.texelsPerMm * tz) / f) + 0.3));
+    const data = new Uint8Array(W * H * C);
+    drawBackground(new Rng(p.backgroundSeed), spec.background, data, W, H, C);
+    if (this.depth.length !== W * H) this.depth = new Float32Array(W * H);
+    const depth = this.depth;
+    depth.fill(0);
+    const k = TEXTURE_GAIN;
+    const gain: [number, number, number] = [k * p.skin[0] * p.tint[0], k * p.skin[1] * p.tint[1], k * p.skin[2] * p.tint[2]];
+    rasterizeFace(m, this.proj, { shade: this.shade, level, gain }, { width: W, height: H, channels: C, data, depth });
+
+    // landmarks: camera frame, pixels, visibility (facing the camera and not behind the z-buffer)
+    const landmarks3d = new Float32Array(3 * nl);
+    const landmarks = new Float32Array(2 * nl);
+    const visibility = new Uint8Array(nl);
+    for (let l = 0; l < nl; l++) {
+      const X = head[3 * l];
+      const Y = head[3 * l + 1];
+      const Z = head[3 * l + 2];
+      const xc = R[0] * X + R[1] * Y + R[2] * Z;
+      const yc = R[3] * X + R[4] * Y + R[5] * Z;
+      const zc = R[6] * X + R[7] * Y + R[8] * Z + tz;
+      landmarks3d.set([xc, yc, zc], 3 * l);
+      const u = (f * xc) / zc + camera.cx;
+      const v = (f * yc) / zc + camera.cy;
+      landmarks[2 * l] = u;
+      landmarks[2 * l + 1] = v;
+      const t = m.landmarkTriangle[l];
+      const a = 3 * m.triangles[3 * t];
+      const b = 3 * m.triangles[3 * t + 1];
+      const c = 3 * m.triangles[3 * t + 2];
+      const ux = verts[b] - verts[a];
+      const uy = verts[b + 1] - verts[a + 1];
+      const uz = verts[b + 2] - verts[a + 2];
+      const wx = verts[c] - verts[a];
+      const wy = verts[c + 1] - verts[a + 1];
+      const wz = verts[c + 2] - verts[a + 2];
+      const hx = uy * wz - uz * wy;
+      const hy = uz * wx - ux * wz;
+      const hz = ux * wy - uy * wx;
+      const facing =
+        (R[0] * hx + R[1] * hy + R[2] * hz) * xc +
+          (R[3] * hx + R[4] * hy + R[5] * hz) * yc +
+          (R[6] * hx + R[7] * hy + R[8] * hz) * zc <
+        0;
+      let vis = facing;
+      const px = Math.round(u);
+      const py = Math.round(v);
+      if (vis && px >= 0 && py >= 0 && px < W && py < H) {
+        const d = depth[py * W + px];
+        if (d > 0 && zc > 1 / d + VISIBILITY_DEPTH_TOLERANCE_MM) vis = false;
+      }
+      visibility[l] = vis ? 1 : 0;
+    }
+    const box = shapeBox(landmarks);
+    const occluder = spec.occluder(landmarks, box);
+    const occlusion = new Uint8Array(nl);
+    if (occluder !== null) {
+      drawOccluder(occluder, data, W, H, C);
+      for (let l = 0; l < nl; l++) occlusion[l] = occluderInside(occluder, landmarks[2 * l], landmarks[2 * l + 1]) ? 1 : 0;
+    }
+    const image: Raster = { width: W, height: H, channels: C, data };
+    if (p.lowRes > 1) lowResolution(data, W, H, C, p.lowRes);
+    if (p.blur > 0) gaussianBlur(data, W, H, C, p.blur);
+    if (p.motion.length > 0) motionBlur(data, W, H, C, p.motion.length, p.motion.angle);
+    if (p.noise > 0) addNoise(spec.rng, data, p.noise);
+    if (p.jpeg > 0) jpegRoundTrip(image, p.jpeg);
+    return { image, landmarks, landmarks3d, visibility, occlusion, box, camera, verts, depth, occluder, level };
+  }
+}
