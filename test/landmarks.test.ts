@@ -48,6 +48,12 @@ function throwsNamed(f: () => unknown, cls: typeof ShapeError | typeof ValueErro
   });
 }
 
+/** A 300-W .pts file read simply (the numbers between braces), 1-based → 0-based. */
+function readPts0(file: string): Float32Array {
+  const body = fs.readFileSync(file, 'utf8').split('{')[1].split('}')[0];
+  return Float32Array.from(body.trim().split(/\s+/), (v) => Number(v) - 1);
+}
+
 function angleDiff(a: number, b: number): number {
   return Math.abs(((a - b + 540) % 360) - 180);
 }
@@ -350,14 +356,7 @@ describe('landmarks: 3D template and pose convention', () => {
     const pitches: number[] = [];
     const residuals: number[] = [];
     for (const f of files) {
-      const nums = fs
-        .readFileSync(path.join(dir, f), 'utf8')
-        .split('{')[1]
-        .split('}')[0]
-        .trim()
-        .split(/\s+/)
-        .map((v) => Number(v) - 1);
-      const s = Float32Array.from(nums);
+      const s = readPts0(path.join(dir, f));
       const fit = poseFit(s);
       yaws.push(fit.pose.yaw);
       pitches.push(fit.pose.pitch);
@@ -365,6 +364,18 @@ describe('landmarks: 3D template and pose convention', () => {
       assert.ok(
         Math.abs(fit.pose.yaw) <= 90 && Math.abs(fit.pose.pitch) <= 90,
         `${f}: ${JSON.stringify(fit.pose)}`,
+      );
+    }
+    // The template is symmetric, so the fit is equivariant under flipping: yaw and roll change sign.
+    for (const f of files.slice(0, 10)) {
+      const s = readPts0(path.join(dir, f));
+      const a = poseFit(s).pose;
+      const b = poseFit(shapeFlip(s, 256)).pose;
+      assert.ok(
+        Math.abs(a.yaw + b.yaw) < 0.05 &&
+          Math.abs(a.pitch - b.pitch) < 0.05 &&
+          Math.abs(a.roll + b.roll) < 0.05,
+        `${f}: ${JSON.stringify(a)} vs flipped ${JSON.stringify(b)}`,
       );
     }
     const med = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
