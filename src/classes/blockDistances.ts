@@ -1,0 +1,248 @@
+/**
+ * Squared Euclidean distances between two sets of rows, computed block by block as matrix products on
+ * the current tfjs backend, so that a full M × K matrix is never held: for a reference set R (K × D)
+ * and a query block Q (B × D), one product of augmented matrices gives
+ * ||q||² + ||r||² − 2 q·r = [q, ||q||², 1] · [−2 rᵀ; 1; ||r||²]
+ * for a B × C block of columns. Both sides are first centred on the reference mean, which keeps the
+ * norms at the scale of the spread and so keeps float32 cancellation small (see `d2ErrorBound`).
+ * The reference is stored transposed (D × C chunks) because the wasm backend's matMul with
+ * `transposeB` is about 10× slower than a plain product.
+ *
+ * Internal to `classes/`: the public functions (kmeans, membership, classNeighbors, …) validate their
+ * inputs and call these without further checks.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { assertInteger } from '../util/validate';
+
+/** Options shared by every blocked distance computation. */
+export interface BlockOptions {
+  /**
+   * Largest number of float32 distances held in one block (rows × columns); bounds the memory of a
+   * block on both the backend and the JS side.
+   * @default 16777216 (2^24: 64 MB, e.g. 1,024 rows × 16,384 classes)
+   */
+  maxBlockFloats?: number;
+  /**
+   * Query rows per block (each block then spans every column chunk). Lower it to bound memory further;
+   * values that would exceed `maxBlockFloats` per chunk are clipped.
+   * @default maxBlockFloats / (columns per chunk)
+   */
+  blockRows?: number;
+}
+
+export const DEFAULT_MAX_BLOCK_FLOATS = 1 << 24;
+/** Columns per reference chunk: wide enough for an efficient product, narrow enough for 1,024-row blocks. */
+const MAX_CHUNK_COLS = 16384;
+
+/** A reference set uploaded once: centred, augmented, transposed chunks. */
+export interface PreparedReference {
+  readonly dim: number;
+  readonly count: number;
+  /** The centring vector (the reference mean), length dim. */
+  readonly offset: Float32Array;
+  /** ||r − offset||² per reference row (float64). */
+  readonly norms: Float64Array;
+  readonly chunks: ReadonlyArray<{ start: number; cols: number; t: tf.Tensor2D }>;
+  /** Rows of query per block. */
+  readonly rowBlock: number;
+}
+
+/** Mean of `count` rows of length `dim`. */
+export function rowMean(data: Float32Array, count: number, dim: number): Float32Array {
+  const acc = new Float64Array(dim);
+  for (let i = 0; i < count; i++) {
+    const o = i * dim;
+    for (let j = 0; j < dim; j++) acc[j] += data[o + j];
+  }
+  const out = new Float32Array(dim);
+  for (let j = 0; j < dim; j++) out[j] = acc[j] / Math.max(count, 1);
+  return out;
+}
+
+/**
+ * Uploads the reference rows as augmented, transposed chunks of (D + 2) × C. Call `releaseReference`
+ * when done (in a finally).
+ */
+export function prepareReference(
+  ref: Float32Array,
+  count: number,
+  dim: number,
+  opts: BlockOptions = {},
+  offset: Float32Array = rowMean(ref, count, dim),
+): PreparedReference {
+  const maxFloats = opts.maxBlockFloats ?? DEFAULT_MAX_BLOCK_FLOATS;
+  const chunkCols = Math.max(1, Math.min(count, MAX_CHUNK_COLS, maxFloats));
+  const fit = Math.max(1, Math.floor(maxFloats / chunkCols));
+  const rowBlock = Math.min(fit, opts.blockRows ?? fit);
+  const norms = new Float64Array(count);
+  const chunks: Array<{ start: number; cols: number; t: tf.Tensor2D }> = [];
+  const a = dim + 2;
+  try {
+    for (let start = 0; start < count; start += chunkCols) {
+      const cols = Math.min(chunkCols, count - start);
+      const buf = new Float32Array(a * cols);
+      for (let c = 0; c < cols; c++) {
+        const o = (start + c) * dim;
+        let n = 0;
+        for (let j = 0; j < dim; j++) {
+          const v = ref[o + j] - offset[j];
+          n += v * v;
+          buf[j * cols + c] = -2 * v;
+        }
+        norms[start + c] = n;
+        buf[dim * cols + c] = 1;
+        buf[(dim + 1) * cols + c] = n;
+      }
+      chunks.push({ start, cols, t: tf.tensor2d(buf, [a, cols]) });
+    }
+  } catch (e) {
+    for (const c of chunks) c.t.dispose();
+    throw e;
+  }
+  return { dim, count, offset, norms, chunks, rowBlock };
+}
+
+export function releaseReference(p: PreparedReference): void {
+  for (const c of p.chunks) c.t.dispose();
+}
+
+/** Centres and augments query rows [start, start + rows) into a tensor, returning it and the norms. */
+function queryBlock(
+  query: Float32Array,
+  start: number,
+  rows: number,
+  p: PreparedReference,
+): { q: tf.Tensor2D; norms: Float64Array } {
+  const { dim, offset } = p;
+  const a = dim + 2;
+  const buf = new Float32Array(rows * a);
+  const norms = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const o = (start + r) * dim;
+    let n = 0;
+    for (let j = 0; j < dim; j++) {
+      const v = query[o + j] - offset[j];
+      n += v * v;
+      buf[r * a + j] = v;
+    }
+    norms[r] = n;
+    buf[r * a + dim] = n;
+    buf[r * a + dim + 1] = 1;
+  }
+  return { q: tf.tensor2d(buf, [rows, a]), norms };
+}
+
+/** A block of squared distances, row-major rows × cols (float32, may be slightly negative near 0). */
+export type BlockVisitor = (
+  rowStart: number,
+  rows: number,
+  colStart: number,
+  cols: number,
+  d2: Float32Array,
+  queryNorms: Float64Array,
+) => void;
+
+/**
+ * Visits every block of squared distances between query rows and the prepared reference: for each
+ * block of rows, every column chunk in order (so a row's columns are complete when the next row block
+ * starts). `onRowBlockEnd(rowStart, rows)` runs after the last chunk of each row block.
+ */
+export function forEachDistanceBlock(
+  query: Float32Array,
+  queryCount: number,
+  p: PreparedReference,
+  visit: BlockVisitor,
+  onRowBlockEnd?: (rowStart: number, rows: number) => void,
+): void {
+  for (let start = 0; start < queryCount; start += p.rowBlock) {
+    const rows = Math.min(p.rowBlock, queryCount - start);
+    const { q, norms } = queryBlock(query, start, rows, p);
+    try {
+      for (const c of p.chunks) {
+        const t = tf.matMul(q, c.t);
+        let d2: Float32Array;
+        try {
+          d2 = t.dataSync() as Float32Array;
+        } finally {
+          t.dispose();
+        }
+        visit(start, rows, c.start, c.cols, d2, norms);
+      }
+    } finally {
+      q.dispose();
+    }
+    onRowBlockEnd?.(start, rows);
+  }
+}
+
+/**
+ * Nearest reference row for every query row: index and (float32-accurate) squared distance. The
+ * reductions run on the backend, so only two numbers per row and chunk come back.
+ */
+export function nearestRows(
+  query: Float32Array,
+  queryCount: number,
+  p: PreparedReference,
+  outIndex: Int32Array,
+  outD2: Float64Array,
+): void {
+  for (let start = 0; start < queryCount; start += p.rowBlock) {
+    const rows = Math.min(p.rowBlock, queryCount - start);
+    const { q } = queryBlock(query, start, rows, p);
+    try {
+      for (let ci = 0; ci < p.chunks.length; ci++) {
+        const c = p.chunks[ci];
+        const [mi, mv] = tf.tidy(() => {
+          const d = tf.matMul(q, c.t);
+          return [tf.argMin(d, 1), tf.min(d, 1)];
+        });
+        let idx: Int32Array;
+        let val: Float32Array;
+        try {
+          idx = mi.dataSync() as Int32Array;
+          val = mv.dataSync() as Float32Array;
+        } finally {
+          mi.dispose();
+          mv.dispose();
+        }
+        for (let r = 0; r < rows; r++) {
+          const v = Math.max(0, val[r]);
+          if (ci === 0 || v < outD2[start + r]) {
+            outD2[start + r] = v;
+            outIndex[start + r] = c.start + idx[r];
+          }
+        }
+      }
+    } finally {
+      q.dispose();
+    }
+  }
+}
+
+/**
+ * A bound on |float32 block value − exact squared distance| for a query row of centred norm `qn` and a
+ * reference row of centred norm `rn`: the dot product's rounding error is at most about D·u·||q||·||r||
+ * (u = 2⁻²⁴) and the centring and the final sums add a few u·(qn + rn); we take
+ * (D + 8)·u·(qn + rn) doubled for safety. Entries within this band of a threshold are recomputed exactly.
+ */
+export function d2ErrorBound(dim: number, qn: number, rn: number): number {
+  return 2 * (dim + 8) * 5.960464477539063e-8 * (qn + rn) + 1e-30;
+}
+
+/** Exact squared distance between row i of a and row j of b (float64 over the float32 inputs). */
+export function exactD2(a: Float32Array, i: number, b: Float32Array, j: number, dim: number): number {
+  const oa = i * dim;
+  const ob = j * dim;
+  let s = 0;
+  for (let t = 0; t < dim; t++) {
+    const d = a[oa + t] - b[ob + t];
+    s += d * d;
+  }
+  return s;
+}
+
+/** Boundary check of the block options of a public function. */
+export function assertBlockOptions(fn: string, opts: BlockOptions): void {
+  if (opts.maxBlockFloats !== undefined) assertInteger(fn, 'maxBlockFloats', opts.maxBlockFloats, 1);
+  if (opts.blockRows !== undefined) assertInteger(fn, 'blockRows', opts.blockRows, 1);
+}
