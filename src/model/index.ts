@@ -1,2 +1,51 @@
-// Filled in by its issue; see ARCHITECTURE.md.
-export {};
+/** The exemplar classifier: inputs, backbones, losses, training at any K, prediction, save/load. */
+export { cropToInput, cropRect, referenceBox, inputSpec, type InputOptions, type InputSpec } from './input';
+export {
+  BACKBONES,
+  LOSSES,
+  type BackboneArch,
+  type LossKind,
+  type ModelOptions,
+  type ModelConfig,
+} from './config';
+export { buildBackbone, backboneFlops } from './backbone';
+export { ExemplarModel, createModel } from './exemplarModel';
+export { batchTargets, type BatchTargets } from './batchTargets';
+export { targetMatrix, denseLoss } from './losses';
+export {
+  sampledHeadStep,
+  sampleWithoutReplacement,
+  RowAdam,
+  SampledHeadScratch,
+  type SampledHeadOptions,
+  type SampledStep,
+} from './sampledHead';
+export {
+  train,
+  DENSE_MAX_K,
+  CHECKPOINT_KIND,
+  type TrainOptions,
+  type TrainResult,
+  type EpochRecord,
+} from './train';
+export {
+  predict,
+  predictBatch,
+  predictInputs,
+  topIndices,
+  type Prediction,
+  type PredictOptions,
+  type PredictItem,
+  type TopClass,
+} from './predict';
+export { evaluateModel, boxDiagonalError, type EvaluateModelOptions } from './evaluateModel';
+export { saveModel, loadModel, MODEL_KIND } from './modelFile';
+export {
+  autoProgress,
+  terminalProgress,
+  lineProgress,
+  notebookProgress,
+  progressLine,
+  type ProgressSink,
+  type ProgressState,
+} from './progress';

@@ -1,0 +1,137 @@
+/**
+ * The exemplar classifier: backbone (image → feature f, D) + K-way head (W: K × D, b: K) + its class table.
+ * The head lives on the JS side as plain Float32Arrays (the source of truth between training steps, saved as is);
+ * prediction uploads it once to the engine and caches the tensors until the head changes or the model is disposed.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ClassTable } from '../classes/types';
+import { ShapeError, ValueError } from '../errors';
+import { Rng } from '../util/rng';
+import { describe } from '../util/validate';
+import { buildBackbone } from './backbone';
+import { modelConfig, type ModelConfig, type ModelOptions } from './config';
+
+/** Engine-side copies of the head and class centres used by prediction. */
+interface Cached {
+  W: tf.Tensor2D;
+  b: tf.Tensor1D;
+  centers: tf.Tensor2D;
+  centerNorms: tf.Tensor1D;
+}
+
+export class ExemplarModel {
+  /** Head weights, K × D row-major (row k scores class k). */
+  readonly headW: Float32Array;
+  /** Head bias, K. */
+  readonly headB: Float32Array;
+  private cached: Cached | null = null;
+  private disposed = false;
+
+  constructor(
+    readonly config: ModelConfig,
+    readonly backbone: tf.LayersModel,
+    readonly table: ClassTable,
+    headW?: Float32Array,
+    headB?: Float32Array,
+  ) {
+    const { K, featureDim: D } = config;
+    this.headW = headW ?? new Float32Array(K * D);
+    this.headB = headB ?? new Float32Array(K);
+    if (this.headW.length !== K * D || this.headB.length !== K) {
+      throw new ShapeError(
+        `ExemplarModel: head expected ${K}×${D} weights and ${K} biases, got ${this.headW.length} and ${this.headB.length}`,
+      );
+    }
+  }
+
+  get K(): number {
+    return this.config.K;
+  }
+
+  get featureDim(): number {
+    return this.config.featureDim;
+  }
+
+  /** Call after changing headW/headB in place so prediction re-uploads them. */
+  headChanged(): void {
+    if (this.cached) {
+      this.cached.W.dispose();
+      this.cached.b.dispose();
+      this.cached.W = tf.tensor2d(this.headW, [this.K, this.featureDim]);
+      this.cached.b = tf.tensor1d(this.headB);
+    }
+  }
+
+  /** The engine-side head and centres (created on first use, kept until dispose or headChanged). */
+  tensors(): Cached {
+    if (this.disposed) throw new ValueError('ExemplarModel: used after dispose()');
+    if (!this.cached) {
+      const dim = 2 * this.config.nPoints;
+      const centers = tf.tensor2d(this.table.centers, [this.K, dim]);
+      this.cached = {
+        W: tf.tensor2d(this.headW, [this.K, this.featureDim]),
+        b: tf.tensor1d(this.headB),
+        centers,
+        centerNorms: tf.tidy(() => tf.sum(tf.square(centers), 1)) as tf.Tensor1D,
+      };
+    }
+    return this.cached;
+  }
+
+  /** Frees the backbone's variables and the cached tensors. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.cached) {
+      this.cached.W.dispose();
+      this.cached.b.dispose();
+      this.cached.centers.dispose();
+      this.cached.centerNorms.dispose();
+      this.cached = null;
+    }
+    this.backbone.dispose();
+  }
+}
+
+/** Checks that a class table is usable by a model (lengths consistent); throws ShapeError naming the field. */
+export function tableValidate(fn: string, name: string, table: unknown): asserts table is ClassTable {
+  const t = table as Partial<ClassTable> | null;
+  if (typeof t !== 'object' || t === null || t.kind !== 'exemplar-landmarks/class-table') {
+    throw new ValueError(`${fn}: argument '${name}' expected a ClassTable, got ${describe(table)}`);
+  }
+  const K = t.K as number;
+  const N = t.nPoints as number;
+  if (!Number.isInteger(K) || K < 1 || !Number.isInteger(N) || N < 1) {
+    throw new ShapeError(
+      `${fn}: argument '${name}' expected positive integer K and nPoints, got K=${K}, nPoints=${N}`,
+    );
+  }
+  const check = (field: string, arr: { length: number } | undefined, want: number) => {
+    if (!arr || arr.length !== want) {
+      throw new ShapeError(
+        `${fn}: argument '${name}.${field}' expected length ${want}, got ${describe(arr)}`,
+      );
+    }
+  };
+  check('centers', t.centers, K * 2 * N);
+  check('sigma', t.sigma, K);
+  check('memberOffsets', t.memberOffsets, K + 1);
+}
+
+/**
+ * Creates an untrained model for a class table: backbone initialised from `opts.seed`, head weights ~ N(0, 0.01²)
+ * and biases −log K (so the initial multi-label scores match a prior of about one positive class).
+ * @example const model = createModel(table, { backbone: 'small', featureDim: 256, seed: 1 })
+ */
+export function createModel(table: ClassTable, opts: ModelOptions = {}): ExemplarModel {
+  const fn = 'createModel';
+  tableValidate(fn, 'table', table);
+  const config = modelConfig(fn, opts, table);
+  const backbone = buildBackbone(config);
+  const { K, featureDim: D } = config;
+  const rng = new Rng(config.seed + 1);
+  const W = new Float32Array(K * D);
+  for (let i = 0; i < W.length; i++) W[i] = 0.01 * rng.normal();
+  const b = new Float32Array(K).fill(-Math.log(K));
+  return new ExemplarModel(config, backbone, table, W, b);
+}

@@ -1,0 +1,129 @@
+/**
+ * Save and load a whole model (config + backbone weights + head + embedded class table) as one container file
+ * (container.ts), atomically. Checkpoints (train.ts) store the same parts plus the training state.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ClassTable } from '../classes/types';
+import { FormatError } from '../errors';
+import { buildBackbone } from './backbone';
+import type { ModelConfig } from './config';
+import {
+  readContainer,
+  writeContainer,
+  type ContainerHeader,
+  type StoredArray,
+  type WriteHooks,
+} from './container';
+import { ExemplarModel } from './exemplarModel';
+
+export const MODEL_KIND = 'exemplar-landmarks/model';
+
+/** The model's parts as header fields and named arrays. */
+export function modelParts(model: ExemplarModel): {
+  header: Record<string, unknown>;
+  arrays: Record<string, StoredArray>;
+} {
+  const arrays: Record<string, StoredArray> = {};
+  const weights = model.backbone.getWeights();
+  const shapes = weights.map((w) => w.shape);
+  weights.forEach((w, i) => (arrays[`backbone/${i}`] = w.dataSync() as Float32Array));
+  arrays['head/W'] = model.headW;
+  arrays['head/b'] = model.headB;
+  const t = model.table;
+  arrays['table/centers'] = t.centers;
+  arrays['table/sigma'] = t.sigma;
+  arrays['table/pose'] = t.pose;
+  arrays['table/visibility'] = t.visibility;
+  arrays['table/memberOffsets'] = t.memberOffsets;
+  return {
+    header: {
+      config: model.config,
+      backboneShapes: shapes,
+      table: { method: t.method, K: t.K, nPoints: t.nPoints, scheme: t.scheme, memberIds: t.memberIds },
+    },
+    arrays,
+  };
+}
+
+/** Rebuilds a model from its parts; FormatError naming `file` when a part is missing or has the wrong size. */
+export function modelFromParts(
+  fn: string,
+  file: string,
+  header: ContainerHeader,
+  arrays: Record<string, StoredArray>,
+): ExemplarModel {
+  const config = header.config as ModelConfig | undefined;
+  const shapes = header.backboneShapes as number[][] | undefined;
+  const tb = header.table as
+    (Pick<ClassTable, 'method' | 'K' | 'nPoints' | 'scheme'> & { memberIds: string[] }) | undefined;
+  if (!config || !shapes || !tb)
+    throw new FormatError(`${fn}: ${file}: header lacks config, backboneShapes or table`, { file });
+  const f32 = (name: string, length: number): Float32Array => {
+    const a = arrays[name];
+    if (!(a instanceof Float32Array) || a.length !== length) {
+      throw new FormatError(
+        `${fn}: ${file}: array "${name}" expected ${length} float32 values, got ${a ? a.length : 'none'}`,
+        {
+          file,
+        },
+      );
+    }
+    return a;
+  };
+  const { K, featureDim: D, nPoints: N } = config;
+  const offsets = arrays['table/memberOffsets'];
+  if (!(offsets instanceof Int32Array) || offsets.length !== K + 1) {
+    throw new FormatError(`${fn}: ${file}: array "table/memberOffsets" expected ${K + 1} int32 values`, {
+      file,
+    });
+  }
+  const table: ClassTable = {
+    kind: 'exemplar-landmarks/class-table',
+    method: tb.method,
+    K: tb.K,
+    nPoints: tb.nPoints,
+    scheme: tb.scheme,
+    centers: f32('table/centers', K * 2 * N),
+    sigma: f32('table/sigma', K),
+    pose: f32('table/pose', K * 3),
+    visibility: f32('table/visibility', K * N),
+    memberOffsets: offsets,
+    memberIds: tb.memberIds,
+  };
+  const backbone = buildBackbone(config);
+  const current = backbone.getWeights();
+  if (current.length !== shapes.length || current.some((w, i) => w.shape.join('x') !== shapes[i].join('x'))) {
+    backbone.dispose();
+    throw new FormatError(`${fn}: ${file}: backbone weights do not match the stored config`, { file });
+  }
+  const values = shapes.map((s, i) =>
+    tf.tensor(
+      f32(
+        `backbone/${i}`,
+        s.reduce((a, b) => a * b, 1),
+      ),
+      s,
+    ),
+  );
+  backbone.setWeights(values);
+  tf.dispose(values);
+  return new ExemplarModel(config, backbone, table, f32('head/W', K * D), f32('head/b', K));
+}
+
+/**
+ * Saves a model to one file, atomically (temporary file + rename).
+ * @example saveModel(model, 'models/synth-exemplar.xlm')
+ */
+export function saveModel(model: ExemplarModel, file: string, hooks: WriteHooks = {}): void {
+  const { header, arrays } = modelParts(model);
+  writeContainer(file, { kind: MODEL_KIND, version: 1, ...header }, arrays, hooks);
+}
+
+/**
+ * Loads a model saved by saveModel. FormatError when the file is not a model, is corrupt or truncated.
+ * @example const model = loadModel('models/synth-exemplar.xlm')
+ */
+export function loadModel(file: string): ExemplarModel {
+  const { header, arrays } = readContainer('loadModel', file, MODEL_KIND);
+  return modelFromParts('loadModel', file, header, arrays);
+}

@@ -1,0 +1,442 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { FormatError, ShapeError, ValueError } from '../src/errors';
+import {
+  RowAdam,
+  SampledHeadScratch,
+  backboneFlops,
+  batchTargets,
+  createModel,
+  cropToInput,
+  denseLoss,
+  loadModel,
+  predict,
+  predictBatch,
+  sampledHeadStep,
+  sampleWithoutReplacement,
+  saveModel,
+  targetMatrix,
+  topIndices,
+} from '../src/model';
+import type { Raster } from '../src/types';
+import { Rng } from '../src/util/rng';
+import { expectClose } from './helpers';
+import { initBackend, randomTable, tinySamples } from './modelFixtures';
+
+describe('model: input, backbone, losses, sampled head, prediction', function () {
+  before(async () => {
+    console.log(`      backend: ${await initBackend()}`);
+  });
+
+  describe('cropToInput', () => {
+    const gray: Raster = {
+      width: 8,
+      height: 8,
+      channels: 1,
+      data: Uint8Array.from({ length: 64 }, (_, i) => i * 4),
+    };
+
+    it('reproduces the pixels when the box is the whole image at the same size', () => {
+      const x = cropToInput(gray, { x: -0.5, y: -0.5, width: 8, height: 8 }, { size: 8, margin: 0 });
+      expectClose(
+        x,
+        Array.from(gray.data, (v) => v / 127.5 - 1),
+        1e-6,
+        'crop',
+      );
+    });
+
+    it('converts RGB to luma, or keeps RGB, and pads outside the image with mid-grey (0)', () => {
+      const rgb: Raster = {
+        width: 2,
+        height: 2,
+        channels: 3,
+        data: Uint8Array.from([255, 0, 0, 0, 0, 255, 255, 0, 0, 0, 0, 255]),
+      };
+      const whole = { x: -0.5, y: -0.5, width: 2, height: 2 };
+      const g = cropToInput(rgb, whole, { size: 2, margin: 0 });
+      expectClose(
+        g,
+        [0.299, 0.114, 0.299, 0.114].map((w) => (w * 255) / 127.5 - 1),
+        1e-5,
+        'luma',
+      );
+      const c = cropToInput(rgb, whole, { size: 2, channels: 3, margin: 0 });
+      assert.equal(c.length, 2 * 2 * 3);
+      expectClose(c.subarray(0, 3), [1, -1, -1], 1e-5, 'red pixel');
+      // box half outside: the left half of the crop is padding
+      const p = cropToInput(gray, { x: -8.5, y: -0.5, width: 16, height: 8 }, { size: 8, margin: 0 });
+      expectClose(p.subarray(0, 3), [0, 0, 0], 1e-6, 'padding');
+    });
+
+    it('rejects bad rasters, boxes and options with named errors', () => {
+      assert.throws(
+        () =>
+          cropToInput(
+            { width: 4, height: 4, channels: 1, data: new Uint8Array(15) },
+            { x: 0, y: 0, width: 2, height: 2 },
+          ),
+        (e: Error) =>
+          e instanceof ShapeError &&
+          /cropToInput: argument 'raster' expected data of length 4·4·1 = 16/.test(e.message),
+      );
+      assert.throws(
+        () =>
+          cropToInput(
+            { width: 4, height: 4, channels: 2 as 1, data: new Uint8Array(32) },
+            { x: 0, y: 0, width: 2, height: 2 },
+          ),
+        ShapeError,
+      );
+      assert.throws(
+        () => cropToInput(gray, { x: 20, y: 0, width: 4, height: 4 }),
+        (e: Error) => e instanceof ValueError && /wholly outside the 8×8 image/.test(e.message),
+      );
+      assert.throws(() => cropToInput(gray, { x: 0, y: 0, width: 0, height: 4 }), ValueError);
+      assert.throws(
+        () => cropToInput(gray, { x: 0, y: 0, width: 4, height: 4 }, { size: 0 }),
+        /argument 'size'/,
+      );
+    });
+  });
+
+  describe('backbone', () => {
+    it('maps images to D features, is seeded, and counts its FLOPs', () => {
+      const table = randomTable(6, 5, 1);
+      const a = createModel(table, { input: { size: 16 }, widths: [4, 8], featureDim: 12, seed: 3 });
+      const b = createModel(table, { input: { size: 16 }, widths: [4, 8], featureDim: 12, seed: 3 });
+      const before = tf.memory().numTensors;
+      const y = tf.tidy(() => a.backbone.predict(tf.ones([2, 16, 16, 1])) as tf.Tensor);
+      assert.deepEqual(y.shape, [2, 12]);
+      y.dispose();
+      assert.equal(tf.memory().numTensors, before);
+      const wa = a.backbone.getWeights();
+      const wb = b.backbone.getWeights();
+      wa.forEach((w, i) => assert.deepEqual(w.dataSync(), wb[i].dataSync()));
+      assert.deepEqual(a.headW, b.headW);
+      assert.ok(backboneFlops(a.backbone) > 2 * 16 * 16 * 4 * 9);
+      const r = createModel(table, {
+        backbone: 'resnet18',
+        input: { size: 32 },
+        widths: [4, 8],
+        featureDim: 8,
+      });
+      assert.equal(r.config.batchNorm, true);
+      assert.equal(r.config.input.channels, 3);
+      [a, b, r].forEach((m) => m.dispose());
+    });
+  });
+
+  describe('batchTargets and losses', () => {
+    it('finds the nearest class and M_i as a brute-force scan does', () => {
+      const K = 40;
+      const N = 5;
+      const table = randomTable(K, N, 2);
+      const rng = new Rng(5);
+      const B = 7;
+      const ys = new Float32Array(B * 2 * N);
+      for (let i = 0; i < B; i++)
+        for (let j = 0; j < 2 * N; j++) ys[i * 2 * N + j] = table.centers[i * 2 * N + j] + rng.normal(0, 0.1);
+      const centers = tf.tensor2d(table.centers, [K, 2 * N]);
+      const norms = tf.tidy(() => tf.sum(tf.square(centers), 1)) as tf.Tensor1D;
+      const before = tf.memory().numTensors;
+      const tau = 0.3;
+      const t = batchTargets(centers, norms, ys, B, tau);
+      assert.equal(tf.memory().numTensors, before);
+      for (let i = 0; i < B; i++) {
+        let best = -1;
+        let bd = Infinity;
+        const members: number[] = [];
+        for (let k = 0; k < K; k++) {
+          let d = 0;
+          for (let j = 0; j < 2 * N; j++) d += (ys[i * 2 * N + j] - table.centers[k * 2 * N + j]) ** 2;
+          const rms = Math.sqrt(d / N);
+          if (rms < bd) {
+            bd = rms;
+            best = k;
+          }
+          if (rms <= tau) members.push(k);
+        }
+        if (!members.includes(best)) members.push(best);
+        members.sort((a, b) => a - b);
+        assert.equal(t.nearest[i], best);
+        assert.deepEqual(
+          Array.from(t.membership.indices.subarray(t.membership.offsets[i], t.membership.offsets[i + 1])),
+          members,
+        );
+      }
+      tf.dispose([centers, norms]);
+    });
+
+    it('computes softmax, softTarget and multiLabel losses as written', () => {
+      const K = 4;
+      const s = [0.5, -1, 2, 0, 1, 1, -2, 0.3];
+      const nearest = Int32Array.from([2, 0]);
+      const membership = { offsets: Int32Array.from([0, 2, 3]), indices: Int32Array.from([1, 2, 0]) };
+      const scores = tf.tensor2d(s, [2, K]);
+      const lse = (r: number[]) => Math.log(r.reduce((a, v) => a + Math.exp(v), 0));
+      const rows = [s.slice(0, 4), s.slice(4)];
+      const run = (loss: 'softmax' | 'softTarget' | 'multiLabel') => {
+        const T = tf.tensor2d(targetMatrix(loss, K, nearest, membership), [2, K]);
+        const l = denseLoss(loss, scores, T);
+        const v = l.dataSync()[0];
+        tf.dispose([T, l]);
+        return v;
+      };
+      const softmax = (lse(rows[0]) - rows[0][2] + lse(rows[1]) - rows[1][0]) / 2;
+      const soft = (lse(rows[0]) - (rows[0][1] + rows[0][2]) / 2 + lse(rows[1]) - rows[1][0]) / 2;
+      const sp = (v: number) => Math.log1p(Math.exp(v));
+      const pos = [[1, 2], [0]];
+      let ml = 0;
+      rows.forEach((r, i) => r.forEach((v, k) => (ml += pos[i].includes(k) ? sp(-v) : sp(v))));
+      ml /= 2;
+      assert.ok(Math.abs(run('softmax') - softmax) < 1e-5);
+      assert.ok(Math.abs(run('softTarget') - soft) < 1e-5);
+      assert.ok(Math.abs(run('multiLabel') - ml) < 1e-5);
+      scores.dispose();
+    });
+  });
+
+  describe('sampled multi-label head', () => {
+    const K = 30;
+    const D = 6;
+    const B = 4;
+    const rng = new Rng(11);
+    const W = Float32Array.from({ length: K * D }, () => rng.normal(0, 0.5));
+    const b = Float32Array.from({ length: K }, () => rng.normal(0, 0.5));
+    const f = Float32Array.from({ length: B * D }, () => rng.normal(0, 1));
+    const membership = {
+      offsets: Int32Array.from([0, 3, 4, 9, 11]),
+      indices: Int32Array.from([1, 5, 7, 0, 2, 3, 4, 8, 20, 13, 29]),
+    };
+    const nearest = Int32Array.from([1, 0, 2, 13]);
+
+    /** Dense loss and gradients by autodiff (the reference). */
+    function dense() {
+      const T = tf.tensor2d(targetMatrix('multiLabel', K, nearest, membership), [B, K]);
+      const ft = tf.tensor2d(f, [B, D]);
+      const Wt = tf.tensor2d(W, [K, D]);
+      const bt = tf.tensor1d(b);
+      const g = tf.valueAndGrads((fv: tf.Tensor, Wv: tf.Tensor, bv: tf.Tensor) =>
+        denseLoss('multiLabel', tf.add(tf.matMul(fv, Wv, false, true), bv) as tf.Tensor2D, T),
+      );
+      const { value, grads } = g([ft, Wt, bt]);
+      const out = {
+        loss: value.dataSync()[0],
+        dLdf: grads[0].dataSync() as Float32Array,
+        gW: grads[1].dataSync() as Float32Array,
+        gb: grads[2].dataSync() as Float32Array,
+      };
+      tf.dispose([T, ft, Wt, bt, value, ...grads]);
+      return out;
+    }
+
+    /** Scatters a step's row gradients into K × D. */
+    function scatter(step: ReturnType<typeof sampledHeadStep>) {
+      const gW = new Float64Array(K * D);
+      const gb = new Float64Array(K);
+      step.rows.forEach((k, a) => {
+        for (let d = 0; d < D; d++) gW[k * D + d] = step.gW[a * D + d];
+        gb[k] = step.gb[a];
+      });
+      return { gW, gb };
+    }
+
+    it('equals the dense loss and gradients when every negative is sampled', () => {
+      const ref = dense();
+      const before = tf.memory().numTensors;
+      const step = sampledHeadStep(
+        f,
+        B,
+        W,
+        b,
+        membership,
+        { negatives: K, maxPositives: 100 },
+        new Rng(1),
+        new SampledHeadScratch(K),
+      );
+      assert.equal(tf.memory().numTensors, before);
+      assert.ok(Math.abs(step.loss - ref.loss) < 1e-4 * ref.loss, `loss ${step.loss} vs ${ref.loss}`);
+      expectClose(step.dLdf, ref.dLdf, 1e-5, 'dL/df');
+      const { gW, gb } = scatter(step);
+      expectClose(gW, ref.gW, 1e-5, 'dL/dW');
+      expectClose(gb, ref.gb, 1e-5, 'dL/db');
+    });
+
+    it('is unbiased with sampled negatives and subsampled positives (mean over 3000 draws)', () => {
+      const ref = dense();
+      const rngS = new Rng(7);
+      const scratch = new SampledHeadScratch(K);
+      const n = 3000;
+      const sum = {
+        loss: 0,
+        dLdf: new Float64Array(B * D),
+        gW: new Float64Array(K * D),
+        gb: new Float64Array(K),
+      };
+      for (let r = 0; r < n; r++) {
+        const step = sampledHeadStep(
+          f,
+          B,
+          W,
+          b,
+          membership,
+          { negatives: 6, maxPositives: 2 },
+          rngS,
+          scratch,
+        );
+        sum.loss += step.loss / n;
+        step.dLdf.forEach((v, i) => (sum.dLdf[i] += v / n));
+        const { gW, gb } = scatter(step);
+        gW.forEach((v, i) => (sum.gW[i] += v / n));
+        gb.forEach((v, i) => (sum.gb[i] += v / n));
+      }
+      assert.ok(Math.abs(sum.loss - ref.loss) < 0.03 * ref.loss, `loss ${sum.loss} vs ${ref.loss}`);
+      const scale = (a: ArrayLike<number>) => Math.max(...Array.from(a, Math.abs));
+      expectClose(sum.dLdf, ref.dLdf, 0.06 * scale(ref.dLdf), 'E[dL/df]');
+      expectClose(sum.gW, ref.gW, 0.06 * scale(ref.gW), 'E[dL/dW]');
+      expectClose(sum.gb, ref.gb, 0.06 * scale(ref.gb), 'E[dL/db]');
+    });
+
+    it('samples distinct classes uniformly', () => {
+      const r = new Rng(3);
+      const counts = new Float64Array(10);
+      for (let t = 0; t < 4000; t++) {
+        const s = sampleWithoutReplacement(10, 3, r);
+        assert.equal(new Set(s).size, 3);
+        s.forEach((k) => counts[k]++);
+      }
+      counts.forEach((c) => assert.ok(Math.abs(c / 4000 - 0.3) < 0.03, `frequency ${c / 4000}`));
+    });
+
+    it('RowAdam matches tf.train.adam on the rows it touches', () => {
+      const Wj = Float32Array.from(W);
+      const bj = Float32Array.from(b);
+      const adam = new RowAdam(K, D);
+      const Wv = tf.variable(tf.tensor2d(W, [K, D]));
+      const bv = tf.variable(tf.tensor1d(b));
+      const opt = tf.train.adam(0.01);
+      const rows = Int32Array.from({ length: K }, (_, k) => k);
+      for (let it = 0; it < 3; it++) {
+        const gW = Float32Array.from({ length: K * D }, (_, i) => Math.sin(i + it));
+        const gb = Float32Array.from({ length: K }, (_, i) => Math.cos(i * it));
+        adam.update(Wj, bj, rows, gW, gb, 0.01);
+        const g = { [Wv.name]: tf.tensor2d(gW, [K, D]), [bv.name]: tf.tensor1d(gb) };
+        opt.applyGradients(g);
+        tf.dispose(Object.values(g));
+      }
+      expectClose(Wj, Wv.dataSync(), 1e-5, 'W');
+      expectClose(bj, bv.dataSync(), 1e-5, 'b');
+      opt.dispose();
+      tf.dispose([Wv, bv]);
+    });
+  });
+
+  describe('predict', () => {
+    it('returns a normalised posterior, sorted top-k, MAP and expected shapes in pixels', () => {
+      const table = randomTable(12, 5, 4);
+      const model = createModel(table, { input: { size: 16 }, widths: [4, 8], featureDim: 8, seed: 2 });
+      // make the head informative
+      for (let i = 0; i < model.headW.length; i++) model.headW[i] = Math.sin(i) * 2;
+      model.headChanged();
+      const [s] = tinySamples(1, 9, 32);
+      const box = { x: 4, y: 6, width: 20, height: 16 };
+      const p = predict(model, s.image, box, { topK: 3 });
+      assert.equal(p.posterior.length, 12);
+      const sum = p.posterior.reduce((a, v) => a + v, 0);
+      assert.ok(Math.abs(sum - 1) < 1e-5);
+      assert.ok(p.posterior.every((v) => v >= 0));
+      assert.equal(p.topK.length, 3);
+      assert.ok(p.topK[0].prob >= p.topK[1].prob && p.topK[1].prob >= p.topK[2].prob);
+      assert.equal(p.topK[0].prob, Math.max(...p.posterior));
+      assert.deepEqual(p.topK[0].exemplarIds, [`c${p.topK[0].index}`]);
+      const k = p.topK[0].index;
+      expectClose(
+        p.mapShape.subarray(0, 2),
+        [4 + table.centers[k * 10] * 20, 6 + table.centers[k * 10 + 1] * 16],
+        1e-4,
+        'MAP',
+      );
+      let ex = 0;
+      for (let c = 0; c < 12; c++) ex += p.posterior[c] * table.centers[c * 10];
+      assert.ok(Math.abs(p.expectedShape[0] - (4 + ex * 20)) < 1e-3);
+      assert.equal(p.feature.length, 8);
+      // the batch version agrees
+      const q = predictBatch(
+        model,
+        [
+          { image: s.image, box },
+          { image: s.image, box },
+        ],
+        { topK: 3, batchSize: 1 },
+      );
+      expectClose(q[1].posterior, p.posterior, 1e-6, 'batch');
+      assert.throws(() => predict(model, s.image, box, { topK: 13 }), /argument 'topK'/);
+      assert.throws(() => predict(model, { ...s.image, channels: 3 }, box), ShapeError);
+      model.dispose();
+    });
+
+    it('leaks no tensors over 1,000 predictions', () => {
+      const model = createModel(randomTable(10, 5, 6), { input: { size: 16 }, widths: [4], featureDim: 8 });
+      const [s] = tinySamples(1, 3, 24);
+      predict(model, s.image, s.box); // uploads the head once
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < 1000; i++) predict(model, s.image, s.box);
+      assert.equal(tf.memory().numTensors, before);
+      model.dispose();
+    });
+
+    it('topIndices picks the k largest, largest first', () => {
+      const p = Float32Array.from([0.1, 0.5, 0.05, 0.5, 0.2, 0.9]);
+      assert.deepEqual(Array.from(topIndices(p, 3)), [5, 1, 3]);
+    });
+  });
+
+  describe('saveModel / loadModel', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xl-model-'));
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('round-trips a model (same predictions) and rejects corrupt, truncated and foreign files', () => {
+      const model = createModel(randomTable(9, 5, 8), {
+        input: { size: 16 },
+        widths: [4, 8],
+        featureDim: 8,
+        seed: 5,
+      });
+      const [s] = tinySamples(1, 4, 24);
+      const file = path.join(dir, 'm.xlm');
+      saveModel(model, file);
+      assert.deepEqual(
+        fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+        [],
+      );
+      const loaded = loadModel(file);
+      assert.deepEqual(loaded.config, model.config);
+      expectClose(
+        predict(loaded, s.image, s.box).posterior,
+        predict(model, s.image, s.box).posterior,
+        1e-6,
+        'posterior',
+      );
+      assert.deepEqual(loaded.table.memberIds, model.table.memberIds);
+      const bytes = fs.readFileSync(file);
+      const bad = Buffer.from(bytes);
+      bad[bytes.length - 100] ^= 0xff;
+      fs.writeFileSync(path.join(dir, 'bad.xlm'), bad);
+      assert.throws(
+        () => loadModel(path.join(dir, 'bad.xlm')),
+        (e: Error) => e instanceof FormatError && /corrupt or truncated/.test(e.message),
+      );
+      fs.writeFileSync(path.join(dir, 'short.xlm'), bytes.subarray(0, 1000));
+      assert.throws(() => loadModel(path.join(dir, 'short.xlm')), FormatError);
+      fs.writeFileSync(path.join(dir, 'text.xlm'), 'hello');
+      assert.throws(() => loadModel(path.join(dir, 'text.xlm')), /expected an exemplar-landmarks model file/);
+      assert.throws(() => loadModel(path.join(dir, 'missing.xlm')), FormatError);
+      model.dispose();
+      loaded.dispose();
+    });
+  });
+});
