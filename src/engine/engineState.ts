@@ -1,0 +1,12 @@
+import type { BackendName } from './backendName';
+import type { EngineInfo, SkippedBackend } from './engineInfo';
+
+/** What `init` decided; read by `info`. One per process, like tfjs's own backend registry. */
+export const engineState: {
+  active: BackendName | null;
+  gpu: boolean;
+  forcedBy: EngineInfo['forcedBy'];
+  skipped: SkippedBackend[];
+  /** Kernel names this module registered, per backend. */
+  kernels: Map<string, Set<string>>;
+} = { active: null, gpu: false, forcedBy: null, skipped: [], kernels: new Map() };

@@ -1,0 +1,82 @@
+/**
+ * `Conv2DBackpropFilter` for the wasm backend (which lacks it), as one forward XNNPACK convolution on transposed
+ * tensors: dW[kh,kw,ci,co] = Σ_{b,oh,ow} xpad[b, oh·s+kh, ow·s+kw, ci] · dy[b,oh,ow,co] is a convolution of
+ * x as [Cin,H,W,B] (batch Cin, channels B) with dy as the filter [OH,OW,B,Cout], dilation = stride, stride 1,
+ * padded explicitly like the forward pass; the [Cin,KH,KW,Cout] result is transposed back to [KH,KW,Cin,Cout].
+ * (Routing through wasm's Conv3DBackpropFilterV2 instead is wrong at stride 2.)
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { assertNHWC, conv2d, pair, Scratch, slice, transpose } from './wasmOps';
+
+type Info = tf.TensorInfo;
+type Shape4 = [number, number, number, number];
+
+/** dW for NHWC `x` [B,H,W,Cin] and `dy` [B,OH,OW,Cout]; returns a new [KH,KW,Cin,Cout] buffer. */
+export function conv2dFilterGradNHWC(
+  b: BackendWasm,
+  x: Info,
+  dy: Info,
+  filterShape: Shape4,
+  attrs: Pick<tf.Conv2DBackpropFilterAttrs, 'strides' | 'pad' | 'dimRoundingMode'>,
+): Info {
+  const [, H, W, Cin] = x.shape;
+  const [KH, KW, , Cout] = filterShape;
+  const conv = tf.backend_util.computeConv2DInfo(
+    x.shape as Shape4,
+    filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  const [sH, sW] = pair(attrs.strides);
+  const [OH, OW] = [dy.shape[1], dy.shape[2]];
+  const { top, left } = conv.padInfo;
+  // Rows of padded x the forward pass reads: (OH-1)·sH + KH starting at -top; negative means trailing rows unread.
+  const bottom = KH + (OH - 1) * sH - H - top;
+  const right = KW + (OW - 1) * sW - W - left;
+  const s = new Scratch(b);
+  try {
+    const xT = s.keep(transpose(b, x, [3, 1, 2, 0])); // [Cin,H,W,B]
+    const dyT = s.keep(transpose(b, dy, [1, 2, 0, 3])); // [OH,OW,B,Cout]
+    let g = conv2d(b, xT, dyT, {
+      strides: [1, 1],
+      dilations: [sH, sW],
+      pad: [
+        [0, 0],
+        [top, Math.max(0, bottom)],
+        [left, Math.max(0, right)],
+        [0, 0],
+      ],
+    }); // [Cin, KH + max(0,-bottom), KW + max(0,-right), Cout]
+    if (bottom < 0 || right < 0) {
+      s.keep(g);
+      g = slice(b, g, [0, 0, 0, 0], [Cin, KH, KW, Cout]);
+    }
+    s.keep(g);
+    return transpose(b, g, [1, 2, 0, 3]);
+  } finally {
+    s.dispose();
+  }
+}
+
+function conv2dBackpropFilter(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: tf.KernelBackend;
+  attrs?: tf.NamedAttrMap;
+}): Info {
+  const b = args.backend as BackendWasm;
+  const { x, dy } = args.inputs as unknown as tf.Conv2DBackpropFilterInputs & { x: Info; dy: Info };
+  const attrs = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  assertNHWC('Conv2DBackpropFilter', attrs.dataFormat);
+  return conv2dFilterGradNHWC(b, x, dy, attrs.filterShape, attrs);
+}
+
+export const conv2dBackpropFilterConfig: tf.KernelConfig = {
+  kernelName: 'Conv2DBackpropFilter',
+  backendName: 'wasm',
+  kernelFunc: conv2dBackpropFilter as tf.KernelFunc,
+};

@@ -1,0 +1,90 @@
+/**
+ * `DepthwiseConv2dNativeBackpropInput` for the wasm backend (which lacks it): one XNNPACK depthwise convolution of
+ * dy (zeros interleaved at stride > 1) with the filter flipped in space, seen as [KH,KW,C·M,1]; with a channel
+ * multiplier M > 1 the [B,H,W,C·M] result is summed over M. Same padding geometry as the dense input gradient.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { ValueError } from '../../errors';
+import { inputGradPadding } from './conv2dBackpropInput';
+import {
+  depthwiseConv2d,
+  interleaveZeros,
+  pair,
+  reverse,
+  Scratch,
+  slice,
+  sum,
+  view,
+  type KernelArgs,
+} from './wasmOps';
+
+type Info = tf.TensorInfo;
+type Shape4 = [number, number, number, number];
+
+function depthwiseBackpropInput(args: KernelArgs): Info {
+  const b = args.backend as BackendWasm;
+  const { dy, filter } = args.inputs as { dy: Info; filter: Info };
+  const attrs = args.attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
+  const [dH, dW] = pair(attrs.dilations);
+  if (dH !== 1 || dW !== 1) {
+    throw new ValueError(
+      `DepthwiseConv2dNativeBackpropInput (wasm): dilations must be 1, got [${dH}, ${dW}]`,
+    );
+  }
+  const inShape = attrs.inputShape;
+  const [B, H, W, C] = inShape;
+  const [KH, KW, , M] = filter.shape;
+  const conv = tf.backend_util.computeConv2DInfo(
+    inShape,
+    filter.shape as Shape4,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    true,
+  );
+  const [sH, sW] = pair(attrs.strides);
+  const p = inputGradPadding(
+    inShape,
+    filter.shape as Shape4,
+    [dy.shape[1], dy.shape[2]],
+    [sH, sW],
+    conv.padInfo,
+  );
+  if (p.top < 0 || p.left < 0) {
+    throw new ValueError(
+      `DepthwiseConv2dNativeBackpropInput (wasm): padding larger than the filter is not supported, got ${JSON.stringify(attrs.pad)}`,
+    );
+  }
+  const s = new Scratch(b);
+  try {
+    const flipped = s.keep(reverse(b, filter, [0, 1]));
+    const src = sH > 1 || sW > 1 ? s.keep(interleaveZeros(b, dy, sH, sW)) : dy;
+    let dx = depthwiseConv2d(b, src, view(flipped, [KH, KW, C * M, 1]), {
+      strides: [1, 1],
+      dilations: [1, 1],
+      pad: [
+        [0, 0],
+        [p.top, Math.max(0, p.bottom)],
+        [p.left, Math.max(0, p.right)],
+        [0, 0],
+      ],
+    });
+    if (p.bottom < 0 || p.right < 0) {
+      s.keep(dx);
+      dx = slice(b, dx, [0, 0, 0, 0], [B, H, W, C * M]);
+    }
+    if (M === 1) return dx;
+    s.keep(dx);
+    return sum(b, view(dx, [B, H, W, C, M]), [4]);
+  } finally {
+    s.dispose();
+  }
+}
+
+export const depthwiseBackpropInputConfig: tf.KernelConfig = {
+  kernelName: 'DepthwiseConv2dNativeBackpropInput',
+  backendName: 'wasm',
+  kernelFunc: depthwiseBackpropInput,
+};
