@@ -325,7 +325,7 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
         const gb = Float32Array.from({ length: K }, (_, i) => Math.cos(i * it));
         adam.update(Wj, bj, rows, gW, gb, 0.01);
         const g = { [Wv.name]: tf.tensor2d(gW, [K, D]), [bv.name]: tf.tensor1d(gb) };
-        opt.applyGradients(g);
+        opt.applyGradients(g as unknown as Record<string, tf.Variable>); // tfjs types gradients as variables
         tf.dispose(Object.values(g));
       }
       expectClose(Wj, Wv.dataSync(), 1e-5, 'W');
