@@ -53,6 +53,25 @@ export interface RenderSpec {
   rng: Rng;
 }
 
+/**
+ * The z-buffer test of a point at depth z (mm) seen at pixel (px, py): true when, at one of the pixels of
+ * its 3×3 neighbourhood, nothing is drawn or the drawn surface is at most the tolerance in front of it
+ * (a sub-pixel point on a silhouette is tested against both sides of the edge).
+ */
+export function inFrontOfZBuffer(depth: Float32Array, W: number, H: number, px: number, py: number, z: number): boolean {
+  for (let dy = -1; dy <= 1; dy++) {
+    const y = py + dy;
+    if (y < 0 || y >= H) continue;
+    for (let dx = -1; dx <= 1; dx++) {
+      const x = px + dx;
+      if (x < 0 || x >= W) continue;
+      const d = depth[y * W + x];
+      if (d === 0 || z <= 1 / d + VISIBILITY_DEPTH_TOLERANCE_MM) return true;
+    }
+  }
+  return false;
+}
+
 export class FaceRenderer {
   private readonly verts: Float32Array;
   private readonly proj: ProjectionScratch;
@@ -140,31 +159,27 @@ export class FaceRenderer {
       const v = (f * yc) / zc + camera.cy;
       landmarks[2 * l] = u;
       landmarks[2 * l + 1] = v;
+      // smooth normal at the anchor (canonical vertex normals; the warps barely turn them)
       const t = m.landmarkTriangle[l];
-      const a = 3 * m.triangles[3 * t];
-      const b = 3 * m.triangles[3 * t + 1];
-      const c = 3 * m.triangles[3 * t + 2];
-      const ux = verts[b] - verts[a];
-      const uy = verts[b + 1] - verts[a + 1];
-      const uz = verts[b + 2] - verts[a + 2];
-      const wx = verts[c] - verts[a];
-      const wy = verts[c + 1] - verts[a + 1];
-      const wz = verts[c + 2] - verts[a + 2];
-      const hx = uy * wz - uz * wy;
-      const hy = uz * wx - ux * wz;
-      const hz = ux * wy - uy * wx;
-      const facing =
-        (R[0] * hx + R[1] * hy + R[2] * hz) * xc +
-          (R[3] * hx + R[4] * hy + R[5] * hz) * yc +
-          (R[6] * hx + R[7] * hy + R[8] * hz) * zc <
-        0;
-      let vis = facing;
+      let hx = 0;
+      let hy = 0;
+      let hz = 0;
+      for (let k = 0; k < 3; k++) {
+        const vi = 3 * m.triangles[3 * t + k];
+        const w = m.landmarkBary[3 * l + k];
+        hx += w * n[vi];
+        hy += w * n[vi + 1];
+        hz += w * n[vi + 2];
+      }
+      // facing the camera (grazing allowed: cos > −0.05 between the normal and the line of sight)
+      const nxc = R[0] * hx + R[1] * hy + R[2] * hz;
+      const nyc = R[3] * hx + R[4] * hy + R[5] * hz;
+      const nzc = R[6] * hx + R[7] * hy + R[8] * hz;
+      const dot = nxc * xc + nyc * yc + nzc * zc;
+      let vis = dot < 0.05 * Math.hypot(nxc, nyc, nzc) * Math.hypot(xc, yc, zc);
       const px = Math.round(u);
       const py = Math.round(v);
-      if (vis && px >= 0 && py >= 0 && px < W && py < H) {
-        const d = depth[py * W + px];
-        if (d > 0 && zc > 1 / d + VISIBILITY_DEPTH_TOLERANCE_MM) vis = false;
-      }
+      if (vis && px >= 0 && py >= 0 && px < W && py < H) vis = inFrontOfZBuffer(depth, W, H, px, py, zc);
       visibility[l] = vis ? 1 : 0;
     }
     const box = shapeBox(landmarks);
