@@ -92,7 +92,7 @@ function formatPtsAs(fn: string, shape: Shape | ArrayLike<number>, opts: FormatP
 }
 
 /** Parser shared by parsePts and readPts; `fn` names the public function in messages. */
-export function parsePtsAs(fn: string, text: string, opts: ParsePtsOptions): Shape {
+function parsePtsAs(fn: string, text: string, opts: ParsePtsOptions): Shape {
   if (typeof text !== 'string') {
     throw new ValueError(`${fn}: argument 'text' expected a string, got ${describe(text)}`);
   }
