@@ -6,6 +6,7 @@ import {
   concat,
   type Dataset,
   everyNth,
+  filter,
   flipAugment,
   folder,
   fromSamples,
@@ -230,6 +231,13 @@ describe('datasets: composition', () => {
     assert.equal(c.get(30).id, subset(ds, { n: 4, seed: 1 }).get(0).id);
     assert.equal([...c].length, 34);
     assert.throws(() => concat(), ValueError);
+  });
+
+  it('filter keeps items whose info passes, without decoding', () => {
+    const f = filter(ds, (info) => info.group === 'v2' && (info.frame as number) < 3);
+    assert.deepEqual([...f.ids], ['v2/f0', 'v2/f1', 'v2/f2']);
+    assert.equal(f.get(1).frame, 1);
+    assert.throws(() => filter(ds, 'v2' as unknown as () => boolean), /filter: argument 'keep'/);
   });
 
   it('everyNth keeps frames by number in every video', () => {

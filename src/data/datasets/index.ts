@@ -3,6 +3,7 @@ export type { Dataset, DatasetReport, SampleInfo, SkippedItem } from './dataset'
 export { folder, type FolderOptions } from './folder';
 export { fromSamples, type FromSamplesOptions } from './fromSamples';
 export { concat } from './concat';
+export { filter } from './filter';
 export { everyNth, type EveryNthOptions } from './everyNth';
 export { subset, type SubsetOptions } from './subset';
 export { splitByGroup, type SplitByGroupOptions } from './splitByGroup';

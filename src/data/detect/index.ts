@@ -1,2 +1,8 @@
-// Filled in by its issue; see ARCHITECTURE.md.
-export {};
+/**
+ * Face detection for the user's own photos and videos, with `@vladmandic/face-api` (its node-wasm build on
+ * the project's tfjs; weights from inside its npm package). See faceApi.ts for the loading and state notes.
+ */
+export { load, unload, faceApiModelDir, type FaceDetectorModel } from './faceApi';
+export { detectFaces, type DetectFacesOptions, type FaceDetection } from './detectFaces';
+export { detectDataset, matchDetection, type DetectDatasetOptions } from './detectDataset';
+export { boxIou } from './boxIou';
