@@ -16,3 +16,5 @@ export {
 } from './options';
 export { IDENTITY_PARAMS, EXPRESSION_PARAMS, type Identity, type Expression } from './blendShapes';
 export { loadFaceModel, type FaceModel } from './faceModel';
+export { video } from './video';
+export { exportSamples, EXPORT_LAYOUTS, type ExportLayout, type ExportOptions } from './exportSet';
