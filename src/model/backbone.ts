@@ -2,10 +2,10 @@
  * Backbones: image → feature f (D). Built with tf.layers (functional API), so weights list, save and load in a
  * fixed order. Every initialiser is seeded from the config's seed: the same config builds the same weights.
  *
- * - `small` (CPU): stem 3×3/2, one residual block per stage (first stage stride 1, then stride 2), global average
- *   pool, linear projection to D. Without batch norm the last conv of each residual branch starts at zero (as in
+ * - `small` (CPU): stem 3×3/2, one residual block per stage (first stage stride 1, then stride 2), the last map
+ *   flattened (default; keeps positions) or average-pooled, linear projection to D. Without batch norm the last conv of each residual branch starts at zero (as in
  *   Fixup), so every block starts as the identity and the net trains stably without normalisation.
- * - `resnet18` (GPU class): stem 7×7/2 + max-pool 3×3/2, two basic blocks per stage, batch norm, GAP, linear to D.
+ * - `resnet18` (GPU class): stem 7×7/2 + max-pool 3×3/2, two basic blocks per stage, batch norm, GAP (default), linear to D.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../util/rng';
@@ -60,7 +60,9 @@ export function buildBackbone(config: ModelConfig): tf.LayersModel {
       inF = w[s];
     }
   }
-  x = tf.layers.globalAveragePooling2d({}).apply(x) as tf.SymbolicTensor;
+  x = (config.pool === 'avg' ? tf.layers.globalAveragePooling2d({}) : tf.layers.flatten()).apply(
+    x,
+  ) as tf.SymbolicTensor;
   const f = tf.layers
     .dense({
       units: config.featureDim,

@@ -26,6 +26,12 @@ export interface ModelOptions {
   widths?: number[];
   /** Batch normalisation in the backbone (DESIGN §4: ~2× slower to train on wasm). @default false (small), true (resnet18) */
   batchNorm?: boolean;
+  /**
+   * How the last feature map becomes a vector: 'flatten' keeps where things are (landmark positions are spatial; the
+   * small net's last map is only 4 × 4), 'avg' is global average pooling (position-invariant, as in ResNet).
+   * @default 'flatten' (small), 'avg' (resnet18)
+   */
+  pool?: 'flatten' | 'avg';
   /** Seed of the weight initialisation. @default 0 */
   seed?: number;
 }
@@ -37,6 +43,7 @@ export interface ModelConfig {
   featureDim: number;
   widths: number[];
   batchNorm: boolean;
+  pool: 'flatten' | 'avg';
   seed: number;
   /** Classes of the head (the class table's K). */
   K: number;
@@ -73,6 +80,8 @@ export function modelConfig(
     );
   }
   const batchNorm = opts.batchNorm ?? !small;
+  const pool = opts.pool ?? (small ? 'flatten' : 'avg');
+  assertOneOf(fn, 'pool', pool, ['flatten', 'avg'] as const);
   const seed = opts.seed ?? 0;
   assertInteger(fn, 'seed', seed, 0, 2 ** 31);
   assertPositive(fn, 'K', table.K);
@@ -82,6 +91,7 @@ export function modelConfig(
     featureDim,
     widths: [...widths],
     batchNorm,
+    pool,
     seed,
     K: table.K,
     nPoints: table.nPoints,

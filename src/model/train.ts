@@ -272,8 +272,8 @@ export async function train(
   let bv: tf.Variable | null = null;
   let rowAdam: RowAdam | null = null;
   if (o.head === 'dense') {
-    Wv = tf.variable(tf.tensor2d(model.headW, [K, D]), true);
-    bv = tf.variable(tf.tensor1d(model.headB), true);
+    Wv = tf.tidy(() => tf.variable(tf.tensor2d(model.headW, [K, D]), true));
+    bv = tf.tidy(() => tf.variable(tf.tensor1d(model.headB), true));
   } else {
     rowAdam = new RowAdam(K, D);
   }
@@ -324,8 +324,10 @@ export async function train(
     Object.assign(state, header.state as TrainerState);
     if (header.hasBest) best = parts('best/');
     if (Wv && bv) {
-      Wv.assign(tf.tensor2d(model.headW, [K, D]));
-      bv.assign(tf.tensor1d(model.headB));
+      const [Wn, bn] = [tf.tensor2d(model.headW, [K, D]), tf.tensor1d(model.headB)];
+      Wv.assign(Wn);
+      bv.assign(bn);
+      tf.dispose([Wn, bn]);
     }
     const optNames = header.optimizer as string[];
     if (optNames.length > 0) {
