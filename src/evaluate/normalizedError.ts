@@ -6,7 +6,7 @@
 import { ShapeError, ValueError } from '../errors';
 import type { LandmarkScheme } from '../landmarks/scheme';
 import type { Shape } from '../types';
-import { assertInteger, describe } from '../util/validate';
+import { assertPackedShapes } from '../classes/packedShapes';
 import { type Normalization, normalizerFor } from './normalizer';
 import { assertShapePair } from './pointErrors';
 
@@ -40,24 +40,8 @@ export function normalizedErrors(
   options: NormalizedErrorOptions = {},
 ): Float64Array {
   const fn = 'normalizedErrors';
-  assertInteger(fn, 'nPoints', nPoints, 1);
-  for (const [name, v] of [
-    ['pred', pred],
-    ['gt', gt],
-  ] as const) {
-    if (!(v instanceof Float32Array) || v.length % (2 * nPoints) !== 0 || v.length === 0) {
-      throw new ShapeError(
-        `${fn}: argument '${name}' expected a Float32Array of packed shapes (B × ${2 * nPoints}), got ${describe(v)}`,
-      );
-    }
-    for (let i = 0; i < v.length; i++) {
-      if (!Number.isFinite(v[i])) {
-        throw new ValueError(
-          `${fn}: argument '${name}' expected finite coordinates, got ${v[i]} at index ${i}`,
-        );
-      }
-    }
-  }
+  assertPackedShapes(fn, 'pred', pred, nPoints);
+  assertPackedShapes(fn, 'gt', gt, nPoints);
   if (pred.length !== gt.length) {
     throw new ShapeError(
       `${fn}: argument 'pred' expected ${gt.length / (2 * nPoints)} shapes like 'gt', got ${pred.length / (2 * nPoints)}`,
@@ -73,7 +57,7 @@ function errorsOf(
   gt: Float32Array,
   n: number,
   B: number,
-  norm: (gt: ArrayLike<number>, m: number) => number,
+  norm: (gt: Float32Array, m: number) => number,
 ): Float64Array {
   const out = new Float64Array(B);
   for (let m = 0; m < B; m++) {

@@ -5,6 +5,7 @@
  * - 'inter-pupil': the distance between the pupils, each the mean of its eye's points (`scheme.pupils`).
  */
 import { ValueError } from '../errors';
+import { shapeBox } from '../landmarks/box';
 import { type LandmarkScheme, schemeFor } from '../landmarks/scheme';
 import { assertOneOf } from '../util/validate';
 
@@ -20,7 +21,7 @@ export function normalizerFor(
   normalization: unknown,
   nPoints: number,
   scheme?: LandmarkScheme,
-): (gt: ArrayLike<number>, m: number) => number {
+): (gt: Float32Array, m: number) => number {
   assertOneOf(fn, 'normalization', normalization, NORMALIZATIONS);
   const s = scheme ?? schemeFor(nPoints);
   if (s.nPoints !== nPoints) {
@@ -31,19 +32,8 @@ export function normalizerFor(
   const dim = 2 * nPoints;
   if (normalization === 'bbox-diagonal') {
     return (gt, m) => {
-      let x0 = Infinity;
-      let y0 = Infinity;
-      let x1 = -Infinity;
-      let y1 = -Infinity;
-      for (let i = m * dim; i < (m + 1) * dim; i += 2) {
-        const x = gt[i];
-        const y = gt[i + 1];
-        if (x < x0) x0 = x;
-        if (x > x1) x1 = x;
-        if (y < y0) y0 = y;
-        if (y > y1) y1 = y;
-      }
-      return Math.hypot(x1 - x0, y1 - y0);
+      const b = shapeBox(gt.subarray(m * dim, (m + 1) * dim));
+      return Math.hypot(b.width, b.height);
     };
   }
   if (normalization === 'inter-ocular') {
