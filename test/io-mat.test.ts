@@ -130,6 +130,32 @@ describe('io: MATLAB v5 and 300W-LP .mat', () => {
     assert.throws(() => encodeMat({ '1a': { data: [1] } }), /expected MATLAB variable names/);
   });
 
+  it('reads big-endian files (endian indicator "MI")', () => {
+    // header + miMATRIX { flags (double), dims 1×2, name 'v' (small element), miDOUBLE [1.5, -2] }, all big-endian
+    const be = (words: number[]): Buffer => {
+      const b = Buffer.alloc(4 * words.length);
+      words.forEach((w, i) => b.writeUInt32BE(w >>> 0, 4 * i));
+      return b;
+    };
+    const values = Buffer.alloc(16);
+    values.writeDoubleBE(1.5, 0);
+    values.writeDoubleBE(-2, 8);
+    const body = Buffer.concat([
+      be([6, 8, 6, 0]),
+      be([5, 8, 1, 2]),
+      be([(1 << 16) | 1]),
+      Buffer.from([0x76, 0, 0, 0]),
+      be([9, 16]),
+      values,
+    ]);
+    const header = Buffer.alloc(128, 0x20);
+    header.write('MATLAB 5.0 MAT-file, big-endian test', 0, 'latin1');
+    header.writeUInt16BE(0x0100, 124);
+    header.write('MI', 126, 'latin1');
+    const v = parseMat(Buffer.concat([header, be([14, body.length]), body]));
+    assert.deepEqual(v, { v: { class: 'double', dims: [1, 2], data: Float64Array.of(1.5, -2) } });
+  });
+
   it('round-trips a 300W-LP annotation written by writeMat', () => {
     const pt2d = Array.from({ length: 136 }, (_, i) => 10 + i * 0.5);
     const bytes = encodeMat(
