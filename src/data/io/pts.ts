@@ -14,10 +14,9 @@
  * library are 0-based pixels, so reading subtracts 1 and writing adds 1 unless `oneBased: false`.
  */
 import * as fs from 'node:fs';
-import { FormatError } from '../../errors';
+import { FormatError, ShapeError, ValueError } from '../../errors';
 import type { Shape } from '../../types';
 import { assertFiniteArray, assertInteger, describe } from '../../util';
-import { ShapeError, ValueError } from '../../errors';
 import { writeFileAtomic } from './atomic';
 import { fileLabel, parseFiniteNumber, quote, splitLines } from './text';
 
