@@ -17,3 +17,4 @@ export * as evaluate from './evaluate';
 export * as viz from './viz';
 export * as reasoning from './reasoning';
 export * as refine from './refine';
+export * as experiments from './experiments';
