@@ -16,6 +16,7 @@ import {
   withDetections,
 } from '../src/data/datasets';
 import { writeImage, writePts } from '../src/data/io';
+import * as synth from '../src/data/synth';
 import { FormatError, ShapeError, ValueError } from '../src/errors';
 import { ibug68, shapeBox } from '../src/landmarks';
 import type { Raster, Sample } from '../src/types';
@@ -222,6 +223,23 @@ describe('datasets: composition', () => {
     assert.throws(() => fromSamples(42 as unknown as Sample[]), /fromSamples: argument 'samples'/);
     const bad = { ...samples[0], landmarks: new Float32Array([1, NaN]) };
     assert.throws(() => fromSamples([bad]), /samples\[0\]\.landmarks/);
+  });
+
+  it('fromSamples over synth.faces / synth.video: lazy random access, composes like files', () => {
+    const faces = synth.faces({ n: 6, seed: 1, size: 48 });
+    const sf = fromSamples(faces, { source: 'synth' });
+    assert.equal(sf.size, 6);
+    expectClose(sf.info(4).landmarks, faces.at(4).landmarks, 0, 'info = at');
+    assert.deepEqual(sf.info(4).imageSize, { width: 48, height: 48 });
+    const twice = flipAugment(flipAugment(sf, { mode: 'all' }), { mode: 'all' }).get(4);
+    expectClose(twice.landmarks, faces.at(4).landmarks, 1e-3, 'flip twice');
+    assert.deepEqual(twice.visibility, faces.at(4).visibility);
+    const video = fromSamples(synth.video({ frames: 7, seed: 2, size: 48 }));
+    const all = concat(sf, everyNth(video, 3));
+    assert.equal(all.size, 9);
+    const [a, b] = splitByGroup(all, { validation: 0.3, seed: 1 });
+    const ga = new Set([...Array(a.size).keys()].map((i) => a.info(i).group));
+    for (let i = 0; i < b.size; i++) assert.ok(!ga.has(b.info(i).group));
   });
 
   it('concat joins in order', () => {

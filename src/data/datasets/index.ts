@@ -1,7 +1,7 @@
 /** Datasets: sources (300-W folders, 300-VW videos, in-memory samples), composition, splits, augmentation. */
 export type { Dataset, DatasetReport, SampleInfo, SkippedItem } from './dataset';
 export { folder, type FolderOptions } from './folder';
-export { fromSamples, type FromSamplesOptions } from './fromSamples';
+export { fromSamples, type FromSamplesOptions, type RandomAccessSamples } from './fromSamples';
 export { concat } from './concat';
 export { filter } from './filter';
 export { everyNth, type EveryNthOptions } from './everyNth';
