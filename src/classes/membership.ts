@@ -44,22 +44,30 @@ export function membership(
   let empties = 0;
   const p = prepareReference(table.centers, table.K, dim, options);
   try {
-    radiusScan(shapes, B, table.centers, p, tau * tau * table.nPoints, (row, idx, _d2, count, nearest) => {
-      const add = count === 0 && includeNearest ? 1 : count;
-      if (used + add > indices.length) {
-        const grown = new Int32Array(Math.max(used + add, 2 * indices.length));
-        grown.set(indices.subarray(0, used));
-        indices = grown;
-      }
-      if (count === 0 && includeNearest) {
-        indices[used++] = nearest;
-        empties++;
-      } else {
-        indices.set(idx.subarray(0, count), used);
-        used += count;
-      }
-      offsets[row + 1] = used;
-    });
+    radiusScan(
+      shapes,
+      B,
+      table.centers,
+      p,
+      tau * tau * table.nPoints,
+      (row, idx, _d2, count, nearest) => {
+        const add = count === 0 && includeNearest ? 1 : count;
+        if (used + add > indices.length) {
+          const grown = new Int32Array(Math.max(used + add, 2 * indices.length));
+          grown.set(indices.subarray(0, used));
+          indices = grown;
+        }
+        if (count === 0 && includeNearest) {
+          indices[used++] = nearest;
+          empties++;
+        } else {
+          indices.set(idx.subarray(0, count), used);
+          used += count;
+        }
+        offsets[row + 1] = used;
+      },
+      { keep: 'index' },
+    );
   } finally {
     releaseReference(p);
   }

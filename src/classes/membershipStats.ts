@@ -44,9 +44,17 @@ export function membershipStats(
   const sizes = new Int32Array(B);
   const p = prepareReference(table.centers, table.K, 2 * table.nPoints, options);
   try {
-    radiusScan(shapes, B, table.centers, p, tau * tau * table.nPoints, (row, _i, _d, count) => {
-      sizes[row] = count;
-    });
+    radiusScan(
+      shapes,
+      B,
+      table.centers,
+      p,
+      tau * tau * table.nPoints,
+      (row, _i, _d, count) => {
+        sizes[row] = count;
+      },
+      { keep: 'count' },
+    );
   } finally {
     releaseReference(p);
   }

@@ -9,9 +9,9 @@ import { type PreparedReference, d2ErrorBound, exactD2, forEachDistanceBlock } f
 
 /**
  * Called once per query row, in order, with the reference rows within the radius (ascending index)
- * and their squared distances (`count` entries of `index` and `d2` are valid; the arrays are reused).
- * `nearest`/`nearestD2` are the row's nearest reference row and squared distance (float32 accuracy),
- * or -1 when every reference row was excluded.
+ * and their squared distances: `count` entries of `index` and `d2` (views valid during the call only;
+ * empty when the scan only counts, and `d2` empty unless asked for). `nearest`/`nearestD2` are the row's
+ * nearest reference row and squared distance (float32 accuracy), or -1 when every row was excluded.
  */
 export type RowVisitor = (
   row: number,
@@ -25,6 +25,39 @@ export type RowVisitor = (
 export interface RadiusScanOptions {
   /** Skip reference row i for query row i (query and reference are the same set). */
   excludeSelf?: boolean;
+  /** What to keep per entry: nothing (counts only), indices, or indices and squared distances. */
+  keep?: 'count' | 'index' | 'distance';
+}
+
+/** A growable flat buffer of entries in row order for one column chunk of one row block. */
+class ChunkEntries {
+  index = new Int32Array(1024);
+  d2 = new Float64Array(0);
+  used = 0;
+  /** rowEnd[r]: entries of rows 0..r end here. */
+  rowEnd: Int32Array;
+  constructor(
+    rows: number,
+    private readonly withD2: boolean,
+  ) {
+    this.rowEnd = new Int32Array(rows);
+    if (withD2) this.d2 = new Float64Array(1024);
+  }
+  push(k: number, d: number): void {
+    if (this.used === this.index.length) {
+      const idx = new Int32Array(this.index.length * 2);
+      idx.set(this.index);
+      this.index = idx;
+      if (this.withD2) {
+        const dd = new Float64Array(idx.length);
+        dd.set(this.d2);
+        this.d2 = dd;
+      }
+    }
+    this.index[this.used] = k;
+    if (this.withD2) this.d2[this.used] = d;
+    this.used++;
+  }
 }
 
 /**
@@ -43,11 +76,23 @@ export function radiusScan(
   const dim = p.dim;
   const refNorms = p.norms;
   const excludeSelf = opts.excludeSelf === true;
-  let lists: Array<{ idx: number[]; d2: number[] }> = [];
+  const keep = opts.keep ?? 'distance';
+  const store = keep !== 'count';
+  const withD2 = keep === 'distance';
+  // The largest reference norm per chunk bounds the rounding band of every entry in it.
+  const chunkMaxNorm = p.chunks.map((c) => {
+    let m = 0;
+    for (let k = c.start; k < c.start + c.cols; k++) if (refNorms[k] > m) m = refNorms[k];
+    return m;
+  });
+  let parts: ChunkEntries[] = [];
+  let counts = new Int32Array(0);
   let nearest = new Int32Array(0);
   let nearestD2 = new Float64Array(0);
   let index = new Int32Array(256);
   let dist = new Float64Array(256);
+  const empty = new Float64Array(0);
+  let chunk = 0;
 
   forEachDistanceBlock(
     query,
@@ -55,54 +100,68 @@ export function radiusScan(
     p,
     (rowStart, rows, colStart, cols, block, qNorms) => {
       if (colStart === 0) {
-        lists = Array.from({ length: rows }, () => ({ idx: [], d2: [] }));
+        parts = [];
+        counts = new Int32Array(rows);
         nearest = new Int32Array(rows).fill(-1);
         nearestD2 = new Float64Array(rows).fill(Infinity);
       }
+      const part = store ? new ChunkEntries(rows, withD2) : null;
+      if (part) parts.push(part);
+      chunk = colStart === 0 ? 0 : chunk + 1;
+      const maxNorm = chunkMaxNorm[chunk];
       for (let r = 0; r < rows; r++) {
         const qi = rowStart + r;
-        const qn = qNorms[r];
+        const b = d2ErrorBound(dim, qNorms[r], maxNorm);
+        const hi = r2 + b;
+        const lo = r2 - b;
         const o = r * cols;
-        const list = lists[r];
         let best = nearestD2[r];
         let bestAt = nearest[r];
+        let count = counts[r];
         for (let c = 0; c < cols; c++) {
           const v = block[o + c];
-          const k = colStart + c;
-          if (v < best && !(excludeSelf && k === qi)) {
-            best = v;
-            bestAt = k;
+          if (v < best) {
+            const k = colStart + c;
+            if (!(excludeSelf && k === qi)) {
+              best = v;
+              bestAt = k;
+            }
           }
-          // Cheap reject first: far outside the radius even allowing for rounding.
-          if (v > r2 && v - r2 > d2ErrorBound(dim, qn, refNorms[k])) continue;
+          if (v > hi) continue;
+          const k = colStart + c;
           if (excludeSelf && k === qi) continue;
           let d = v;
-          if (Math.abs(v - r2) <= d2ErrorBound(dim, qn, refNorms[k])) {
+          if (v >= lo) {
             d = exactD2(query, qi, ref, k, dim);
             if (d > r2) continue;
           }
-          list.idx.push(k);
-          list.d2.push(Math.max(0, d));
+          count++;
+          if (part) part.push(k, d > 0 ? d : 0);
         }
+        counts[r] = count;
+        if (part) part.rowEnd[r] = part.used;
         nearestD2[r] = best;
         nearest[r] = bestAt;
       }
     },
     (rowStart, rows) => {
       for (let r = 0; r < rows; r++) {
-        const list = lists[r];
-        const n = list.idx.length;
-        if (n > index.length) {
+        const n = counts[r];
+        if (store && n > index.length) {
           index = new Int32Array(Math.max(n, 2 * index.length));
           dist = new Float64Array(index.length);
         }
-        for (let t = 0; t < n; t++) {
-          index[t] = list.idx[t];
-          dist[t] = list.d2[t];
+        let t = 0;
+        for (const part of parts) {
+          const a = r === 0 ? 0 : part.rowEnd[r - 1];
+          const e = part.rowEnd[r];
+          index.set(part.index.subarray(a, e), t);
+          if (withD2) dist.set(part.d2.subarray(a, e), t);
+          t += e - a;
         }
-        visit(rowStart + r, index, dist, n, nearest[r], Math.max(0, nearestD2[r]));
+        visit(rowStart + r, index, withD2 ? dist : empty, n, nearest[r], Math.max(0, nearestD2[r]));
       }
-      lists = [];
+      parts = [];
     },
   );
 }
