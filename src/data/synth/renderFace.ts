@@ -9,7 +9,7 @@ import type { Box, Raster } from '../../types';
 import { Rng } from '../../util/rng';
 import { drawBackground } from './background';
 import { applyBlendModes } from './blendShapes';
-import { addNoise, gaussianBlur, jpegRoundTrip, lowResolution, motionBlur } from './degrade';
+import { addNoise, gaussianBlur, jpegArtefacts, lowResolution, motionBlur } from './degrade';
 import type { FaceModel } from './faceModel';
 import type { FaceParams } from './faceParams';
 import { type Occluder, drawOccluder, occluderInside } from './occluders';
@@ -126,12 +126,16 @@ export class FaceRenderer {
     // per-vertex light from rotated normals
     const [lx, ly, lz] = p.light.dir;
     const n = m.normals;
+    const shade = this.shade;
+    const amb = p.light.ambient;
+    const dif = p.light.diffuse;
+    // light direction in the head frame (Rᵀ·l), so each vertex needs one dot product
+    const hlx = R[0] * lx + R[3] * ly + R[6] * lz;
+    const hly = R[1] * lx + R[4] * ly + R[7] * lz;
+    const hlz = R[2] * lx + R[5] * ly + R[8] * lz;
     for (let i = 0; i < m.nVertices; i++) {
-      const nx = R[0] * n[3 * i] + R[1] * n[3 * i + 1] + R[2] * n[3 * i + 2];
-      const ny = R[3] * n[3 * i] + R[4] * n[3 * i + 1] + R[5] * n[3 * i + 2];
-      const nz = R[6] * n[3 * i] + R[7] * n[3 * i + 1] + R[8] * n[3 * i + 2];
-      const d = nx * lx + ny * ly + nz * lz;
-      this.shade[i] = p.light.ambient + (d > 0 ? p.light.diffuse * d : 0);
+      const d = n[3 * i] * hlx + n[3 * i + 1] * hly + n[3 * i + 2] * hlz;
+      shade[i] = d > 0 ? amb + dif * d : amb;
     }
     const level = Math.max(0, Math.floor(Math.log2((m.texelsPerMm * tz) / f) + 0.3));
     const data = new Uint8Array(W * H * C);
@@ -194,7 +198,7 @@ export class FaceRenderer {
     if (p.blur > 0) gaussianBlur(data, W, H, C, p.blur);
     if (p.motion.length > 0) motionBlur(data, W, H, C, p.motion.length, p.motion.angle);
     if (p.noise > 0) addNoise(spec.rng, data, p.noise);
-    if (p.jpeg > 0) jpegRoundTrip(image, p.jpeg);
+    if (p.jpeg > 0) jpegArtefacts(data, W, H, C, p.jpeg);
     return { image, landmarks, landmarks3d, visibility, occlusion, box, camera, verts, depth, occluder, level };
   }
 }
