@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { filter, folder, withDetections } from '../src/data/datasets';
 import { boxIou, detectDataset, detectFaces, load, matchDetection } from '../src/data/detect';
-import { readImage, readPts } from '../src/data/io';
+import { readDlibXml, readImage, readPts } from '../src/data/io';
 import * as engine from '../src/engine';
 import { ValueError } from '../src/errors';
 import { shapeBox } from '../src/landmarks';
@@ -72,7 +72,8 @@ describe('detect: face-api detector on real photos', function () {
   });
 
   it('finds every annotated face in dlib multi-face photos; detectDataset matches them per item', async () => {
-    const ds = folder(path.join(samples, 'dlib'));
+    // pts_from_xml holds the XML's 0-based coordinates as written (not the 300-W 1-based convention)
+    const ds = folder(path.join(samples, 'dlib'), { oneBased: false });
     const photos = ['2008_002470', '2007_007763', '2009_004587'];
     const view = filter(ds, (info) => photos.includes(info.group as string));
     assert.equal(view.size, 15);
@@ -83,10 +84,28 @@ describe('detect: face-api detector on real photos', function () {
     console.log(`      dlib photos: ${view.size - missed.length} of ${view.size} annotated faces found`);
     assert.deepEqual(missed, []);
     const withReal = withDetections(view, { boxes });
+    // dlib's own face boxes (its training/testing XML): each annotated face's box overlaps our detection
+    const xml = ['training', 'testing'].flatMap((part) =>
+      readDlibXml(path.join(samples, 'dlib', `${part}_with_face_landmarks.xml`)),
+    );
+    const ious: number[] = [];
     for (let i = 0; i < withReal.size; i++) {
       const info = withReal.info(i);
-      assert.ok(centreInside(info.detection as Box, info.box));
+      const det = info.detection as Box;
+      assert.ok(centreInside(det, info.box));
+      const entry = xml.find((im) => im.image === `${info.group}.jpg`);
+      assert.ok(entry !== undefined, `${info.group}.jpg in the XML`);
+      const dlibBox = entry.boxes.find(
+        (b) => b.landmarks !== undefined && Math.abs(b.landmarks[0] - info.landmarks[0]) < 1e-3,
+      )?.box;
+      assert.ok(dlibBox !== undefined, `${info.id}: its box in the XML`);
+      ious.push(boxIou(det, dlibBox));
     }
+    const meanIou = ious.reduce((a, b) => a + b, 0) / ious.length;
+    console.log(
+      `      IoU with dlib's boxes: mean ${meanIou.toFixed(2)}, min ${Math.min(...ious).toFixed(2)}`,
+    );
+    assert.ok(Math.min(...ious) > 0.25 && meanIou > 0.4);
   });
 
   it('leaks no tensors and validates its arguments', async () => {
