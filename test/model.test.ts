@@ -23,6 +23,8 @@ import {
 } from '../src/model';
 import type { Raster } from '../src/types';
 import { Rng } from '../src/util/rng';
+import { matMulPlain } from '../src/model/matMulPlain';
+import { transpose } from '../src/model/transpose';
 import { expectClose } from './helpers';
 import { initBackend, randomTable, tinySamples } from './modelFixtures';
 
@@ -140,11 +142,11 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       const ys = new Float32Array(B * 2 * N);
       for (let i = 0; i < B; i++)
         for (let j = 0; j < 2 * N; j++) ys[i * 2 * N + j] = table.centers[i * 2 * N + j] + rng.normal(0, 0.1);
-      const centers = tf.tensor2d(table.centers, [K, 2 * N]);
-      const norms = tf.tidy(() => tf.sum(tf.square(centers), 1)) as tf.Tensor1D;
+      const model = createModel(table, { input: { size: 16 }, widths: [4], featureDim: 4 });
+      const { centerChunks } = model.tensors();
       const before = tf.memory().numTensors;
       const tau = 0.3;
-      const t = batchTargets(centers, norms, ys, B, tau);
+      const t = batchTargets(centerChunks, ys, B, tau);
       assert.equal(tf.memory().numTensors, before);
       for (let i = 0; i < B; i++) {
         let best = -1;
@@ -168,7 +170,7 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
           members,
         );
       }
-      tf.dispose([centers, norms]);
+      model.dispose();
     });
 
     it('computes softmax, softTarget and multiLabel losses as written', () => {
@@ -198,6 +200,25 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       assert.ok(Math.abs(run('multiLabel') - ml) < 1e-5);
       scores.dispose();
     });
+  });
+
+  it('matMulPlain has the gradients of tf.matMul', () => {
+    const a = tf.randomNormal([3, 5], 0, 1, 'float32', 1) as tf.Tensor2D;
+    const b = tf.randomNormal([5, 4], 0, 1, 'float32', 2) as tf.Tensor2D;
+    const w = tf.randomNormal([3, 4], 0, 1, 'float32', 3);
+    const before = tf.memory().numTensors;
+    const ref = tf.grads((x: tf.Tensor, y: tf.Tensor) =>
+      tf.sum(tf.mul(w, tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D))),
+    )([a, b]);
+    const got = tf.grads((x: tf.Tensor, y: tf.Tensor) =>
+      tf.sum(tf.mul(w, matMulPlain(x as tf.Tensor2D, y as tf.Tensor2D))),
+    )([a, b]);
+    expectClose(got[0].dataSync(), ref[0].dataSync(), 1e-5, 'da');
+    expectClose(got[1].dataSync(), ref[1].dataSync(), 1e-5, 'db');
+    tf.dispose([...ref, ...got]);
+    assert.equal(tf.memory().numTensors, before);
+    tf.dispose([a, b, w]);
+    assert.deepEqual(Array.from(transpose(Float32Array.from([1, 2, 3, 4, 5, 6]), 2, 3)), [1, 4, 2, 5, 3, 6]);
   });
 
   describe('sampled multi-label head', () => {

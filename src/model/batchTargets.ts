@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Membership } from '../classes/types';
+import type { CenterChunk } from './exemplarModel';
 
 /** Targets of one batch. */
 export interface BatchTargets {
@@ -18,21 +19,18 @@ export interface BatchTargets {
   membership: Membership;
 }
 
-/** Classes per distance block. */
-const BLOCK = 16384;
-
 /**
- * Computes targets for `B` shapes (B × 2N, box coordinates) against `centers` (a [K, 2N] tensor) and their squared
- * norms (`centerNorms`, [K]). `tau` in RMS point distance units; tau = 0 gives M_i = {nearest}.
+ * Computes targets for `B` shapes (B × 2N, box coordinates) against the class centres, given as transposed chunks
+ * with squared norms (ExemplarModel.tensors().centerChunks). `tau` in RMS point distance units; tau = 0 gives
+ * M_i = {nearest}.
  */
 export function batchTargets(
-  centers: tf.Tensor2D,
-  centerNorms: tf.Tensor1D,
+  chunks: CenterChunk[],
   shapes: Float32Array,
   B: number,
   tau: number,
 ): BatchTargets {
-  const [K, dim] = centers.shape;
+  const dim = chunks[0].t.shape[0];
   const nPoints = dim / 2;
   const thr = tau * tau * nPoints; // squared Euclidean threshold on the 2N-vector
   const nearest = new Int32Array(B);
@@ -46,14 +44,9 @@ export function batchTargets(
   }
   const y = tf.tensor2d(shapes.subarray(0, B * dim), [B, dim]);
   try {
-    for (let k0 = 0; k0 < K; k0 += BLOCK) {
-      const kb = Math.min(BLOCK, K - k0);
-      // ‖mu‖² − 2 y·mu (add ‖y‖² on the JS side)
-      const part = tf.tidy(() => {
-        const c = kb === K ? centers : centers.slice([k0, 0], [kb, dim]);
-        const n = kb === K ? centerNorms : centerNorms.slice([k0], [kb]);
-        return tf.add(n, tf.mul(-2, tf.matMul(y, c, false, true)));
-      });
+    for (const { start: k0, cols: kb, t, norms } of chunks) {
+      // ‖mu‖² − 2 y·mu (‖y‖² added on the JS side)
+      const part = tf.tidy(() => tf.add(norms, tf.mul(-2, tf.matMul(y, t))));
       const d = part.dataSync();
       part.dispose();
       for (let i = 0; i < B; i++) {

@@ -10,14 +10,30 @@ import { Rng } from '../util/rng';
 import { describe } from '../util/validate';
 import { buildBackbone } from './backbone';
 import { modelConfig, type ModelConfig, type ModelOptions } from './config';
+import { transpose } from './transpose';
 
-/** Engine-side copies of the head and class centres used by prediction. */
-interface Cached {
-  W: tf.Tensor2D;
+/** A block of class centres, transposed (2N × cols), with their squared norms: what batchTargets multiplies with. */
+export interface CenterChunk {
+  start: number;
+  cols: number;
+  t: tf.Tensor2D;
+  norms: tf.Tensor1D;
+}
+
+/**
+ * Engine-side copies used by prediction and training. Products are arranged so that none needs a transposed
+ * operand (wasm runs transposeA/B products 7-10× slower): the head is kept as Wᵀ (D × K), centres both as K × 2N
+ * (posterior · centres) and as transposed chunks (shapes · centresᵀ).
+ */
+export interface Cached {
+  WT: tf.Tensor2D;
   b: tf.Tensor1D;
   centers: tf.Tensor2D;
-  centerNorms: tf.Tensor1D;
+  centerChunks: CenterChunk[];
 }
+
+/** Classes per centre chunk. */
+const CHUNK = 16384;
 
 export class ExemplarModel {
   /** Head weights, K × D row-major (row k scores class k). */
@@ -55,9 +71,9 @@ export class ExemplarModel {
   /** Call after changing headW/headB in place so prediction re-uploads them. */
   headChanged(): void {
     if (this.cached) {
-      this.cached.W.dispose();
+      this.cached.WT.dispose();
       this.cached.b.dispose();
-      this.cached.W = tf.tensor2d(this.headW, [this.K, this.featureDim]);
+      this.cached.WT = this.uploadWT();
       this.cached.b = tf.tensor1d(this.headB);
     }
   }
@@ -66,16 +82,39 @@ export class ExemplarModel {
   tensors(): Cached {
     if (this.disposed) throw new ValueError('ExemplarModel: used after dispose()');
     if (!this.cached) {
+      const { K } = this;
       const dim = 2 * this.config.nPoints;
-      const centers = tf.tensor2d(this.table.centers, [this.K, dim]);
+      const c = this.table.centers;
+      const centerChunks: CenterChunk[] = [];
+      for (let start = 0; start < K; start += CHUNK) {
+        const cols = Math.min(CHUNK, K - start);
+        const block = c.subarray(start * dim, (start + cols) * dim);
+        const norms = new Float32Array(cols);
+        for (let k = 0; k < cols; k++) {
+          let s = 0;
+          for (let j = 0; j < dim; j++) s += block[k * dim + j] ** 2;
+          norms[k] = s;
+        }
+        centerChunks.push({
+          start,
+          cols,
+          t: tf.tensor2d(transpose(block, cols, dim), [dim, cols]),
+          norms: tf.tensor1d(norms),
+        });
+      }
       this.cached = {
-        W: tf.tensor2d(this.headW, [this.K, this.featureDim]),
+        WT: this.uploadWT(),
         b: tf.tensor1d(this.headB),
-        centers,
-        centerNorms: tf.tidy(() => tf.sum(tf.square(centers), 1)) as tf.Tensor1D,
+        centers: tf.tensor2d(c, [K, dim]),
+        centerChunks,
       };
     }
     return this.cached;
+  }
+
+  private uploadWT(): tf.Tensor2D {
+    const { K, featureDim: D } = this;
+    return tf.tensor2d(transpose(this.headW, K, D), [D, K]);
   }
 
   /** Frees the backbone's variables and the cached tensors. */
@@ -83,10 +122,8 @@ export class ExemplarModel {
     if (this.disposed) return;
     this.disposed = true;
     if (this.cached) {
-      this.cached.W.dispose();
-      this.cached.b.dispose();
-      this.cached.centers.dispose();
-      this.cached.centerNorms.dispose();
+      const c = this.cached;
+      tf.dispose([c.WT, c.b, c.centers, ...c.centerChunks.flatMap((ch) => [ch.t, ch.norms])]);
       this.cached = null;
     }
     this.backbone.dispose();

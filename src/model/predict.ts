@@ -132,7 +132,7 @@ export function predictInputs(
   const [fT, pT, eT] = tf.tidy(() => {
     const x = tf.tensor4d(inputs, [B, size, size, channels]);
     const f = model.backbone.predict(x) as tf.Tensor2D;
-    const p = tf.softmax(tf.add(tf.matMul(f, t.W, false, true), t.b));
+    const p = tf.softmax(tf.add(tf.matMul(f, t.WT), t.b));
     return [f, p, tf.matMul(p, t.centers)];
   });
   const f = fT.dataSync() as Float32Array;

@@ -3,7 +3,8 @@
  *
  * Per step: a batch of pre-cropped inputs (cropped once, stored as bytes), its targets from batchTargets (nearest
  * class and M_i, computed per batch), then either
- * - the dense head (tf variables W: K × D and b, one Adam over backbone and head, gradients by autodiff), or
+ * - the dense head (tf variables Wᵀ: D × K and b, one Adam over backbone and head, gradients by autodiff through
+ *   matMulPlain, which avoids wasm's slow transposed products), or
  * - the sampled multi-label head (sampledHead.ts: JS-side rows, lazy per-row Adam; the backbone's gradient flows
  *   through dL/df by differentiating the surrogate Σ f ⊙ stop(dL/df)).
  * The loss is checked before the update is applied: a non-finite loss throws TrainingError naming the epoch, step
@@ -28,9 +29,11 @@ import { evaluateModel } from './evaluateModel';
 import type { ExemplarModel } from './exemplarModel';
 import { cropInto, rasterValidate, referenceBox } from './input';
 import { denseLoss, targetMatrix } from './losses';
+import { matMulPlain } from './matMulPlain';
 import { modelParts } from './modelFile';
 import { autoProgress, type ProgressSink, type ProgressState } from './progress';
 import { RowAdam, SampledHeadScratch, sampledHeadStep } from './sampledHead';
+import { transpose } from './transpose';
 
 export const CHECKPOINT_KIND = 'exemplar-landmarks/checkpoint';
 
@@ -272,14 +275,14 @@ export async function train(
   let bv: tf.Variable | null = null;
   let rowAdam: RowAdam | null = null;
   if (o.head === 'dense') {
-    Wv = tf.tidy(() => tf.variable(tf.tensor2d(model.headW, [K, D]), true));
+    Wv = tf.tidy(() => tf.variable(tf.tensor2d(transpose(model.headW, K, D), [D, K]), true));
     bv = tf.tidy(() => tf.variable(tf.tensor1d(model.headB), true));
   } else {
     rowAdam = new RowAdam(K, D);
   }
   const allVars = Wv && bv ? [...backVars, Wv, bv] : backVars;
   const scratch = o.head === 'sampled' ? new SampledHeadScratch(K) : null;
-  const { centers, centerNorms } = model.tensors();
+  const { centerChunks } = model.tensors();
 
   const state: TrainerState = {
     epochsDone: 0,
@@ -294,7 +297,7 @@ export async function train(
 
   const syncHead = () => {
     if (Wv && bv) {
-      model.headW.set(Wv.dataSync() as Float32Array);
+      transpose(Wv.dataSync() as Float32Array, D, K, model.headW);
       model.headB.set(bv.dataSync() as Float32Array);
     }
     model.headChanged();
@@ -324,7 +327,7 @@ export async function train(
     Object.assign(state, header.state as TrainerState);
     if (header.hasBest) best = parts('best/');
     if (Wv && bv) {
-      const [Wn, bn] = [tf.tensor2d(model.headW, [K, D]), tf.tensor1d(model.headB)];
+      const [Wn, bn] = [tf.tensor2d(transpose(model.headW, K, D), [D, K]), tf.tensor1d(model.headB)];
       Wv.assign(Wn);
       bv.assign(bn);
       tf.dispose([Wn, bn]);
@@ -407,7 +410,7 @@ export async function train(
           for (let p = 0; p < data.per; p++) x[j * data.per + p] = data.pixels[po + p] / 127.5 - 1;
           ys.set(data.shapes.subarray(src * dim, (src + 1) * dim), j * dim);
         }
-        const targets = batchTargets(centers, centerNorms, ys, B, o.tau);
+        const targets = batchTargets(centerChunks, ys, B, o.tau);
         const xt = tf.tensor4d(x.subarray(0, B * data.per), [B, size, size, channels]);
         let lossValue: number;
         if (Wv && bv) {
@@ -416,7 +419,7 @@ export async function train(
           const b = bv;
           const { value, grads } = tf.variableGrads(() => {
             const f = model.backbone.apply(xt, { training: true }) as tf.Tensor2D;
-            return denseLoss(o.loss, tf.add(tf.matMul(f, W, false, true), b) as tf.Tensor2D, T);
+            return denseLoss(o.loss, tf.add(matMulPlain(f, W as tf.Tensor2D), b) as tf.Tensor2D, T);
           }, allVars);
           lossValue = value.dataSync()[0];
           value.dispose();
