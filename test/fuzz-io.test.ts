@@ -11,6 +11,7 @@ import { FormatError } from '../src/errors';
 import {
   decodeImage,
   encodeImage,
+  exifOrientation,
   encodeMat,
   formatCocoKeypoints,
   formatDlibXml,
@@ -476,6 +477,31 @@ describe('fuzz: every reader parses or throws FormatError on mutated fixtures', 
       },
       N_BINARY,
       8,
+    );
+    const jpegs = seeds.filter((b) => b[0] === 0xff && b[1] === 0xd8);
+    const tiff = [
+      0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 8, 0, 0, 0, 0, 0, 0,
+    ];
+    const payload = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), Buffer.from(tiff)]);
+    const app1 = Buffer.concat([Buffer.from([0xff, 0xe1, 0, payload.length + 2]), payload]);
+    jpegs.push(Buffer.concat([jpegs[0].subarray(0, 2), app1, jpegs[0].subarray(2)])); // big-endian EXIF, orientation 8
+    fuzz(
+      'decodeImage (EXIF orientation applied)',
+      jpegs,
+      mutateBytes,
+      (b) => decodeImage(b, { file: 'f.jpg', maxPixels, orientation: 'exif' }),
+      (r) => (r.width * r.height * r.channels === r.data.length ? undefined : 'data length'),
+      N_BINARY / 5,
+      9,
+    );
+    fuzz(
+      'exifOrientation',
+      jpegs,
+      mutateBytes,
+      exifOrientation,
+      (o) => (Number.isInteger(o) && o >= 1 && o <= 8 ? undefined : `orientation ${o}`),
+      N_BINARY,
+      10,
     );
   });
 });

@@ -6,6 +6,8 @@ import { FormatError, ShapeError, ValueError } from '../src/errors';
 import {
   decodeImage,
   encodeImage,
+  exifOrientation,
+  orientRaster,
   rasterToChannels,
   readImage,
   readImageHeader,
@@ -118,6 +120,56 @@ describe('io: images', () => {
     assert.equal(rasterToChannels(rgb, 3), rgb);
     assert.throws(() => rasterToChannels({ ...rgb, data: new Uint8Array(5) }, 1), ShapeError);
     assert.throws(() => rasterToChannels(rgb, 2 as 3), ValueError);
+  });
+
+  it('orientRaster applies the 8 EXIF orientations (hand-written expectations)', () => {
+    const r: Raster = { width: 3, height: 2, channels: 1, data: Uint8Array.from([1, 2, 3, 4, 5, 6]) };
+    const expected: [number, number, number[]][] = [
+      [3, 2, [1, 2, 3, 4, 5, 6]],
+      [3, 2, [3, 2, 1, 6, 5, 4]],
+      [3, 2, [6, 5, 4, 3, 2, 1]],
+      [3, 2, [4, 5, 6, 1, 2, 3]],
+      [2, 3, [1, 4, 2, 5, 3, 6]],
+      [2, 3, [4, 1, 5, 2, 6, 3]],
+      [2, 3, [6, 3, 5, 2, 4, 1]],
+      [2, 3, [3, 6, 2, 5, 1, 4]],
+    ];
+    expected.forEach(([w, h, data], k) => {
+      const o = orientRaster(r, k + 1);
+      assert.deepEqual([o.width, o.height, Array.from(o.data)], [w, h, data], `orientation ${k + 1}`);
+    });
+    assert.throws(() => orientRaster(r, 9), /expected an integer in 1\.\.8, got 9/);
+  });
+
+  it("reads a JPEG's EXIF orientation and applies it only when asked", () => {
+    // stored 16×8, left half red; EXIF orientation 6 = rotate 90° clockwise to show upright
+    const r = pattern(16, 8, 3);
+    for (let y = 0; y < 8; y++)
+      for (let x = 0; x < 16; x++) r.data.set(x < 8 ? [255, 0, 0] : [0, 0, 255], (y * 16 + x) * 3);
+    const jpg = encodeImage(r, 'jpeg', 95);
+    const tiff = [
+      0x49, 0x49, 0x2a, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0,
+    ];
+    const payload = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), Buffer.from(tiff)]);
+    const app1 = Buffer.concat([Buffer.from([0xff, 0xe1, 0, payload.length + 2]), payload]);
+    const withExif = Buffer.concat([jpg.subarray(0, 2), app1, jpg.subarray(2)]);
+    assert.equal(exifOrientation(withExif), 6);
+    assert.equal(exifOrientation(jpg), 1);
+    const stored = decodeImage(withExif);
+    assert.deepEqual([stored.width, stored.height], [16, 8]);
+    // Skia would rotate while drawing into a canvas of the stored size (cropping); we decode as stored
+    assert.deepEqual(stored.data, decodeImage(jpg).data);
+    const upright = decodeImage(withExif, { orientation: 'exif' });
+    assert.deepEqual([upright.width, upright.height], [8, 16]);
+    assert.ok(
+      upright.data[0] > 200 && upright.data[2] < 60,
+      'top of the upright image is the stored left (red)',
+    );
+    const bottom = (15 * 8 + 4) * 3;
+    assert.ok(
+      upright.data[bottom] < 60 && upright.data[bottom + 2] > 200,
+      'bottom is the stored right (blue)',
+    );
   });
 
   it('names the file when an image will not decode', () => {

@@ -10,6 +10,7 @@ import { FormatError, ValueError } from '../../errors';
 import type { Raster } from '../../types';
 import { assertInteger, assertOneOf, describe } from '../../util';
 import { writeFileAtomic } from './atomic';
+import { exifOrientation, exifOrientationTag, orientRaster } from './exif-orientation';
 import { readImageHeader } from './image-header';
 import { imageIntegrityProblem } from './image-integrity';
 import { encodeNetpbm, parseNetpbm } from './netpbm';
@@ -25,6 +26,12 @@ export interface ReadImageOptions {
   maxPixels?: number;
   /** File name for error messages (decodeImage only; readImage uses its path). @default '<input>' */
   file?: string;
+  /**
+   * `'stored'`: pixels as stored (what landmark annotations refer to). `'exif'`: apply a JPEG's EXIF
+   * orientation so that phone photos show upright (width and height swap for 90° rotations).
+   * @default 'stored'
+   */
+  orientation?: 'stored' | 'exif';
 }
 
 /** Options of {@link writeImage}. */
@@ -70,6 +77,8 @@ function decodeAs(fn: string, bytes: Uint8Array, opts: ReadImageOptions): Raster
     throw new ValueError(`${fn}: argument 'opts.channels' expected 1, 3 or 4, got ${describe(opts.channels)}`);
   }
   assertInteger(fn, 'opts.maxPixels', maxPixels, 1);
+  const orientation = opts.orientation ?? 'stored';
+  assertOneOf(fn, 'opts.orientation', orientation, ['stored', 'exif']);
   const file = opts.file;
   const fail = (what: string): never => {
     throw new FormatError(`${fn}: ${fileLabel(file)}: ${what}`, { file });
@@ -91,6 +100,8 @@ function decodeAs(fn: string, bytes: Uint8Array, opts: ReadImageOptions): Raster
     if (problem) fail(problem);
     raster = decodeWithCanvas(bytes, h.channels, h.format, fail, maxPixels);
   }
+  if (orientation === 'exif' && h.format === 'jpeg') raster = orientRaster(raster, exifOrientation(bytes));
+
   return opts.channels === undefined ? raster : rasterToChannels(raster, opts.channels);
 }
 
@@ -103,8 +114,17 @@ function decodeWithCanvas(
 ): Raster {
   const img = new Image();
   img.onerror = () => undefined; // decoding is synchronous; failure shows as a zero size below
+  let src = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const exif = format === 'jpeg' ? exifOrientationTag(bytes) : undefined;
+  if (exif && exif.orientation !== 1) {
+    // Skia applies EXIF orientation while drawing but reports the stored size, so a rotated photo
+    // would come out cropped. Decode a copy marked "as stored"; decodeAs orients it when asked.
+    src = Buffer.from(src);
+    src[exif.offset] = exif.littleEndian ? 1 : 0;
+    src[exif.offset + 1] = exif.littleEndian ? 0 : 1;
+  }
   try {
-    img.src = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    img.src = src;
   } catch (e) {
     fail(`the ${format} data does not decode (${(e as Error).message})`);
   }
