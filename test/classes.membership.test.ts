@@ -185,6 +185,22 @@ describe('classes: chooseTau', () => {
     expectClose([c.oracleError[0]], [Math.hypot(4.7, 5)], 1e-6);
   });
 
+  it('min-error picks the largest tau within (1 + slack) of the smallest oracle error', () => {
+    // Centres at x = −0.1, 0.1, 0.5; truth at 0: tau 0.05 → nearest only (error 0.1); 0.15 → {−0.1, 0.1}
+    // (mean 0: error 0); 0.7 → all (mean 1/6).
+    const t2 = tableOf(Float32Array.of(-0.1, 0, 0.1, 0, 0.5, 0), 1);
+    const c = chooseTau(t2, val, { candidates: [0.05, 0.15, 0.7] });
+    expectClose(c.oracleError, [0.1, 0, 0.5 / 3], 1e-7);
+    assert.equal(c.tau, 0.15);
+    assert.deepEqual(c.criterion, { kind: 'min-error', slack: 0.05 });
+    // With the 1D case above (errors 0, 0.05, 0.133) the smallest is 0, so only tau 0.05 qualifies.
+    assert.equal(chooseTau(t, val, { candidates, criterion: { kind: 'min-error', slack: 10 } }).tau, 0.05);
+    assert.throws(
+      () => chooseTau(t, val, { criterion: { kind: 'min-error', slack: -1 } }),
+      /criterion.slack/,
+    );
+  });
+
   it('median-size picks the candidate whose median |M_i| is nearest the target', () => {
     assert.equal(chooseTau(t, val, { candidates, criterion: { kind: 'median-size', target: 2 } }).tau, 0.15);
     assert.equal(chooseTau(t, val, { candidates, criterion: { kind: 'median-size', target: 9 } }).tau, 0.35);
