@@ -478,13 +478,20 @@ describe('fuzz: every reader parses or throws FormatError on mutated fixtures', 
       N_BINARY,
       8,
     );
-    const jpegs = seeds.filter((b) => b[0] === 0xff && b[1] === 0xd8);
+    const jpegs: Uint8Array[] = seeds.filter((b) => b[0] === 0xff && b[1] === 0xd8);
     const tiff = [
       0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 8, 0, 0, 0, 0, 0, 0,
     ];
     const payload = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), Buffer.from(tiff)]);
     const app1 = Buffer.concat([Buffer.from([0xff, 0xe1, 0, payload.length + 2]), payload]);
     jpegs.push(Buffer.concat([jpegs[0].subarray(0, 2), app1, jpegs[0].subarray(2)])); // big-endian EXIF, orientation 8
+    const webp = seeds.find((b) => b[8] === 0x57 && b[9] === 0x45)!; // "WE" of RIFF…WEBP
+    const chunk = Buffer.alloc(8);
+    chunk.write('EXIF', 0, 'latin1');
+    chunk.writeUInt32LE(payload.length, 4);
+    const webpExif = Buffer.concat([webp, chunk, payload]);
+    webpExif.writeUInt32LE(webpExif.length - 8, 4);
+    jpegs.push(webpExif); // WebP with an "Exif\0\0"-prefixed EXIF chunk
     fuzz(
       'decodeImage (EXIF orientation applied)',
       jpegs,

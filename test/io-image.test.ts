@@ -172,6 +172,25 @@ describe('io: images', () => {
     );
   });
 
+  it('handles an EXIF orientation in a WebP the same way', () => {
+    const r = pattern(16, 8, 3);
+    const webp = encodeImage(r, 'webp', 100);
+    const tiff = [
+      0x49, 0x49, 0x2a, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0,
+    ];
+    const chunk = Buffer.alloc(8);
+    chunk.write('EXIF', 0, 'latin1');
+    chunk.writeUInt32LE(tiff.length, 4);
+    const withExif = Buffer.concat([webp, chunk, Buffer.from(tiff)]);
+    withExif[20] |= 0x08; // VP8X flag: EXIF present
+    withExif.writeUInt32LE(withExif.length - 8, 4);
+    assert.equal(webp.subarray(12, 16).toString('latin1'), 'VP8X');
+    assert.equal(exifOrientation(withExif), 6);
+    const plain = decodeImage(webp);
+    assert.deepEqual(decodeImage(withExif), plain);
+    assert.deepEqual(decodeImage(withExif, { orientation: 'exif' }), orientRaster(plain, 6));
+  });
+
   it('names the file when an image will not decode', () => {
     const f = path.join(FIX, 'not-an-image.jpg');
     assert.throws(

@@ -1,5 +1,5 @@
 /**
- * EXIF orientation (tag 0x0112) of JPEG photos, and the pixel transform that shows them upright.
+ * EXIF orientation (tag 0x0112) of JPEG and WebP photos, and the pixel transform that shows them upright.
  * Cameras and phones store pixels as the sensor saw them and record the rotation in this tag.
  */
 import { ValueError } from '../../errors';
@@ -8,7 +8,7 @@ import { describe } from '../../util';
 import { assertRaster } from './raster-channels';
 
 /**
- * The EXIF orientation of a JPEG (1..8; 1 = as stored), or 1 when there is none or it is unreadable.
+ * The EXIF orientation of a JPEG or WebP (1..8; 1 = as stored), or 1 when there is none or it is unreadable.
  * 2 mirror, 3 rotate 180°, 4 flip, 5 transpose, 6 rotate 90° clockwise, 7 transverse, 8 rotate 90° anticlockwise.
  */
 export function exifOrientation(b: Uint8Array): number {
@@ -16,47 +16,70 @@ export function exifOrientation(b: Uint8Array): number {
 }
 
 /**
- * Where a JPEG's EXIF orientation is stored: its value (1..8), the byte offset of that 16-bit value and
+ * Where a JPEG's or WebP's EXIF orientation is stored: its value (1..8), the byte offset of that 16-bit value and
  * its byte order; undefined when there is none. Used to neutralise it before Skia decodes (Skia would
  * otherwise rotate the pixels while drawing into a canvas of the stored size, cropping them).
  */
-export function exifOrientationTag(b: Uint8Array): { orientation: number; offset: number; littleEndian: boolean } | undefined {
-  if (!(b instanceof Uint8Array) || b.length < 4 || b[0] !== 0xff || b[1] !== 0xd8) return undefined;
-  let i = 2;
-  while (i + 4 <= b.length && b[i] === 0xff) {
-    const m = b[i + 1];
-    if (m === 0xda || m === 0xd9) break; // scan data or end: no more metadata
-    const len = (b[i + 2] << 8) | b[i + 3];
-    if (len < 2) break;
-    if (m === 0xe1 && len >= 16 && i + 2 + len <= b.length) {
-      const o = fromApp1(b.subarray(i + 4, i + 2 + len));
-      // the TIFF data starts 6 bytes ("Exif\0\0") into the segment body at i + 4
-      if (o) return { orientation: o.orientation, offset: i + 4 + 6 + o.offset, littleEndian: o.littleEndian };
+export function exifOrientationTag(
+  b: Uint8Array,
+): { orientation: number; offset: number; littleEndian: boolean } | undefined {
+  if (!(b instanceof Uint8Array) || b.length < 16) return undefined;
+  if (b[0] === 0xff && b[1] === 0xd8) {
+    // JPEG: APP1 segments "Exif\0\0" + TIFF, before the first scan
+    let i = 2;
+    while (i + 4 <= b.length && b[i] === 0xff) {
+      const m = b[i + 1];
+      if (m === 0xda || m === 0xd9) break;
+      const len = (b[i + 2] << 8) | b[i + 3];
+      if (len < 2) break;
+      if (m === 0xe1 && i + 2 + len <= b.length) {
+        const found = fromExif(b, i + 4, i + 2 + len);
+        if (found) return found;
+      }
+      i += 2 + len;
     }
-    i += 2 + len;
+    return undefined;
+  }
+  if (String.fromCharCode(b[0], b[1], b[2], b[3], b[8], b[9], b[10], b[11]) === 'RIFFWEBP') {
+    // WebP: an "EXIF" chunk holding TIFF data (some writers prefix "Exif\0\0")
+    for (let i = 12; i + 8 <= b.length; ) {
+      const size = (b[i + 4] | (b[i + 5] << 8) | (b[i + 6] << 16) | (b[i + 7] << 24)) >>> 0;
+      const end = i + 8 + size;
+      if (end > b.length) return undefined;
+      if (String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3]) === 'EXIF') return fromExif(b, i + 8, end);
+      i = end + (size & 1);
+    }
   }
   return undefined;
 }
 
-function fromApp1(s: Uint8Array): { orientation: number; offset: number; littleEndian: boolean } | undefined {
-  // "Exif\0\0" then a TIFF header: "II" (little-endian) or "MM", 42, offset of IFD0.
-  if (String.fromCharCode(s[0], s[1], s[2], s[3]) !== 'Exif' || s[4] !== 0 || s[5] !== 0) return undefined;
-  const t = s.subarray(6);
-  const le = t[0] === 0x49 && t[1] === 0x49;
-  if (!le && !(t[0] === 0x4d && t[1] === 0x4d)) return undefined;
-  const u16 = (p: number): number => (le ? t[p] | (t[p + 1] << 8) : (t[p] << 8) | t[p + 1]);
-  const u32 = (p: number): number =>
-    le ? (t[p] | (t[p + 1] << 8) | (t[p + 2] << 16) | (t[p + 3] << 24)) >>> 0 : ((t[p] << 24) | (t[p + 1] << 16) | (t[p + 2] << 8) | t[p + 3]) >>> 0;
-  if (t.length < 8 || u16(2) !== 42) return undefined;
+/** Finds the orientation entry of IFD0 in the EXIF data b[start, end) (optionally after "Exif\0\0"). */
+function fromExif(
+  b: Uint8Array,
+  start: number,
+  end: number,
+): { orientation: number; offset: number; littleEndian: boolean } | undefined {
+  let t0 = start;
+  if (end - start >= 6 && String.fromCharCode(b[start], b[start + 1], b[start + 2], b[start + 3]) === 'Exif') {
+    if (b[start + 4] !== 0 || b[start + 5] !== 0) return undefined;
+    t0 = start + 6;
+  }
+  const n0 = end - t0;
+  if (n0 < 8) return undefined;
+  const le = b[t0] === 0x49 && b[t0 + 1] === 0x49;
+  if (!le && !(b[t0] === 0x4d && b[t0 + 1] === 0x4d)) return undefined;
+  const u16 = (p: number): number => (le ? b[t0 + p] | (b[t0 + p + 1] << 8) : (b[t0 + p] << 8) | b[t0 + p + 1]);
+  const u32 = (p: number): number => (le ? (u16(p) | (u16(p + 2) << 16)) >>> 0 : ((u16(p) << 16) | u16(p + 2)) >>> 0);
+  if (u16(2) !== 42) return undefined;
   const ifd = u32(4);
-  if (ifd + 2 > t.length) return undefined;
+  if (ifd + 2 > n0) return undefined;
   const n = u16(ifd);
   for (let k = 0; k < n; k++) {
     const e = ifd + 2 + 12 * k;
-    if (e + 12 > t.length) return undefined;
+    if (e + 12 > n0) return undefined;
     if (u16(e) === 0x0112 && u16(e + 2) === 3) {
       const v = u16(e + 8);
-      return v >= 1 && v <= 8 ? { orientation: v, offset: e + 8, littleEndian: le } : undefined;
+      return v >= 1 && v <= 8 ? { orientation: v, offset: t0 + e + 8, littleEndian: le } : undefined;
     }
   }
   return undefined;

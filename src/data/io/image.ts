@@ -27,7 +27,7 @@ export interface ReadImageOptions {
   /** File name for error messages (decodeImage only; readImage uses its path). @default '<input>' */
   file?: string;
   /**
-   * `'stored'`: pixels as stored (what landmark annotations refer to). `'exif'`: apply a JPEG's EXIF
+   * `'stored'`: pixels as stored (what landmark annotations refer to). `'exif'`: apply a JPEG's or WebP's EXIF
    * orientation so that phone photos show upright (width and height swap for 90° rotations).
    * @default 'stored'
    */
@@ -100,7 +100,7 @@ function decodeAs(fn: string, bytes: Uint8Array, opts: ReadImageOptions): Raster
     if (problem) fail(problem);
     raster = decodeWithCanvas(bytes, h.channels, h.format, fail, maxPixels);
   }
-  if (orientation === 'exif' && h.format === 'jpeg') raster = orientRaster(raster, exifOrientation(bytes));
+  if (orientation === 'exif' && (h.format === 'jpeg' || h.format === 'webp')) raster = orientRaster(raster, exifOrientation(bytes));
 
   return opts.channels === undefined ? raster : rasterToChannels(raster, opts.channels);
 }
@@ -115,7 +115,7 @@ function decodeWithCanvas(
   const img = new Image();
   img.onerror = () => undefined; // decoding is synchronous; failure shows as a zero size below
   let src = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const exif = format === 'jpeg' ? exifOrientationTag(bytes) : undefined;
+  const exif = format === 'jpeg' || format === 'webp' ? exifOrientationTag(bytes) : undefined;
   if (exif && exif.orientation !== 1) {
     // Skia applies EXIF orientation while drawing but reports the stored size, so a rotated photo
     // would come out cropped. Decode a copy marked "as stored"; decodeAs orients it when asked.
