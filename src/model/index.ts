@@ -49,3 +49,8 @@ export {
   type ProgressSink,
   type ProgressState,
 } from './progress';
+export {
+  trainExemplarClassifier,
+  type TrainExemplarClassifierOptions,
+  type ExemplarClassifier,
+} from './trainExemplarClassifier';
