@@ -17,12 +17,15 @@ function rounded(v: unknown): unknown {
 }
 
 /**
- * Compares `value` with test/snapshots/viz-<name>.json. A missing snapshot is written (commit it); a
- * mismatch writes viz-<name>-changed.json beside it and fails.
+ * Compares `value` with test/snapshots/viz-<name>.json (formatted by prettier, as `npm run lint` checks
+ * every JSON file). A missing snapshot is written (commit it); a mismatch writes viz-<name>-changed.json
+ * beside it and fails.
  */
-function matchSnapshot(name: string, value: unknown): void {
+async function matchSnapshot(name: string, value: unknown): Promise<void> {
   const file = path.join(SNAPSHOTS, `viz-${name}.json`);
-  const text = JSON.stringify(rounded(value), null, 1) + '\n';
+  const prettier = await import('prettier');
+  const config = (await prettier.resolveConfig(file)) ?? {};
+  const text = await prettier.format(JSON.stringify(rounded(value)), { ...config, parser: 'json' });
   const changed = file.replace(/\.json$/, '-changed.json');
   if (!fs.existsSync(file)) {
     fs.mkdirSync(SNAPSHOTS, { recursive: true });
@@ -37,7 +40,7 @@ function matchSnapshot(name: string, value: unknown): void {
 }
 
 describe('viz figures', () => {
-  it('lineFigure builds plain-data traces (snapshot)', () => {
+  it('lineFigure builds plain-data traces (snapshot)', async () => {
     const fig = viz.lineFigure(
       [
         { name: 'train', y: new Float32Array([1, 0.5, 0.25, 0.125]) },
@@ -50,13 +53,13 @@ describe('viz figures', () => {
     assert.deepEqual(fig.data[0].x, [0, 1, 2, 3]);
     assert.equal((fig.layout.yaxis as { type: string }).type, 'log');
     assert.deepEqual(JSON.parse(JSON.stringify(fig)), fig, 'JSON round trip is lossless');
-    matchSnapshot('line', fig);
+    await matchSnapshot('line', fig);
   });
 
-  it('barFigure and histogramFigure count correctly (snapshot)', () => {
+  it('barFigure and histogramFigure count correctly (snapshot)', async () => {
     const bar = viz.barFigure([{ name: 'nme', x: ['jaw', 'eyes'], y: [0.05, 0.02] }], { yTitle: 'NME' });
     assert.deepEqual(bar.data[0].y, [0.05, 0.02]);
-    matchSnapshot('bar', bar);
+    await matchSnapshot('bar', bar);
     const hist = viz.histogramFigure([{ name: 'a', values: [0, 0.1, 0.5, 0.9, 1, 2] }], {
       bins: 2,
       range: [0, 1],
@@ -65,16 +68,16 @@ describe('viz figures', () => {
     assert.deepEqual(hist.data[0].x, [0.25, 0.75]);
     const norm = viz.histogramFigure([{ values: new Float64Array([1, 1, 3]) }], { bins: 2, normalize: true });
     expectClose(norm.data[0].y as number[], [2 / 3, 1 / 3], 1e-12);
-    matchSnapshot('histogram', hist);
+    await matchSnapshot('histogram', hist);
   });
 
-  it('heatmapFigure reshapes row-major values into rows (snapshot)', () => {
+  it('heatmapFigure reshapes row-major values into rows (snapshot)', async () => {
     const fig = viz.heatmapFigure(new Float32Array([1, 2, 3, 4, 5, 6]), 2, 3, { xLabels: ['a', 'b', 'c'] });
     assert.deepEqual(fig.data[0].z, [
       [1, 2, 3],
       [4, 5, 6],
     ]);
-    matchSnapshot('heatmap', fig);
+    await matchSnapshot('heatmap', fig);
   });
 
   it('cedCurve gives the known fractions, exact AUC and failure rate', () => {
@@ -91,7 +94,7 @@ describe('viz figures', () => {
     assert.ok(Math.abs(area - ced.auc) < 1e-4);
   });
 
-  it('cedFigure puts AUC and failure rate in the legend (snapshot)', () => {
+  it('cedFigure puts AUC and failure rate in the legend (snapshot)', async () => {
     const fig = viz.cedFigure(
       [
         { name: 'A', errors: new Float32Array([0.01, 0.02, 0.03, 0.2]) },
@@ -101,7 +104,7 @@ describe('viz figures', () => {
     );
     assert.match(fig.data[0].name as string, /^A \(AUC 0\.563, fail 25\.0%\)$/);
     assert.deepEqual(fig.data[1].y, [0, 0, 0, 0, 0, 0.5, 1, 1, 1]);
-    matchSnapshot('ced', fig);
+    await matchSnapshot('ced', fig);
   });
 
   it('rejects bad input with named errors', () => {

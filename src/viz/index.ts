@@ -18,3 +18,4 @@ export * from './heatmapFigure';
 export * from './cedFigure';
 export * from './figureHtml';
 export * from './show';
+export * from './widgetHtml';

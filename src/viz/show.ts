@@ -2,6 +2,7 @@
  * Notebook display glue: `show(x)` renders a figure, a raster or HTML in a tslab notebook, and returns
  * the HTML or PNG bytes instead when not running inside tslab (plain Node scripts, tests).
  */
+import * as path from 'node:path';
 import type { Raster } from '../types';
 import { ValueError } from '../errors';
 import { describe } from '../util/validate';
@@ -28,20 +29,20 @@ export type Showable = Figure | Raster | string;
 let bundleShown = false;
 
 /**
- * tslab's display when this process is the tslab kernel, else null. Looks at the module cache only: plain
- * Node never loads tslab (and its TypeScript compiler) just to find out.
+ * tslab's display when this process is a tslab kernel, else null. Looks at the module cache only (plain
+ * Node never loads tslab and its TypeScript compiler just to find out), and finds the kernel's own tslab
+ * even when it is not this package's copy (a global tslab install).
  */
 export function tslabDisplay(): NotebookDisplay | null {
-  let id: string;
-  try {
-    id = require.resolve('tslab/dist/jupyter');
-  } catch {
-    return null;
+  const suffix = path.join('tslab', 'dist', 'jupyter.js');
+  for (const [id, mod] of Object.entries(require.cache)) {
+    if (!id.endsWith(suffix)) continue;
+    if ((mod?.exports as { lastWriteDisplayData?: unknown } | undefined)?.lastWriteDisplayData == null)
+      continue;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the kernel's own tslab, already loaded
+    return (require(path.join(path.dirname(id), 'public.js')) as { display: NotebookDisplay }).display;
   }
-  const jupyter = require.cache[id]?.exports as { lastWriteDisplayData?: unknown } | undefined;
-  if (jupyter?.lastWriteDisplayData == null) return null;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only inside the kernel
-  return (require('tslab') as { display: NotebookDisplay }).display;
+  return null;
 }
 
 function isRaster(x: unknown): x is Raster {
