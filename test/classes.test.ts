@@ -194,6 +194,12 @@ describe('classes: class tables', () => {
     });
     const yaws = [t.pose[0], t.pose[3]].sort((a, c) => a - c);
     assert.ok(Math.abs(yaws[0] + 30) < 4 && Math.abs(yaws[1] - 30) < 4, `yaws ${yaws}`);
+    // Exemplars: a flipped copy mirrors its source's fitted pose; fitPoses: false leaves poses unknown.
+    const ex = classTableExemplars(packed.subarray(0, 136), 68, { flip: true });
+    expectClose([ex.pose[3], ex.pose[4], ex.pose[5]], [-ex.pose[0], ex.pose[1], -ex.pose[2]], 1e-6);
+    assert.ok(Math.abs(Math.abs(ex.pose[0]) - 30) < 8, `exemplar yaw ${ex.pose[0]}`);
+    const none = classTableExemplars(packed.subarray(0, 136), 68, { fitPoses: false });
+    assert.ok(Number.isNaN(none.pose[0]));
   });
 
   it('classTableFromClusters checks its assignment', () => {

@@ -26,6 +26,13 @@ export interface ClassAttributeOptions {
    * @default { x: 0, y: 0, width: 100, height: 100 }
    */
   nominalBox?: Box;
+  /**
+   * Fit a pose (landmarks.poseFit, a few ms per class) for classes none of whose members has a
+   * ground-truth pose; when false their pose is NaN (unknown). Turn off for very large tables without
+   * ground truth when pose attributes are not needed.
+   * @default true
+   */
+  fitPoses?: boolean;
   /** Receives 'no-pose' when a pose cannot be fitted (a scheme without a 3D template). @default none */
   warnings?: Warnings;
 }
@@ -130,6 +137,10 @@ export function classPoses(
       pose[3 * k] = yaw / n;
       pose[3 * k + 1] = pitch / n;
       pose[3 * k + 2] = roll / n;
+      continue;
+    }
+    if (opts.fitPoses === false) {
+      pose[3 * k] = pose[3 * k + 1] = pose[3 * k + 2] = NaN;
       continue;
     }
     try {

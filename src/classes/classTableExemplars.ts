@@ -84,12 +84,18 @@ export function classTableExemplars(
 
   const source = (k: number): number => (k < M ? k : k - M);
   const self = (k: number): Int32Array => Int32Array.of(k);
+  // Poses of the originals (ground truth, else fitted); a flipped copy mirrors its source's pose
+  // (yaw and roll negated), so each pose is fitted at most once.
   const poses = options.poses;
-  const poseOf = (k: number): HeadPose | undefined => {
-    const p = poses?.[source(k)];
-    if (p === undefined || k < M) return p;
-    return { yaw: -p.yaw, pitch: p.pitch, roll: -p.roll };
-  };
+  const pose = new Float32Array(3 * K);
+  pose.set(
+    classPoses(centers, M, nPoints, self, (k: number): HeadPose | undefined => poses?.[k], scheme, options),
+  );
+  for (let k = M; k < K; k++) {
+    pose[3 * k] = -pose[3 * (k - M)];
+    pose[3 * k + 1] = pose[3 * (k - M) + 1];
+    pose[3 * k + 2] = -pose[3 * (k - M) + 2];
+  }
   const vis = options.visibility;
   const visOf =
     vis &&
@@ -109,7 +115,7 @@ export function classTableExemplars(
     scheme: scheme.name,
     centers,
     sigma,
-    pose: classPoses(centers, K, nPoints, self, poseOf, scheme, options),
+    pose,
     visibility: classVisibility(K, nPoints, self, visOf),
     memberOffsets: Int32Array.from({ length: K + 1 }, (_, k) => k),
     memberIds,
