@@ -151,6 +151,7 @@ describe('synth.faces: geometry', () => {
   const sym = {
     pose: { yaw: 0, pitch: 0, roll: 0 },
     offset: [0, 0] as [number, number],
+    blotch: { amp: 0, fx: 0, fy: 0, px: 0, py: 0 },
     light: { dir: [0, 0, -1] as [number, number, number], ambient: 0.6, diffuse: 0.4 },
   };
 

@@ -31,6 +31,8 @@ export interface FaceParams {
   light: Light;
   /** Texture jitter: brightness and per-channel gains on top of the skin tone. */
   tint: [number, number, number];
+  /** Texture jitter: a smooth multiplicative blotch field 1 + amp·sin(fx·x + px)·sin(fy·y + py) over the head (mm). */
+  blotch: { amp: number; fx: number; fy: number; px: number; py: number };
   backgroundSeed: number;
   /** Gaussian blur σ in px (0 = none). */
   blur: number;
@@ -129,6 +131,13 @@ export function drawFaceParams(rng: Rng, o: Resolved): FaceParams {
   const light = drawLight(rng, rng.next() < o.extremeLight);
   const b = rng.uniform(0.85, 1.12);
   const tint: [number, number, number] = [b * rng.uniform(0.96, 1.04), b, b * rng.uniform(0.96, 1.04)];
+  const blotch = {
+    amp: rng.uniform(0, 0.12),
+    fx: rng.uniform(0.02, 0.12),
+    fy: rng.uniform(0.02, 0.12),
+    px: rng.uniform(0, 2 * Math.PI),
+    py: rng.uniform(0, 2 * Math.PI),
+  };
   const backgroundSeed = rng.uint32();
   const short = Math.min(o.width, o.height);
   const blur = rng.next() < o.blur ? rng.uniform(0.5, 0.5 + short / 64) : 0;
@@ -150,6 +159,7 @@ export function drawFaceParams(rng: Rng, o: Resolved): FaceParams {
     offset,
     light,
     tint,
+    blotch,
     backgroundSeed,
     blur,
     motion,

@@ -133,9 +133,12 @@ export class FaceRenderer {
     const hlx = R[0] * lx + R[3] * ly + R[6] * lz;
     const hly = R[1] * lx + R[4] * ly + R[7] * lz;
     const hlz = R[2] * lx + R[5] * ly + R[8] * lz;
+    const { amp, fx, fy, px: bx, py: by } = p.blotch;
+    const pos = m.positions;
     for (let i = 0; i < m.nVertices; i++) {
       const d = n[3 * i] * hlx + n[3 * i + 1] * hly + n[3 * i + 2] * hlz;
-      shade[i] = d > 0 ? amb + dif * d : amb;
+      const blotch = amp === 0 ? 1 : 1 + amp * Math.sin(fx * pos[3 * i] + bx) * Math.sin(fy * pos[3 * i + 1] + by);
+      shade[i] = (d > 0 ? amb + dif * d : amb) * blotch;
     }
     const level = Math.max(0, Math.floor(Math.log2((m.texelsPerMm * tz) / f) + 0.3));
     const data = new Uint8Array(W * H * C);
