@@ -13,6 +13,7 @@ import {
   readImageHeader,
   writeImage,
 } from '../src/data/io';
+import { crc32 } from '../src/data/io/crc32';
 import type { Raster } from '../src/types';
 import { Rng } from '../src/util';
 import { requireSharedData } from './helpers';
@@ -189,6 +190,31 @@ describe('io: images', () => {
     const plain = decodeImage(webp);
     assert.deepEqual(decodeImage(withExif), plain);
     assert.deepEqual(decodeImage(withExif, { orientation: 'exif' }), orientRaster(plain, 6));
+  });
+
+  it('returns stored pixel values: colour profiles (PNG gAMA/cHRM/sRGB) are not applied', () => {
+    const r = pattern(16, 8, 3);
+    const png = encodeImage(r, 'png');
+    const chunk = (type: string, data: Buffer): Buffer => {
+      const h = Buffer.alloc(8);
+      h.writeUInt32BE(data.length, 0);
+      h.write(type, 4, 'latin1');
+      const c = Buffer.alloc(4);
+      c.writeUInt32BE(crc32(h.subarray(4), data), 0);
+      return Buffer.concat([h, data, c]);
+    };
+    const gamma = Buffer.alloc(4);
+    gamma.writeUInt32BE(100000, 0); // gamma 1.0: Skia alone shifted values by up to 73 levels
+    const chrm = Buffer.alloc(32);
+    [31270, 32900, 20000, 33000, 30000, 60000, 15000, 6000].forEach((v, i) => chrm.writeUInt32BE(v, 4 * i));
+    const tagged = Buffer.concat([
+      png.subarray(0, 33),
+      chunk('gAMA', gamma),
+      chunk('cHRM', chrm),
+      chunk('sRGB', Buffer.from([0])),
+      png.subarray(33),
+    ]);
+    assert.deepEqual(decodeImage(tagged), r);
   });
 
   it('names the file when an image will not decode', () => {

@@ -10,8 +10,9 @@ import { FormatError, ValueError } from '../../errors';
 import type { Raster } from '../../types';
 import { assertInteger, assertOneOf, describe } from '../../util';
 import { writeFileAtomic } from './atomic';
-import { exifOrientation, exifOrientationTag, orientRaster } from './exif-orientation';
-import { readImageHeader } from './image-header';
+import { exifOrientation, orientRaster } from './exif-orientation';
+import { rawPixelBytes } from './image-raw';
+import { type ImageFormat, readImageHeader } from './image-header';
 import { imageIntegrityProblem } from './image-integrity';
 import { encodeNetpbm, parseNetpbm } from './netpbm';
 import { encodePng } from './png-encode';
@@ -108,21 +109,14 @@ function decodeAs(fn: string, bytes: Uint8Array, opts: ReadImageOptions): Raster
 function decodeWithCanvas(
   bytes: Uint8Array,
   channels: 1 | 3 | 4,
-  format: string,
+  format: ImageFormat,
   fail: (what: string) => never,
   maxPixels: number,
 ): Raster {
   const img = new Image();
   img.onerror = () => undefined; // decoding is synchronous; failure shows as a zero size below
-  let src = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const exif = format === 'jpeg' || format === 'webp' ? exifOrientationTag(bytes) : undefined;
-  if (exif && exif.orientation !== 1) {
-    // Skia applies EXIF orientation while drawing but reports the stored size, so a rotated photo
-    // would come out cropped. Decode a copy marked "as stored"; decodeAs orients it when asked.
-    src = Buffer.from(src);
-    src[exif.offset] = exif.littleEndian ? 1 : 0;
-    src[exif.offset + 1] = exif.littleEndian ? 0 : 1;
-  }
+  const raw = rawPixelBytes(bytes, format);
+  const src = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   try {
     img.src = src;
   } catch (e) {
