@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { type Dataset, filter, folder, withDetections } from '../src/data/datasets';
-import { boxIou, detectDataset, detectFaces, load, matchDetection } from '../src/data/detect';
+import { boxIou, detectDataset, detectFaces, load, matchDetection, unload } from '../src/data/detect';
 import { readDlibXml, readImage, readPts } from '../src/data/io';
 import * as engine from '../src/engine';
 import { ValueError } from '../src/errors';
@@ -134,6 +134,11 @@ describe('detect: face-api detector on real photos', function () {
     await detectFaces(img);
     await detectFaces(img, { model: 'tinyFaceDetector', inputSize: 320 });
     assert.equal(tf.memory().numTensors, before);
+    // unload frees the weights; a later call loads them again
+    unload();
+    const unloaded = tf.memory().numTensors;
+    assert.ok(unloaded < before - 50, `${before} → ${unloaded} tensors after unload`);
+    assert.ok((await detectFaces(img)).length >= 1);
     await assert.rejects(
       detectFaces({ width: 2, height: 2, channels: 3, data: new Uint8Array(3) }),
       /detectFaces/,
