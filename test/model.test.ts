@@ -143,7 +143,7 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       for (let i = 0; i < B; i++)
         for (let j = 0; j < 2 * N; j++) ys[i * 2 * N + j] = table.centers[i * 2 * N + j] + rng.normal(0, 0.1);
       const model = createModel(table, { input: { size: 16 }, widths: [4], featureDim: 4 });
-      const { centerChunks } = model.tensors();
+      const centerChunks = model.centerChunks();
       const before = tf.memory().numTensors;
       const tau = 0.3;
       const t = batchTargets(centerChunks, ys, B, tau);

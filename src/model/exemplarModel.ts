@@ -29,7 +29,6 @@ export interface Cached {
   WT: tf.Tensor2D;
   b: tf.Tensor1D;
   centers: tf.Tensor2D;
-  centerChunks: CenterChunk[];
 }
 
 /** Classes per centre chunk. */
@@ -41,6 +40,7 @@ export class ExemplarModel {
   /** Head bias, K. */
   readonly headB: Float32Array;
   private cached: Cached | null = null;
+  private chunks: CenterChunk[] | null = null;
   private disposed = false;
 
   constructor(
@@ -78,14 +78,32 @@ export class ExemplarModel {
     }
   }
 
-  /** The engine-side head and centres (created on first use, kept until dispose or headChanged). */
+  /** The engine-side head and centres for prediction (created on first use, kept until dispose; head re-uploaded by headChanged). */
   tensors(): Cached {
     if (this.disposed) throw new ValueError('ExemplarModel: used after dispose()');
     if (!this.cached) {
       const { K } = this;
       const dim = 2 * this.config.nPoints;
+      this.cached = {
+        WT: this.uploadWT(),
+        b: tf.tensor1d(this.headB),
+        centers: tf.tensor2d(this.table.centers, [K, dim]),
+      };
+    }
+    return this.cached;
+  }
+
+  /**
+   * The class centres as transposed chunks with squared norms, for batchTargets (created on first use: training
+   * only, so prediction does not hold a second copy of the centres).
+   */
+  centerChunks(): CenterChunk[] {
+    if (this.disposed) throw new ValueError('ExemplarModel: used after dispose()');
+    if (!this.chunks) {
+      const { K } = this;
+      const dim = 2 * this.config.nPoints;
       const c = this.table.centers;
-      const centerChunks: CenterChunk[] = [];
+      const chunks: CenterChunk[] = [];
       for (let start = 0; start < K; start += CHUNK) {
         const cols = Math.min(CHUNK, K - start);
         const block = c.subarray(start * dim, (start + cols) * dim);
@@ -95,21 +113,16 @@ export class ExemplarModel {
           for (let j = 0; j < dim; j++) s += block[k * dim + j] ** 2;
           norms[k] = s;
         }
-        centerChunks.push({
+        chunks.push({
           start,
           cols,
           t: tf.tensor2d(transpose(block, cols, dim), [dim, cols]),
           norms: tf.tensor1d(norms),
         });
       }
-      this.cached = {
-        WT: this.uploadWT(),
-        b: tf.tensor1d(this.headB),
-        centers: tf.tensor2d(c, [K, dim]),
-        centerChunks,
-      };
+      this.chunks = chunks;
     }
-    return this.cached;
+    return this.chunks;
   }
 
   private uploadWT(): tf.Tensor2D {
@@ -123,8 +136,12 @@ export class ExemplarModel {
     this.disposed = true;
     if (this.cached) {
       const c = this.cached;
-      tf.dispose([c.WT, c.b, c.centers, ...c.centerChunks.flatMap((ch) => [ch.t, ch.norms])]);
+      tf.dispose([c.WT, c.b, c.centers]);
       this.cached = null;
+    }
+    if (this.chunks) {
+      tf.dispose(this.chunks.flatMap((ch) => [ch.t, ch.norms]));
+      this.chunks = null;
     }
     this.backbone.dispose();
   }

@@ -282,7 +282,7 @@ export async function train(
   }
   const allVars = Wv && bv ? [...backVars, Wv, bv] : backVars;
   const scratch = o.head === 'sampled' ? new SampledHeadScratch(K) : null;
-  const { centerChunks } = model.tensors();
+  const centerChunks = model.centerChunks();
 
   const state: TrainerState = {
     epochsDone: 0,
