@@ -20,8 +20,12 @@ for arg in "$@"; do
   esac
 done
 
-say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
-die() { printf '\033[1;31msetup:\033[0m %s\n' "$*" >&2; exit 1; }
+# Bold (red for errors) only on a terminal; plain text in logs.
+say() { if [ -t 1 ]; then printf '\033[1msetup:\033[0m %s\n' "$*"; else printf 'setup: %s\n' "$*"; fi; }
+die() {
+  if [ -t 2 ]; then printf '\033[1;31msetup:\033[0m %s\n' "$*" >&2; else printf 'setup: %s\n' "$*" >&2; fi
+  exit 1
+}
 
 # The Debian python that the Debian Jupyter packages use (a pyenv/conda python3 first on PATH has no Jupyter).
 PY=/usr/bin/python3

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { ShapeError, ValueError, landmarks, viz, type Raster } from '../src';
+import { ShapeError, ValueError, Warnings, landmarks, viz, type Raster } from '../src';
 
 function gray(width: number, height: number, v = 0): Raster {
   return { width, height, channels: 1, data: new Uint8Array(width * height).fill(v) };
@@ -72,6 +72,15 @@ describe('viz drawing', () => {
     assert.equal(out.channels, 4);
     assert.deepEqual(px(out, 10, 10), [255, 255, 255, 255], 'ring centre stays empty');
     assert.ok(px(out, 15, 10)[0] < 200, 'ring itself is blue-ish');
+  });
+
+  it('warns once when points fall outside the raster', () => {
+    const warnings = new Warnings();
+    viz.drawLandmarks(gray(10, 10), new Float32Array([1, 1, 9.4, 9.4, -0.6, 5, 5, 12]), { warnings });
+    assert.equal(warnings.count('point-outside'), 1);
+    assert.match(warnings.items[0].message, /2 of 4 points lie outside the 10×10 raster/);
+    viz.drawLandmarks(gray(10, 10), new Float32Array([0, 0, 9, 9]), { warnings });
+    assert.equal(warnings.count(), 1, 'no warning when all points are inside');
   });
 
   it('rejects bad input with named errors', () => {

@@ -5,6 +5,7 @@ import { schemeFor } from '../landmarks/scheme';
 import { shapeValidate } from '../landmarks/shape';
 import type { Raster } from '../types';
 import { assertPositive } from '../util/validate';
+import type { Warnings } from '../util/warnings';
 import type { CanvasFactory } from './context2d';
 import { type DrawShapeOptions, drawShapeOnContext, resolveDrawShapeOptions } from './drawShape';
 import { napiCanvasFactory } from './napiCanvasFactory';
@@ -15,6 +16,8 @@ import { rasterFromRgba, rasterToRgba } from './rasterRgba';
 export interface DrawLandmarksOptions extends DrawShapeOptions {
   /** Makes the canvas to draw on. @default napiCanvasFactory (@napi-rs/canvas) */
   canvasFactory?: CanvasFactory;
+  /** Receives a 'point-outside' warning when points fall outside the raster (they are clipped). @default none */
+  warnings?: Warnings;
 }
 
 /**
@@ -33,6 +36,20 @@ export function drawLandmarks(raster: Raster, shape: Float32Array, opts: DrawLan
     throw new ShapeError(
       `drawLandmarks: argument 'opts.visibility' expected length ${n} (one per point), got length ${opts.visibility.length}`,
     );
+  }
+  if (opts.warnings !== undefined) {
+    let outside = 0;
+    for (let i = 0; i < n; i++) {
+      const x = shape[2 * i];
+      const y = shape[2 * i + 1];
+      if (x < -0.5 || y < -0.5 || x >= raster.width - 0.5 || y >= raster.height - 0.5) outside++;
+    }
+    if (outside > 0) {
+      opts.warnings.warn(
+        'point-outside',
+        `drawLandmarks: ${outside} of ${n} points lie outside the ${raster.width}×${raster.height} raster (clipped)`,
+      );
+    }
   }
   const o = resolveDrawShapeOptions(opts.scheme ?? schemeFor(n), opts);
   const canvas = (opts.canvasFactory ?? napiCanvasFactory)(raster.width, raster.height);
