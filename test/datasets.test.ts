@@ -199,6 +199,22 @@ describe('datasets: folder (300-W style trees)', () => {
     }
   });
 
+  it('views give ids without decoding (a flip of an image whose header gives no size)', () => {
+    const dir = tmpDir();
+    try {
+      writeImage(path.join(dir, 'x.pgm'), raster(40, 30, 1, 5));
+      writePts(path.join(dir, 'x.pts'), shape(5));
+      const ds = folder(dir);
+      assert.equal(ds.info(0).imageSize, undefined); // Netpbm headers are not sized by io.readImageHeader
+      const flipped = flipAugment(ds, { mode: 'append' });
+      fs.rmSync(path.join(dir, 'x.pgm'));
+      assert.deepEqual([...flipped.ids], ['x', 'x#flip']);
+      assert.throws(() => flipped.info(1), /ENOENT/); // its landmarks need the width: the image is gone
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('validates its arguments', () => {
     assert.throws(
       () => folder(path.join(root, 'nope')),

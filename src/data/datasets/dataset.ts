@@ -81,10 +81,15 @@ export abstract class DatasetBase implements Dataset {
   get ids(): readonly string[] {
     if (this.idCache === null) {
       const out = new Array<string>(this.size);
-      for (let i = 0; i < this.size; i++) out[i] = this.info(i).id;
+      for (let i = 0; i < this.size; i++) out[i] = this.idAt(i);
       this.idCache = Object.freeze(out);
     }
     return this.idCache;
+  }
+
+  /** The id of item i (views override this so that ids never need an image decoded). */
+  protected idAt(i: number): string {
+    return this.info(i).id;
   }
 
   *[Symbol.iterator](): Iterator<Sample> {

@@ -98,6 +98,7 @@ export function flipAugment(ds: Dataset, opts: FlipAugmentOptions = {}): Dataset
     {
       info: (info, i) => (flipped(i) ? rename(infoFlip(info, widthOf(info, i % n), opts.scheme), i) : info),
       sample: (s, i) => (flipped(i) ? rename(sampleFlip(s, opts.scheme), i) : s),
+      id: (id, i) => (mode === 'append' && i >= n ? `${id}#flip` : id),
     },
   );
 }

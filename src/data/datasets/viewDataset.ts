@@ -14,10 +14,12 @@ export interface ViewLocation {
   index: number;
 }
 
-/** Optional per-item transformation of a view (both functions receive the view's index). */
+/** Optional per-item transformation of a view (every function receives the view's index). */
 export interface ViewTransform {
   info(info: SampleInfo, i: number): SampleInfo;
   sample(sample: Sample, i: number): Sample;
+  /** The new id, when the transform renames items (must agree with `info`). @default the parent's id */
+  id?(parentId: string, i: number): string;
 }
 
 export class ViewDataset extends DatasetBase {
@@ -29,6 +31,12 @@ export class ViewDataset extends DatasetBase {
     private readonly transform?: ViewTransform,
   ) {
     super();
+  }
+
+  protected override idAt(i: number): string {
+    const { parent, index } = this.locate(i);
+    const id = parent.ids[index];
+    return this.transform?.id ? this.transform.id(id, i) : id;
   }
 
   info(i: number): SampleInfo {
