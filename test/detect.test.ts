@@ -40,6 +40,7 @@ describe('detect: face-api detector on real photos', function () {
   });
 
   after(async () => {
+    unload(); // leave no weights behind for the tests that follow
     if (restore !== null) await engine.setBackend(restore);
   });
 
