@@ -1,2 +1,33 @@
-// The paper's experiments as functions (used by notebooks and benchmarks); see ARCHITECTURE.md.
-export {};
+/**
+ * The paper's experiments as functions (used by the notebooks and the benchmark): experiment data, class tables for
+ * any K, training and scoring a classifier (Fig. 3's landmark error, classification accuracy, multi-label error),
+ * the losses-vs-K grid, forward cost against K (Fig. 2), the mean-shape baseline, failure rates side by side, and
+ * the posterior as a yaw distribution.
+ */
+export {
+  prepareData,
+  dataFromSamples,
+  packReferenceShapes,
+  DATA_SOURCES,
+  DEFAULT_W300_PATH,
+  type DataSource,
+  type PrepareDataOptions,
+  type ExperimentData,
+} from './prepareData';
+export { classTableFor, resolveK, type KSpec, type ClassTableForOptions } from './classTableFor';
+export { trainClassifier, type TrainClassifierOptions, type TrainedClassifier } from './trainClassifier';
+export { scoreClassifier, nearestClass, type ScoreOptions, type ClassifierScores } from './scoreClassifier';
+export { lossesVsK, type LossesVsKOptions, type LossesVsKResult, type LossesVsKRow } from './lossesVsK';
+export {
+  forwardCostVsK,
+  randomClassTable,
+  type ForwardCostOptions,
+  type ForwardCostRow,
+} from './forwardCostVsK';
+export { meanShapeBaseline, type MeanShapeBaseline } from './meanShapeBaseline';
+export { failureRates, type FailureRateRow } from './failureRates';
+export {
+  posteriorYawDistribution,
+  type YawDistribution,
+  type YawDistributionOptions,
+} from './posteriorYawDistribution';

@@ -1,0 +1,173 @@
+/**
+ * The paper's experiments (issue 5 part 6): Fig. 3 (landmark error, classification accuracy and multi-label error
+ * against K for each loss, on synthetic faces and on the 300-W crops' validation split), Fig. 2 (forward time and
+ * memory against K) and the accuracy target (failure rate of the exemplar classifier vs the mean shape in the
+ * detection box on synthetic `hard` faces).
+ *
+ * Sizes (full mode; quick mode uses tiny ones on the same code paths) can be set by environment variables:
+ *   XL_EXP_PARTS    which parts: any of losses,cost,failure           (default losses,cost,failure)
+ *   XL_EXP_SOURCES  data for the losses grid: synth-easy,synth-hard,300w (default synth-easy,300w; 300w skipped when absent)
+ *   XL_EXP_N        training faces                                     (default 1200)
+ *   XL_EXP_NVAL     validation faces                                   (default 300)
+ *   XL_EXP_EPOCHS   epochs per run                                     (default 4)
+ *   XL_EXP_KS       class counts, 'M' for exemplars                    (default 10,100,1000,M)
+ *   XL_EXP_COST_KS  class counts of the forward-cost table             (default 10,100,1000,10000,140000)
+ * The network is the small CPU net at 32×32 gray with widths 16-32-64 and D = 128 (4× cheaper than the 64×64
+ * default, so that 12 trainings per source fit in minutes on 2 cores). Each finished row is also appended to
+ * bench/out/experiments-rows.jsonl.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as engine from '../src/engine';
+import {
+  DATA_SOURCES,
+  DEFAULT_W300_PATH,
+  type DataSource,
+  type KSpec,
+  failureRates,
+  forwardCostVsK,
+  lossesVsK,
+  meanShapeBaseline,
+  prepareData,
+  scoreClassifier,
+  trainClassifier,
+} from '../src/experiments';
+import type { ModelOptions } from '../src/model';
+import type { Bench, BenchTable } from './types';
+
+const MODEL: ModelOptions = { input: { size: 32 }, widths: [16, 32, 64], featureDim: 128 };
+
+function env(name: string, dflt: string): string {
+  return process.env[name] ?? dflt;
+}
+
+function kList(s: string): KSpec[] {
+  return s.split(',').map((k) => (k.trim() === 'M' ? 'M' : Number(k)));
+}
+
+const OUT = path.join(__dirname, 'out');
+
+function logRow(row: object): void {
+  fs.mkdirSync(OUT, { recursive: true });
+  fs.appendFileSync(path.join(OUT, 'experiments-rows.jsonl'), JSON.stringify(row) + '\n');
+}
+
+const bench: Bench = async ({ quick }) => {
+  await engine.init();
+  const parts = env('XL_EXP_PARTS', 'losses,cost,failure').split(',');
+  const n = quick ? 60 : Number(env('XL_EXP_N', '1200'));
+  const nValidation = quick ? 30 : Number(env('XL_EXP_NVAL', '300'));
+  const epochs = quick ? 1 : Number(env('XL_EXP_EPOCHS', '4'));
+  const Ks = quick ? kList('10,M') : kList(env('XL_EXP_KS', '10,100,1000,M'));
+  const tables: BenchTable[] = [];
+
+  if (parts.includes('losses')) {
+    const sources = env('XL_EXP_SOURCES', 'synth-easy,300w').split(',') as DataSource[];
+    for (const source of sources) {
+      if (!DATA_SOURCES.includes(source)) throw new Error(`unknown source ${source}`);
+      if (source === '300w' && !fs.existsSync(DEFAULT_W300_PATH)) {
+        console.error(`experiments: ${DEFAULT_W300_PATH} absent, 300w skipped`);
+        continue;
+      }
+      const data = prepareData({ source, n, nValidation, seed: 1 });
+      const base = meanShapeBaseline(data.trainShapes, data.validation);
+      const res = await lossesVsK(data, {
+        Ks,
+        model: MODEL,
+        train: { epochs, batchSize: 32 },
+        onRow: (r) => {
+          console.error(`experiments ${source}: ${JSON.stringify(r)}`);
+          logRow({ source, ...r });
+        },
+      });
+      tables.push({
+        title: `Fig. 3 on ${source}: ${data.train.length} training / ${data.validation.length} validation faces, ${epochs} epochs`,
+        columns: [
+          'loss',
+          'K',
+          'landmark error (expected)',
+          'landmark error (MAP)',
+          'class. accuracy',
+          'multi-label error',
+          'failure rate',
+          'img/s',
+        ],
+        rows: res.rows.map((r) => [
+          r.loss,
+          r.exemplar ? `${r.K} (=M)` : r.K,
+          r.landmarkError,
+          r.landmarkErrorMap,
+          r.classificationAccuracy,
+          r.multiLabelError,
+          r.failureRate,
+          r.imagesPerSecond,
+        ]),
+        notes: [
+          `Mean shape in the detection box: landmark error ${base.mean.toFixed(4)}. Errors: mean pt-pt / ground-truth box diagonal; tau ${res.tau}.`,
+          ...res.skipped.map((s) => `skipped K ${s.K}: ${s.reason}`),
+        ],
+      });
+    }
+  }
+
+  if (parts.includes('cost')) {
+    const costKs = quick
+      ? [10, 1000]
+      : env('XL_EXP_COST_KS', '10,100,1000,10000,140000').split(',').map(Number);
+    const rows = forwardCostVsK({ Ks: costKs, batch: 32, repeats: quick ? 2 : 5 });
+    const rowsDefault = forwardCostVsK({ Ks: costKs, batch: 32, repeats: quick ? 2 : 5, model: MODEL });
+    for (const [name, rs] of [
+      ['64×64 small net (default), D 256', rows],
+      ['32×32 experiment net, D 128', rowsDefault],
+    ] as const) {
+      tables.push({
+        title: `Fig. 2: forward cost against K (${name}, batch 32)`,
+        columns: ['K', 'ms / face', 'backbone ms / face', 'ratio', 'head + centres MB', 'RSS MB'],
+        rows: rs.map((r) => [
+          r.K,
+          r.msPerFace,
+          r.backboneMsPerFace,
+          r.msPerFace / r.backboneMsPerFace,
+          r.headMB,
+          r.rssMB,
+        ]),
+        notes: [
+          'Targets: K = 140,000 at most 10 ms / face and 500 MB; K ≤ 10,000 at most 2× the backbone alone.',
+        ],
+      });
+    }
+  }
+
+  if (parts.includes('failure')) {
+    const data = prepareData({ source: 'synth-hard', n, nValidation, seed: 2 });
+    const run = await trainClassifier(data, {
+      K: 'M',
+      loss: 'multiLabel',
+      model: MODEL,
+      train: { epochs: quick ? 1 : epochs + 2, batchSize: 32 },
+    });
+    try {
+      const s = scoreClassifier(run.model, data.validation);
+      const base = meanShapeBaseline(data.trainShapes, data.validation);
+      const fr = failureRates({
+        'mean shape in detection box': base.errors,
+        'exemplar classifier (expected)': s.errors,
+        'exemplar classifier (MAP)': s.errorsMap,
+      });
+      fr.forEach((r) => logRow({ part: 'failure', ...r }));
+      tables.push({
+        title: `Accuracy target on synthetic hard faces: ${data.train.length} training (K = M), ${data.validation.length} validation`,
+        columns: ['method', 'faces', 'mean error', 'failure rate (> 0.08)', 'ratio to mean shape'],
+        rows: fr.map((r) => [r.name, r.n, r.meanError, r.failureRate, r.ratioToReference]),
+        notes: [
+          `Target: the classifier's failure rate under half the mean shape's (ratio < 0.5): ${fr[1].ratioToReference < 0.5 ? 'met' : 'NOT met'}.`,
+        ],
+      });
+    } finally {
+      run.model.dispose();
+    }
+  }
+  return tables;
+};
+
+export default bench;

@@ -1,0 +1,132 @@
+/**
+ * The three measures of the paper's Fig. 3 for a trained classifier on annotated samples:
+ * - landmark error: mean point-to-point distance / ground-truth box diagonal, of the expected shape Σ p_k mu_k
+ *   (and, separately, of the MAP shape), predicted from each sample's reference box;
+ * - classification accuracy: the top-1 class is the class whose centre is nearest to the ground-truth shape;
+ * - multi-label error: the top-1 class lies outside M_i = {k : d(mu_k, y_i) ≤ tau} (M_i gets the nearest class when
+ *   no centre is within tau, so a sample whose nearest class is predicted never counts as an error).
+ */
+import type { ClassTable } from '../classes/types';
+import { membership } from '../classes/membership';
+import { ValueError } from '../errors';
+import { boxDiagonalError } from '../model/evaluateModel';
+import type { ExemplarModel } from '../model/exemplarModel';
+import { referenceBox } from '../model/input';
+import { predictBatch } from '../model/predict';
+import type { Sample } from '../types';
+import { assertInteger, assertPositive, describe } from '../util/validate';
+import { packReferenceShapes } from './prepareData';
+
+/** Options of `scoreClassifier`. */
+export interface ScoreOptions {
+  /** Membership radius of the multi-label error (RMS point distance, box units). @default 0.05 */
+  tau?: number;
+  /** Faces per forward pass. @default 32 */
+  batchSize?: number;
+}
+
+/** Scores of a classifier on a set of samples. */
+export interface ClassifierScores {
+  /** Mean box-diagonal-normalised error of the expected shape. */
+  landmarkError: number;
+  /** Mean box-diagonal-normalised error of the MAP shape (the top class's centre). */
+  landmarkErrorMap: number;
+  /** Fraction of samples whose top-1 class is the nearest class. */
+  classificationAccuracy: number;
+  /** Fraction of samples whose top-1 class is outside M_i. */
+  multiLabelError: number;
+  /** Per-sample errors of the expected shape. */
+  errors: Float32Array;
+  /** Per-sample errors of the MAP shape. */
+  errorsMap: Float32Array;
+}
+
+/** Index of the nearest centre for each of B packed shapes (squared Euclidean distance). */
+export function nearestClass(table: ClassTable, shapes: Float32Array): Int32Array {
+  const dim = 2 * table.nPoints;
+  const B = shapes.length / dim;
+  const c = table.centers;
+  const out = new Int32Array(B);
+  for (let i = 0; i < B; i++) {
+    let best = Infinity;
+    let arg = 0;
+    const o = i * dim;
+    for (let k = 0; k < table.K; k++) {
+      let d = 0;
+      const ko = k * dim;
+      for (let j = 0; j < dim && d < best; j++) {
+        const t = shapes[o + j] - c[ko + j];
+        d += t * t;
+      }
+      if (d < best) {
+        best = d;
+        arg = k;
+      }
+    }
+    out[i] = arg;
+  }
+  return out;
+}
+
+function mean(a: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s / a.length;
+}
+
+/**
+ * Scores `model` on `samples` (see the module comment for the definitions).
+ * @example const s = scoreClassifier(model, data.validation, { tau: 0.05 }); s.multiLabelError
+ */
+export function scoreClassifier(
+  model: ExemplarModel,
+  samples: readonly Sample[],
+  opts: ScoreOptions = {},
+): ClassifierScores {
+  const fn = 'scoreClassifier';
+  if (!Array.isArray(samples) || samples.length === 0) {
+    throw new ValueError(`${fn}: argument 'samples' expected a non-empty array, got ${describe(samples)}`);
+  }
+  const tau = opts.tau ?? 0.05;
+  assertPositive(fn, 'tau', tau);
+  const batchSize = opts.batchSize ?? 32;
+  assertInteger(fn, 'batchSize', batchSize, 1, 4096);
+  const preds = predictBatch(
+    model,
+    samples.map((s) => ({ image: s.image, box: referenceBox(s) })),
+    { topK: 1, batchSize },
+    fn,
+  );
+  const B = samples.length;
+  const errors = new Float32Array(B);
+  const errorsMap = new Float32Array(B);
+  samples.forEach((s, i) => {
+    errors[i] = boxDiagonalError(preds[i].expectedShape, s.landmarks, s.box);
+    errorsMap[i] = boxDiagonalError(preds[i].mapShape, s.landmarks, s.box);
+  });
+  const shapes = packReferenceShapes(samples);
+  const nearest = nearestClass(model.table, shapes);
+  const m = membership(model.table, shapes, tau, { includeNearest: true });
+  let correct = 0;
+  let outside = 0;
+  for (let i = 0; i < B; i++) {
+    const top = preds[i].topK[0].index;
+    if (top === nearest[i]) correct++;
+    let inside = false;
+    for (let q = m.offsets[i]; q < m.offsets[i + 1]; q++) {
+      if (m.indices[q] === top) {
+        inside = true;
+        break;
+      }
+    }
+    if (!inside) outside++;
+  }
+  return {
+    landmarkError: mean(errors),
+    landmarkErrorMap: mean(errorsMap),
+    classificationAccuracy: correct / B,
+    multiLabelError: outside / B,
+    errors,
+    errorsMap,
+  };
+}

@@ -1,0 +1,236 @@
+import * as assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { EnvironmentError, ShapeError, ValueError } from '../src/errors';
+import {
+  classTableFor,
+  dataFromSamples,
+  failureRates,
+  forwardCostVsK,
+  lossesVsK,
+  meanShapeBaseline,
+  nearestClass,
+  posteriorYawDistribution,
+  prepareData,
+  randomClassTable,
+  scoreClassifier,
+  trainClassifier,
+} from '../src/experiments';
+import { requireSharedData } from './helpers';
+import { initBackend, tableFromCenters, tinySamples } from './modelFixtures';
+
+const tiny = { input: { size: 16 }, widths: [8, 16], featureDim: 16 };
+const quiet = { progress: 'none' as const, batchSize: 16, tau: 0.08, learningRate: 0.01, seed: 3 };
+
+describe('experiments', function () {
+  before(async () => {
+    console.log(`      backend: ${await initBackend()}`);
+  });
+
+  describe('prepareData', () => {
+    it('synthetic: disjoint seeded streams, shapes packed in reference-box coordinates', () => {
+      const d = prepareData({ source: 'synth-easy', n: 6, nValidation: 3, seed: 4, size: 32 });
+      assert.equal(d.train.length, 6);
+      assert.equal(d.validation.length, 3);
+      assert.equal(d.nPoints, 68);
+      assert.equal(d.trainShapes.length, 6 * 136);
+      assert.ok(d.train.every((s) => s.detection !== undefined && s.pose !== undefined));
+      assert.ok(d.poses.every((p) => p !== undefined));
+      assert.notDeepEqual(d.validation[0].landmarks, d.train[0].landmarks, 'validation is another stream');
+      // box coordinates: the landmarks lie roughly in the detection box
+      const s = d.train[2];
+      const b = s.detection!;
+      assert.ok(Math.abs(d.trainShapes[2 * 136] - (s.landmarks[0] - b.x) / b.width) < 1e-6);
+      for (const v of d.trainShapes) assert.ok(v > -0.5 && v < 1.5, `box coordinate ${v}`);
+      // deterministic
+      const again = prepareData({ source: 'synth-easy', n: 6, nValidation: 3, seed: 4, size: 32 });
+      assert.deepEqual(again.trainShapes, d.trainShapes);
+    });
+
+    it('300-W: split by photo, simulated detections, subsets of the asked size', function () {
+      const root = requireSharedData(this, '300w-train');
+      const d = prepareData({ source: '300w', n: 8, nValidation: 4, seed: 1, w300Path: root });
+      assert.equal(d.train.length, 8);
+      assert.equal(d.validation.length, 4);
+      assert.ok([...d.train, ...d.validation].every((s) => s.detection !== undefined && s.source === '300w'));
+      const trainIds = new Set(d.ids);
+      assert.ok(d.validation.every((s) => !trainIds.has(s.id)));
+      assert.ok(d.poses.every((p) => p === undefined));
+    });
+
+    it('bad input: named errors', () => {
+      assert.throws(() => prepareData({ source: 'nope' as 'synth-easy' }), /prepareData: argument 'source'/);
+      assert.throws(() => prepareData({ n: 0 }), ValueError);
+      assert.throws(() => prepareData({ source: '300w', w300Path: '/nonexistent/300w' }), EnvironmentError);
+      assert.throws(() => dataFromSamples([], tinySamples(2, 1)), /dataFromSamples: argument 'train'/);
+      const bad = tinySamples(2, 1);
+      bad[1] = { ...bad[1], landmarks: new Float32Array(4) };
+      assert.throws(() => dataFromSamples(tinySamples(2, 2), bad), ShapeError);
+    });
+  });
+
+  describe('classTableFor', () => {
+    const data = dataFromSamples(tinySamples(30, 1, 24), tinySamples(5, 2, 24));
+    it('k-means classes for a number, exemplar classes for M; K > M is refused', () => {
+      assert.equal(classTableFor(data, 4, { seed: 1 }).K, 4);
+      const ex = classTableFor(data, 'M');
+      assert.equal(ex.K, 30);
+      assert.equal(ex.method, 'exemplar');
+      assert.deepEqual(ex.centers, data.trainShapes);
+      assert.throws(() => classTableFor(data, 31), /expected at most M = 30/);
+      assert.throws(() => classTableFor(data, 2.5), ValueError);
+    });
+  });
+
+  describe('baselines and scores', () => {
+    it('mean-shape baseline: zero for identical shapes, finite and positive otherwise', () => {
+      const s = tinySamples(1, 3, 24)[0];
+      const same = [s, { ...s, id: 'copy' }];
+      const d0 = dataFromSamples(same, same);
+      const b0 = meanShapeBaseline(d0.trainShapes, same);
+      assert.ok(b0.mean < 1e-6, `identical shapes: ${b0.mean}`);
+      const d = dataFromSamples(tinySamples(40, 1, 24), tinySamples(10, 2, 24));
+      const b = meanShapeBaseline(d.trainShapes, d.validation);
+      assert.ok(Number.isFinite(b.mean) && b.mean > 0.005, `baseline ${b.mean}`);
+      assert.equal(b.errors.length, 10);
+      assert.equal(b.shapes[0].length, 10);
+      assert.throws(() => meanShapeBaseline(new Float32Array(7), d.validation), ShapeError);
+      assert.throws(() => meanShapeBaseline(d.trainShapes, []), ValueError);
+    });
+
+    it('nearestClass agrees with brute force', () => {
+      const table = randomClassTable(37, 5, 2);
+      const shapes = randomClassTable(9, 5, 3).centers;
+      const got = nearestClass(table, shapes);
+      for (let i = 0; i < 9; i++) {
+        let best = Infinity;
+        let arg = -1;
+        for (let k = 0; k < 37; k++) {
+          let dd = 0;
+          for (let j = 0; j < 10; j++) dd += (shapes[i * 10 + j] - table.centers[k * 10 + j]) ** 2;
+          if (dd < best) [best, arg] = [dd, k];
+        }
+        assert.equal(got[i], arg);
+      }
+    });
+
+    it('a trained exemplar classifier beats the mean shape on easy data; scores are consistent; no leaks', async () => {
+      const data = dataFromSamples(tinySamples(96, 1, 24), tinySamples(24, 2, 24));
+      const before = tf.memory().numTensors;
+      const run = await trainClassifier(data, {
+        K: 'M',
+        model: { ...tiny, seed: 1 },
+        train: { ...quiet, epochs: 10 },
+      });
+      const s = scoreClassifier(run.model, data.validation, { tau: 0.08 });
+      run.model.dispose();
+      assert.equal(tf.memory().numTensors, before, 'no tensors leaked');
+      const base = meanShapeBaseline(data.trainShapes, data.validation);
+      assert.ok(
+        s.landmarkError < 0.8 * base.mean,
+        `classifier ${s.landmarkError} vs mean shape ${base.mean}`,
+      );
+      for (const v of [s.classificationAccuracy, s.multiLabelError]) assert.ok(v >= 0 && v <= 1);
+      // the nearest class is always in M_i, so a correct top-1 is never a multi-label error
+      assert.ok(s.multiLabelError <= 1 - s.classificationAccuracy + 1e-12);
+      assert.ok(s.multiLabelError < 1, 'some top-1 predictions fall within tau');
+      assert.equal(s.errors.length, 24);
+    });
+  });
+
+  describe('lossesVsK', () => {
+    it('one row per (K, loss) with every field; K above M skipped; bad input refused', async () => {
+      const data = dataFromSamples(tinySamples(24, 1, 16), tinySamples(8, 2, 16));
+      const before = tf.memory().numTensors;
+      const seen: number[] = [];
+      const r = await lossesVsK(data, {
+        Ks: [3, 'M', 500],
+        model: tiny,
+        train: { ...quiet, epochs: 1 },
+        onRow: (row) => seen.push(row.K),
+      });
+      assert.equal(tf.memory().numTensors, before, 'no tensors leaked');
+      assert.equal(r.rows.length, 6);
+      assert.deepEqual(seen, [3, 3, 3, 24, 24, 24]);
+      assert.deepEqual(
+        r.skipped.map((s) => s.K),
+        [500],
+      );
+      assert.deepEqual(
+        r.rows.map((row) => row.loss),
+        ['softmax', 'softTarget', 'multiLabel', 'softmax', 'softTarget', 'multiLabel'],
+      );
+      for (const row of r.rows) {
+        for (const k of [
+          'landmarkError',
+          'landmarkErrorMap',
+          'classificationAccuracy',
+          'multiLabelError',
+          'failureRate',
+        ] as const) {
+          assert.ok(Number.isFinite(row[k]) && row[k] >= 0, `${k} ${row[k]}`);
+        }
+        assert.equal(row.M, 24);
+        assert.equal(row.exemplar, row.K === 24);
+      }
+      await assert.rejects(lossesVsK(data, { Ks: [] }), ValueError);
+      await assert.rejects(lossesVsK(data, { losses: ['hinge' as 'softmax'] }), /losses\[0\]/);
+    });
+  });
+
+  describe('forwardCostVsK', () => {
+    it('rows per K; the K-dependent memory grows with K; no leaks', () => {
+      const before = tf.memory().numTensors;
+      const rows = forwardCostVsK({ Ks: [5, 2000], batch: 2, repeats: 1, nPoints: 5, model: tiny });
+      assert.equal(tf.memory().numTensors, before);
+      assert.deepEqual(
+        rows.map((r) => r.K),
+        [5, 2000],
+      );
+      for (const r of rows) {
+        assert.ok(r.msPerFace > 0 && r.backboneMsPerFace > 0 && r.rssMB > 0);
+      }
+      // head Wᵀ (D × K), bias and centres (K × 2N): (16 + 1 + 10) floats per class
+      assert.ok(Math.abs(rows[1].headMB - (2000 * 27 * 4) / 2 ** 20) < 1e-3, `headMB ${rows[1].headMB}`);
+      assert.throws(() => forwardCostVsK({ Ks: [0] }), /Ks\[0\]/);
+    });
+  });
+
+  describe('posteriorYawDistribution', () => {
+    const table = tableFromCenters(new Float32Array(4 * 10), 5);
+    (table.pose as Float32Array).set([-80, 0, 0, -5, 0, 0, 5, 0, 0, 120, 0, 0]);
+    it('sums to 1 and puts each class mass in its yaw bin (outside the range: end bins)', () => {
+      const d = posteriorYawDistribution(Float32Array.from([0.1, 0.2, 0.3, 0.4]), table, { bins: 4 });
+      assert.deepEqual(Array.from(d.edges), [-90, -45, 0, 45, 90]);
+      const m = Array.from(d.mass);
+      assert.ok(Math.abs(m.reduce((a, b) => a + b, 0) - 1) < 1e-12);
+      [0.1, 0.2, 0.3, 0.4].forEach((v, i) => assert.ok(Math.abs(m[i] - v) < 1e-6, `bin ${i}: ${m[i]}`));
+      assert.ok(Math.abs(d.meanYaw - (0.1 * -80 + 0.2 * -5 + 0.3 * 5 + 0.4 * 120)) < 1e-4);
+      const un = posteriorYawDistribution(Float32Array.from([1, 1, 1, 1]), table, { bins: 2 });
+      assert.ok(Math.abs(un.mass[0] + un.mass[1] - 1) < 1e-12, 'normalised');
+    });
+    it('bad input: named errors', () => {
+      assert.throws(() => posteriorYawDistribution(new Float32Array(3), table), ShapeError);
+      assert.throws(() => posteriorYawDistribution(Float32Array.from([1, -1, 0, 0]), table), /non-negative/);
+      assert.throws(() => posteriorYawDistribution(new Float32Array(4), table), /positive sum/);
+      assert.throws(
+        () => posteriorYawDistribution(new Float32Array(4).fill(1), table, { range: [5, 5] }),
+        /range/,
+      );
+      const nan = tableFromCenters(new Float32Array(10), 5);
+      (nan.pose as Float32Array)[0] = NaN;
+      assert.throws(() => posteriorYawDistribution(Float32Array.from([1]), nan), /finite yaw/);
+    });
+  });
+
+  describe('failureRates', () => {
+    it('rates and ratios to the first method, hand-computed', () => {
+      const r = failureRates({ base: [0.1, 0.2, 0.01, 0.09], ours: [0.01, 0.02, 0.03, 0.09] });
+      assert.equal(r[0].failureRate, 0.75);
+      assert.equal(r[1].failureRate, 0.25);
+      assert.ok(Math.abs(r[1].ratioToReference - 1 / 3) < 1e-12);
+      assert.ok(Math.abs(r[0].meanError - 0.1) < 1e-12);
+      assert.throws(() => failureRates({}), ValueError);
+      assert.throws(() => failureRates({ a: [0.1] }, 0), /threshold/);
+    });
+  });
+});
