@@ -31,7 +31,10 @@ export interface FaceParams {
   light: Light;
   /** Texture jitter: brightness and per-channel gains on top of the skin tone. */
   tint: [number, number, number];
-  /** Texture jitter: a smooth multiplicative blotch field 1 + amp·sin(fx·x + px)·sin(fy·y + py) over the head (mm). */
+  /**
+   * Texture jitter: a smooth multiplicative blotch field 1 + amp·sin(f[fx]·x + px)·sin(f[fy]·y + py) over the head
+   * (mm), with f = BLOTCH_FREQUENCIES.
+   */
   blotch: { amp: number; fx: number; fy: number; px: number; py: number };
   backgroundSeed: number;
   /** Gaussian blur σ in px (0 = none). */
@@ -65,6 +68,9 @@ export function mixSeed(...parts: number[]): number {
   h2 = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35) >>> 0;
   return (h1 >>> 0) * 2097152 + (h2 >>> 11);
 }
+
+/** Spatial frequencies (radians per mm) of the texture blotches. */
+export const BLOTCH_FREQUENCIES = [0.025, 0.045, 0.07, 0.11] as const;
 
 const clip = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
 
@@ -133,8 +139,8 @@ export function drawFaceParams(rng: Rng, o: Resolved): FaceParams {
   const tint: [number, number, number] = [b * rng.uniform(0.96, 1.04), b, b * rng.uniform(0.96, 1.04)];
   const blotch = {
     amp: rng.uniform(0, 0.12),
-    fx: rng.uniform(0.02, 0.12),
-    fy: rng.uniform(0.02, 0.12),
+    fx: rng.int(BLOTCH_FREQUENCIES.length),
+    fy: rng.int(BLOTCH_FREQUENCIES.length),
     px: rng.uniform(0, 2 * Math.PI),
     py: rng.uniform(0, 2 * Math.PI),
   };

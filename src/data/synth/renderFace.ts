@@ -11,7 +11,7 @@ import { drawBackground } from './background';
 import { applyBlendModes } from './blendShapes';
 import { addNoise, gaussianBlur, jpegArtefacts, lowResolution, motionBlur } from './degrade';
 import type { FaceModel } from './faceModel';
-import type { FaceParams } from './faceParams';
+import { BLOTCH_FREQUENCIES, type FaceParams } from './faceParams';
 import { type Occluder, drawOccluder, occluderInside } from './occluders';
 import type { BackgroundKind } from './options';
 import { type Camera, ProjectionScratch, projectPoints, rasterizeFace } from './rasterize';
@@ -77,8 +77,18 @@ export class FaceRenderer {
   private readonly proj: ProjectionScratch;
   private readonly shade: Float32Array;
   private depth = new Float32Array(0);
+  private readonly sinX: Float32Array[];
+  private readonly cosX: Float32Array[];
+  private readonly sinY: Float32Array[];
+  private readonly cosY: Float32Array[];
 
   constructor(readonly model: FaceModel) {
+    const table = (axis: number, fn: (v: number) => number): Float32Array[] =>
+      BLOTCH_FREQUENCIES.map((f) => Float32Array.from({ length: model.nVertices }, (_, i) => fn(f * model.positions[3 * i + axis])));
+    this.sinX = table(0, Math.sin);
+    this.cosX = table(0, Math.cos);
+    this.sinY = table(1, Math.sin);
+    this.cosY = table(1, Math.cos);
     this.verts = new Float32Array(model.positions.length);
     this.proj = new ProjectionScratch(model.nVertices);
     this.shade = new Float32Array(model.nVertices);
@@ -134,10 +144,15 @@ export class FaceRenderer {
     const hly = R[1] * lx + R[4] * ly + R[7] * lz;
     const hlz = R[2] * lx + R[5] * ly + R[8] * lz;
     const { amp, fx, fy, px: bx, py: by } = p.blotch;
-    const pos = m.positions;
+    // sin(f·x + b) = sin(f·x)·cos b + cos(f·x)·sin b, from per-vertex tables
+    const [sxf, cxf, syf, cyf] = [this.sinX[fx], this.cosX[fx], this.sinY[fy], this.cosY[fy]];
+    const cbx = amp * Math.cos(bx);
+    const sbx = amp * Math.sin(bx);
+    const cby = Math.cos(by);
+    const sby = Math.sin(by);
     for (let i = 0; i < m.nVertices; i++) {
       const d = n[3 * i] * hlx + n[3 * i + 1] * hly + n[3 * i + 2] * hlz;
-      const blotch = amp === 0 ? 1 : 1 + amp * Math.sin(fx * pos[3 * i] + bx) * Math.sin(fy * pos[3 * i + 1] + by);
+      const blotch = 1 + (sxf[i] * cbx + cxf[i] * sbx) * (syf[i] * cby + cyf[i] * sby);
       shade[i] = (d > 0 ? amb + dif * d : amb) * blotch;
     }
     const level = Math.max(0, Math.floor(Math.log2((m.texelsPerMm * tz) / f) + 0.3));
