@@ -104,9 +104,51 @@ describe('classes: kmeans', () => {
   it('blocked assignment equals a single block', () => {
     const { data } = blobs(5, 30, 6, 4, 4);
     const a = kmeans(data, 3, { K: 17, seed: 1 });
-    const b = kmeans(data, 3, { K: 17, seed: 1, maxBlockFloats: 5, blockRows: 3 });
+    const b = kmeans(data, 3, { K: 17, seed: 1, maxBlockFloats: 40, blockRows: 7 });
     assert.deepEqual(a.assignment, b.assignment);
     expectClose(a.centers, b.centers, 1e-5);
+  });
+
+  it('with Hamerly bounds gives the same result as plain Lloyd iterations from the same seeds', () => {
+    const { data } = blobs(10, 60, 6, 9, 6); // overlapping blobs: many iterations, many reassignments
+    const dim = 6;
+    const M = 600;
+    const K = 15;
+    const fast = kmeans(data, 3, { K, seed: 4, tolerance: 0, iterations: 200 });
+    let centers = kmeans(data, 3, { K, seed: 4, iterations: 0 }).centers.slice();
+    const a = new Int32Array(M).fill(-1);
+    for (let it = 0; it < 200; it++) {
+      let changed = false;
+      for (let i = 0; i < M; i++) {
+        let best = -1;
+        let bd = Infinity;
+        for (let k = 0; k < K; k++) {
+          let d = 0;
+          for (let j = 0; j < dim; j++) d += (data[i * dim + j] - centers[k * dim + j]) ** 2;
+          if (d < bd) {
+            bd = d;
+            best = k;
+          }
+        }
+        if (best !== a[i]) changed = true;
+        a[i] = best;
+      }
+      if (!changed) break;
+      const sum = new Float64Array(K * dim);
+      const n = new Int32Array(K);
+      for (let i = 0; i < M; i++) {
+        n[a[i]]++;
+        for (let j = 0; j < dim; j++) sum[a[i] * dim + j] += data[i * dim + j];
+      }
+      assert.ok(
+        n.every((c) => c > 0),
+        'no empty cluster in this case',
+      );
+      centers = Float32Array.from(sum, (v, t) => v / n[Math.floor(t / dim)]);
+    }
+    assert.ok(fast.iterations > 5, `iterations ${fast.iterations}`);
+    assert.deepEqual(fast.assignment, a);
+    expectClose(fast.centers, centers, 1e-5);
   });
 
   it('re-seeds empty clusters from the points farthest from their centres', () => {

@@ -176,15 +176,18 @@ export function forEachDistanceBlock(
 }
 
 /**
- * Nearest reference row for every query row: index and (float32-accurate) squared distance. The
- * reductions run on the backend, so only two numbers per row and chunk come back.
+ * Nearest and second-nearest reference rows for every query row: the nearest's index, and both squared
+ * distances (float32 accuracy, clipped at 0; the second is Infinity when there is one reference row).
+ * The reductions (top-2 of the negated block) run on the backend, so only four numbers per row and chunk
+ * come back; ties go to the lower index.
  */
-export function nearestRows(
+export function nearestTwo(
   query: Float32Array,
   queryCount: number,
   p: PreparedReference,
   outIndex: Int32Array,
   outD2: Float64Array,
+  outSecondD2: Float64Array,
 ): void {
   for (let start = 0; start < queryCount; start += p.rowBlock) {
     const rows = Math.min(p.rowBlock, queryCount - start);
@@ -192,24 +195,35 @@ export function nearestRows(
     try {
       for (let ci = 0; ci < p.chunks.length; ci++) {
         const c = p.chunks[ci];
-        const [mi, mv] = tf.tidy(() => {
-          const d = tf.matMul(q, c.t);
-          return [tf.argMin(d, 1), tf.min(d, 1)];
+        const kk = Math.min(2, c.cols);
+        const [vt, it] = tf.tidy(() => {
+          const r = tf.topk(tf.neg(tf.matMul(q, c.t)), kk);
+          return [r.values, r.indices];
         });
-        let idx: Int32Array;
         let val: Float32Array;
+        let idx: Int32Array;
         try {
-          idx = mi.dataSync() as Int32Array;
-          val = mv.dataSync() as Float32Array;
+          val = vt.dataSync() as Float32Array;
+          idx = it.dataSync() as Int32Array;
         } finally {
-          mi.dispose();
-          mv.dispose();
+          vt.dispose();
+          it.dispose();
         }
         for (let r = 0; r < rows; r++) {
-          const v = Math.max(0, val[r]);
-          if (ci === 0 || v < outD2[start + r]) {
-            outD2[start + r] = v;
-            outIndex[start + r] = c.start + idx[r];
+          const o = start + r;
+          if (ci === 0) {
+            outD2[o] = Infinity;
+            outSecondD2[o] = Infinity;
+          }
+          for (let t = 0; t < kk; t++) {
+            const v = Math.max(0, -val[r * kk + t]);
+            if (v < outD2[o]) {
+              outSecondD2[o] = outD2[o];
+              outD2[o] = v;
+              outIndex[o] = c.start + idx[r * kk + t];
+            } else if (v < outSecondD2[o]) {
+              outSecondD2[o] = v;
+            }
           }
         }
       }

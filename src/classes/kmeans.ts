@@ -1,6 +1,7 @@
 /**
  * k-means on packed shapes: exact accelerated k-means++ seeding, then Lloyd iterations whose
- * assignment step is a batched matrix product on the tfjs backend (blockDistances.nearestRows), with
+ * assignment step is a batched matrix product on the tfjs backend (blockDistances.nearestTwo) only for the
+ * rows whose Hamerly bounds cannot rule out a change of cluster, with
  * empty clusters re-seeded from the points farthest from their centres.
  */
 import { ValueError } from '../errors';
@@ -9,7 +10,8 @@ import { assertInRange, assertInteger } from '../util/validate';
 import {
   type BlockOptions,
   assertBlockOptions,
-  nearestRows,
+  exactD2,
+  nearestTwo,
   prepareReference,
   releaseReference,
   rowMean,
@@ -48,6 +50,11 @@ export interface KmeansResult {
   reseeded: number;
   /** Whether the tolerance or a fixed point was reached before the iteration limit. */
   converged: boolean;
+  /**
+   * Rows whose distances to all K centres were computed, summed over the assignment steps (M per step
+   * without the bounds; Hamerly's bounds skip the rest).
+   */
+  rowsComputed: number;
 }
 
 /**
@@ -91,27 +98,52 @@ function kmeansRun(
   for (let i = 0; i < M * dim; i++) variance += (data[i] - mean[i % dim]) ** 2;
   const tolAbs = (tolerance * variance) / (M * dim);
 
+  // Hamerly's bounds (Euclidean, not squared): upper[i] ≥ d(x_i, c_assignment[i]),
+  // lower[i] ≤ distance to the second-nearest centre. upper = ∞ forces a recomputation.
   const assignment = new Int32Array(M).fill(-1);
-  const next = new Int32Array(M);
-  const d2 = new Float64Array(M);
+  const upper = new Float64Array(M).fill(Infinity);
+  const lower = new Float64Array(M);
   let iter = 0;
   let reseeded = 0;
+  let rowsComputed = 0;
   let converged = false;
   let fresh = false; // assignment consistent with `centers`
 
+  /** One assignment step: bound checks, then the blocked top-2 for the rows whose bounds fail. */
   const assign = (): boolean => {
+    const unsure: number[] = [];
+    for (let i = 0; i < M; i++) {
+      if (upper[i] <= lower[i]) continue;
+      if (assignment[i] >= 0) {
+        upper[i] = Math.sqrt(exactD2(data, i, centers, assignment[i], dim));
+        if (upper[i] <= lower[i]) continue;
+      }
+      unsure.push(i);
+    }
+    const n = unsure.length;
+    rowsComputed += n;
+    if (n === 0) return false;
+    let rows = data;
+    if (n < M) {
+      rows = new Float32Array(n * dim);
+      for (let t = 0; t < n; t++) rows.set(data.subarray(unsure[t] * dim, (unsure[t] + 1) * dim), t * dim);
+    }
+    const idx = new Int32Array(n);
+    const d1 = new Float64Array(n);
+    const d2 = new Float64Array(n);
     const p = prepareReference(centers, K, dim, blockOpts, mean);
     try {
-      nearestRows(data, M, p, next, d2);
+      nearestTwo(rows, n, p, idx, d1, d2);
     } finally {
       releaseReference(p);
     }
     let changed = false;
-    for (let i = 0; i < M; i++) {
-      if (next[i] !== assignment[i]) {
-        changed = true;
-        assignment[i] = next[i];
-      }
+    for (let t = 0; t < n; t++) {
+      const i = unsure[t];
+      if (idx[t] !== assignment[i]) changed = true;
+      assignment[i] = idx[t];
+      upper[i] = Math.sqrt(d1[t]);
+      lower[i] = Math.sqrt(d2[t]);
     }
     return changed;
   };
@@ -124,10 +156,31 @@ function kmeansRun(
       break;
     }
     iter++;
-    reseeded += reseedEmpty(assignment, d2, M, K);
+    const moved = reseedEmpty(assignment, upper, M, K, lower);
+    reseeded += moved;
     const updated = centersOf(data, assignment, M, dim, K, centers);
+    // Centre drifts loosen the bounds: upper grows by its centre's drift, lower shrinks by the largest
+    // drift of another centre.
+    const drift = new Float64Array(K);
     let shift = 0;
-    for (let i = 0; i < K * dim; i++) shift += (updated[i] - centers[i]) ** 2;
+    let max1 = 0;
+    let max2 = 0;
+    let argMax = -1;
+    for (let k = 0; k < K; k++) {
+      const d = exactD2(updated, k, centers, k, dim);
+      shift += d;
+      drift[k] = Math.sqrt(d);
+      if (drift[k] > max1) {
+        max2 = max1;
+        max1 = drift[k];
+        argMax = k;
+      } else if (drift[k] > max2) max2 = drift[k];
+    }
+    for (let i = 0; i < M; i++) {
+      const a = assignment[i];
+      upper[i] += drift[a];
+      lower[i] -= a === argMax ? max2 : max1;
+    }
     centers = updated;
     fresh = false;
     if (shift <= tolAbs) {
@@ -137,8 +190,8 @@ function kmeansRun(
   }
   if (!fresh) assign();
   let inertia = 0;
-  for (let i = 0; i < M; i++) inertia += d2[i];
-  return { centers, assignment, inertia, iterations: iter, reseeded, converged };
+  for (let i = 0; i < M; i++) inertia += exactD2(data, i, centers, assignment[i], dim);
+  return { centers, assignment, inertia, iterations: iter, reseeded, converged, rowsComputed };
 }
 
 /**
@@ -146,7 +199,13 @@ function kmeansRun(
  * one point per empty cluster, deterministically. Returns the number of clusters re-seeded. Exported for
  * tests only (not part of the public index).
  */
-export function reseedEmpty(assignment: Int32Array, d2: Float64Array, M: number, K: number): number {
+export function reseedEmpty(
+  assignment: Int32Array,
+  d2: Float64Array,
+  M: number,
+  K: number,
+  lower?: Float64Array,
+): number {
   const size = new Int32Array(K);
   for (let i = 0; i < M; i++) size[assignment[i]]++;
   const empty: number[] = [];
@@ -162,6 +221,7 @@ export function reseedEmpty(assignment: Int32Array, d2: Float64Array, M: number,
     assignment[i] = empty[e];
     size[empty[e]]++;
     d2[i] = 0;
+    if (lower) lower[i] = -Infinity;
     e++;
   }
   return e;
