@@ -341,6 +341,7 @@ describe('fuzz: every reader parses or throws FormatError on mutated fixtures', 
         ],
       }),
       ...(readIfPresent('samples/mmpose/300w/test_300w.json', 'utf8') as string[]),
+      ...(readIfPresent('samples/mmpose/300vw/anno_300vw.json', 'utf8') as string[]),
     ];
     fuzz(
       'parseCocoKeypoints',

@@ -8,9 +8,10 @@ import {
   parseCocoKeypoints,
   readCocoKeypoints,
   readImage,
+  readPts,
   writeCocoKeypoints,
 } from '../src/data/io';
-import { requireSharedData } from './helpers';
+import { expectClose, requireSharedData } from './helpers';
 
 const doc = (
   annotations: unknown[],
@@ -151,6 +152,17 @@ describe('io: COCO keypoint JSON', () => {
           );
         }
       }
+    }
+    // mmpose's 300-VW JSON keeps the .pts numbers (1-based) and stores no bbox
+    const vw = readCocoKeypoints(path.join(root, '300vw/anno_300vw.json'), { oneBased: true });
+    assert.equal(vw.length, 3);
+    for (const f of vw) {
+      const pts = readPts(
+        path.join(root, '300vw', f.image.replace('/imgs/', '/annot/').replace('.jpg', '.pts')),
+      );
+      expectClose(f.landmarks, pts, 1e-4, f.image);
+      assert.equal(f.boxFromLandmarks, true);
+      assert.ok(Math.abs(f.box.x - Math.min(...pts.filter((_, i) => i % 2 === 0))) < 1e-3);
     }
     const wb = readCocoKeypoints(path.join(root, 'coco/test_coco_wholebody.json'));
     const all = readCocoKeypoints(path.join(root, 'coco/test_coco_wholebody.json'), {

@@ -22,8 +22,10 @@ export interface CocoFace {
   /** The image size the file states, when it does. */
   imageWidth?: number;
   imageHeight?: number;
-  /** The face box (`bbox`, or `face_box` for WholeBody). */
+  /** The face box (`bbox`, or `face_box` for WholeBody; the landmarks' bounding box when the file has none). */
   box: Box;
+  /** True when the file stored no box and `box` is the bounding box of the labelled landmarks. */
+  boxFromLandmarks?: boolean;
   /** N landmarks `[x0, y0, …]`, 0-based pixels. */
   landmarks: Float32Array;
   /** Per landmark: COCO's visibility flag v (0, 1 or 2, as stored). */
@@ -46,6 +48,12 @@ export interface ParseCocoOptions {
    * @default true
    */
   skipUnlabelled?: boolean;
+  /**
+   * The file's coordinates are 1-based: subtract 1 from x and y (and the box corner). COCO itself is
+   * 0-based, but conversions of 300-W data may keep the .pts numbers: mmpose's 300-VW JSON does.
+   * @default false
+   */
+  oneBased?: boolean;
 }
 
 /** What {@link formatCocoKeypoints} writes. */
@@ -90,6 +98,7 @@ function parseCocoAs(fn: string, text: string, opts: ParseCocoOptions): CocoFace
   const which = opts.keypoints ?? 'auto';
   assertOneOf(fn, 'opts.keypoints', which, ['auto', 'keypoints', 'face_kpts']);
   const skipUnlabelled = opts.skipUnlabelled ?? true;
+  const off = (opts.oneBased ?? false) ? 1 : 0;
   const file = opts.file;
   const j = new JsonFields(fn, file);
   const root = j.object(parseJsonText(fn, text, file), '(root)');
@@ -126,30 +135,58 @@ function parseCocoAs(fn: string, text: string, opts: ParseCocoOptions): CocoFace
     const visibility = new Uint8Array(n);
     let labelled = 0;
     for (let k = 0; k < n; k++) {
-      landmarks[2 * k] = j.number(kp[3 * k], `${f}.${kField}[${3 * k}]`);
-      landmarks[2 * k + 1] = j.number(kp[3 * k + 1], `${f}.${kField}[${3 * k + 1}]`);
+      landmarks[2 * k] = j.number(kp[3 * k], `${f}.${kField}[${3 * k}]`) - off;
+      landmarks[2 * k + 1] = j.number(kp[3 * k + 1], `${f}.${kField}[${3 * k + 1}]`) - off;
       const v = j.number(kp[3 * k + 2], `${f}.${kField}[${3 * k + 2}]`);
       if (v !== 0 && v !== 1 && v !== 2) j.fail(`${f}.${kField}[${3 * k + 2}]`, 'a visibility flag 0, 1 or 2', v);
       visibility[k] = v;
       if (v > 0) labelled++;
     }
     if (skipUnlabelled && labelled === 0) return;
-    const bb = j.array(o[bField], `${f}.${bField}`);
-    if (bb.length !== 4) j.fail(`${f}.${bField}`, '[x, y, width, height]', bb);
-    const [x, y, width, height] = bb.map((v, k) => j.number(v, `${f}.${bField}[${k}]`));
-    if (width < 0 || height < 0) j.fail(`${f}.${bField}`, 'a non-negative width and height', `${width}×${height}`);
+    let box: Box;
+    let boxFromLandmarks = false;
+    if (o[bField] === undefined) {
+      // no box stored (mmpose's 300-VW JSON has only center/scale): the landmarks' bounding box,
+      // the 300-W convention for ground-truth boxes
+      box = landmarkBox(landmarks, visibility);
+      boxFromLandmarks = true;
+    } else {
+      const bb = j.array(o[bField], `${f}.${bField}`);
+      if (bb.length !== 4) j.fail(`${f}.${bField}`, '[x, y, width, height]', bb);
+      const [x, y, width, height] = bb.map((v, k) => j.number(v, `${f}.${bField}[${k}]`));
+      if (width < 0 || height < 0) j.fail(`${f}.${bField}`, 'a non-negative width and height', `${width}×${height}`);
+      box = { x: x - off, y: y - off, width, height };
+    }
     out.push({
       id: j.integer(o.id, `${f}.id`),
       imageId,
       image: image.name,
       ...(image.width !== undefined ? { imageWidth: image.width } : {}),
       ...(image.height !== undefined ? { imageHeight: image.height } : {}),
-      box: { x, y, width, height },
+      box,
+      ...(boxFromLandmarks ? { boxFromLandmarks } : {}),
       landmarks,
       visibility,
     });
   });
   return out;
+}
+
+/** Bounding box of the labelled points (all points when none is labelled). */
+function landmarkBox(lm: Float32Array, vis: Uint8Array): Box {
+  const any = vis.some((v) => v > 0);
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (let k = 0; k < vis.length; k++) {
+    if (any && vis[k] === 0) continue;
+    x0 = Math.min(x0, lm[2 * k]);
+    x1 = Math.max(x1, lm[2 * k]);
+    y0 = Math.min(y0, lm[2 * k + 1]);
+    y1 = Math.max(y1, lm[2 * k + 1]);
+  }
+  return Number.isFinite(x0) ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } : { x: 0, y: 0, width: 0, height: 0 };
 }
 
 function formatCocoAs(fn: string, faces: CocoFaceInput[]): string {
