@@ -260,7 +260,7 @@ describe('classes: class tables', () => {
     const shapes = new Float32Array(M * 136);
     const poses = [];
     for (let i = 0; i < M; i++) {
-      const pose = { yaw: -20 + 10 * i, pitch: 0, roll: 5 };
+      const pose = { yaw: -4 + 2 * i, pitch: 0, roll: 5 };
       poses.push(pose);
       const s = projectWeakPerspective(tpl, pose, 1, 0, 0);
       for (let j = 0; j < 136; j++) s[j] += rng.normal(0, 0.5);
@@ -272,7 +272,9 @@ describe('classes: class tables', () => {
     const ids = ['a', 'b', 'c', 'd', 'e'];
     const tau = 0.04;
     const warnings = new Warnings();
+    const before = tf.memory().numTensors;
     const t = classTableExemplars(shapes, 68, { ids, poses, visibility, flip: true, tau, warnings });
+    assert.equal(tf.memory().numTensors, before, 'no leaked tensors');
     classTableValidate(t);
     assert.equal(t.K, 2 * M);
     assert.equal(t.method, 'exemplar');
@@ -319,6 +321,8 @@ describe('classes: class tables', () => {
       expectClose([t.sigma[k]], [want], 1e-5, `sigma ${k}`);
     }
     assert.equal(warnings.count(), 0);
+    const floors = Array.from(t.sigma).filter((v) => v === Math.fround(0.005)).length;
+    assert.ok(floors < t.K, 'some exemplars have neighbours within tau');
   });
 
   it('refuses to flip without a mirror permutation', () => {
