@@ -199,3 +199,28 @@ export function rasterizeFace(
 function clamp8(v: number): number {
   return v <= 0 ? 0 : v >= 255 ? 255 : (v + 0.5) | 0;
 }
+
+/**
+ * Softens the face's silhouette: every pixel where the face mask (depth > 0) changes between 4-neighbours
+ * becomes the mean of its 3×3 neighbourhood (a cheap stand-in for coverage anti-aliasing). `scratch` must
+ * hold at least width·height·channels bytes.
+ */
+export function smoothSilhouette(target: RenderTarget, scratch: Uint8Array): void {
+  const { width: W, height: H, channels: C, data, depth } = target;
+  scratch.set(data);
+  for (let y = 1; y < H - 1; y++) {
+    for (let x = 1; x < W - 1; x++) {
+      const o = y * W + x;
+      const m = depth[o] > 0;
+      if (m === depth[o - 1] > 0 && m === depth[o + 1] > 0 && m === depth[o - W] > 0 && m === depth[o + W] > 0) continue;
+      for (let c = 0; c < C; c++) {
+        let acc = 0;
+        for (let dy = -W; dy <= W; dy += W) {
+          const q = (o + dy) * C + c;
+          acc += scratch[q - C] + scratch[q] + scratch[q + C];
+        }
+        data[o * C + c] = (acc + 4) / 9;
+      }
+    }
+  }
+}

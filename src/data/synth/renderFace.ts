@@ -14,7 +14,7 @@ import type { FaceModel } from './faceModel';
 import { BLOTCH_FREQUENCIES, type FaceParams } from './faceParams';
 import { type Occluder, drawOccluder, occluderInside } from './occluders';
 import type { BackgroundKind } from './options';
-import { type Camera, ProjectionScratch, projectPoints, rasterizeFace } from './rasterize';
+import { type Camera, ProjectionScratch, projectPoints, rasterizeFace, smoothSilhouette } from './rasterize';
 
 /** Depth tolerance (mm) of the visibility test: a landmark at most this far behind the z-buffer is visible. */
 export const VISIBILITY_DEPTH_TOLERANCE_MM = 4;
@@ -77,6 +77,7 @@ export class FaceRenderer {
   private readonly proj: ProjectionScratch;
   private readonly shade: Float32Array;
   private depth = new Float32Array(0);
+  private scratch = new Uint8Array(0);
   private readonly sinX: Float32Array[];
   private readonly cosX: Float32Array[];
   private readonly sinY: Float32Array[];
@@ -163,7 +164,10 @@ export class FaceRenderer {
     depth.fill(0);
     const k = TEXTURE_GAIN;
     const gain: [number, number, number] = [k * p.skin[0] * p.tint[0], k * p.skin[1] * p.tint[1], k * p.skin[2] * p.tint[2]];
-    rasterizeFace(m, this.proj, { shade: this.shade, level, gain }, { width: W, height: H, channels: C, data, depth });
+    const target = { width: W, height: H, channels: C, data, depth };
+    rasterizeFace(m, this.proj, { shade: this.shade, level, gain }, target);
+    if (this.scratch.length < data.length) this.scratch = new Uint8Array(data.length);
+    smoothSilhouette(target, this.scratch);
 
     // landmarks: camera frame, pixels, visibility (facing the camera and not behind the z-buffer)
     const landmarks3d = new Float32Array(3 * nl);
