@@ -1,0 +1,299 @@
+/**
+ * model: what training and prediction cost on this machine's backend (wasm here), side by side in one run.
+ * 1. Training images/s at 64×64 gray (the small net, D = 256, batch 64, multi-label, dense head) at K = 1,000 and
+ *    K = 20,000 (target ≥ 100 img/s), the backbone's share of the step, and its GFLOP/s (3 × forward FLOPs).
+ * 2. A sampled-head training step at K = 140,000 vs K = 1,000 (target ≤ 2×), and the head's own part of it.
+ * 3. Inference per face at K = 140,000 incl. posterior, expected shape and top-5 (target ≤ 10 ms, ≤ 500 MB RSS,
+ *    measured in a fresh child process so training's memory does not count), and at K = 10,000 vs the backbone
+ *    alone (target ≤ 2×).
+ * Quick mode: K 140,000 → 14,000 and 20,000 → 5,000, fewer images and repetitions; same code paths.
+ */
+import { execFileSync } from 'node:child_process';
+import * as tf from '@tensorflow/tfjs';
+import type { ClassTable } from '../src/classes/types';
+import * as engine from '../src/engine';
+import {
+  RowAdam,
+  SampledHeadScratch,
+  backboneFlops,
+  createModel,
+  predictInputs,
+  sampledHeadStep,
+  train,
+  type EpochRecord,
+} from '../src/model';
+import type { Box, Sample } from '../src/types';
+import { Rng } from '../src/util/rng';
+import type { Bench, BenchTable } from './types';
+
+const N_POINTS = 68;
+
+function randomTable(K: number, seed: number): ClassTable {
+  const rng = new Rng(seed);
+  const dim = 2 * N_POINTS;
+  const centers = new Float32Array(K * dim);
+  for (let i = 0; i < centers.length; i++) centers[i] = rng.uniform(0, 1);
+  const memberOffsets = Int32Array.from({ length: K + 1 }, (_, k) => k);
+  return {
+    kind: 'exemplar-landmarks/class-table',
+    method: 'exemplar',
+    K,
+    nPoints: N_POINTS,
+    scheme: 'ibug68',
+    centers,
+    sigma: new Float32Array(K).fill(0.01),
+    pose: new Float32Array(K * 3),
+    visibility: new Float32Array(K * N_POINTS).fill(1),
+    memberOffsets,
+    memberIds: Array.from({ length: K }, (_, k) => `c${k}`),
+  };
+}
+
+/** n random 64×64 gray images whose landmarks are rows of the table (so memberships are non-trivial). */
+function randomSamples(n: number, table: ClassTable, seed: number): Sample[] {
+  const rng = new Rng(seed);
+  const dim = 2 * N_POINTS;
+  return Array.from({ length: n }, (_, i) => {
+    const data = new Uint8Array(64 * 64);
+    for (let p = 0; p < data.length; p++) data[p] = rng.int(256);
+    const k = rng.int(table.K);
+    const box: Box = { x: 8, y: 8, width: 48, height: 48 };
+    const landmarks = new Float32Array(dim);
+    for (let j = 0; j < dim; j += 2) {
+      landmarks[j] = box.x + table.centers[k * dim + j] * box.width;
+      landmarks[j + 1] = box.y + table.centers[k * dim + j + 1] * box.height;
+    }
+    return {
+      id: `b${i}`,
+      image: { width: 64, height: 64, channels: 1, data },
+      landmarks,
+      box,
+      source: 'bench',
+    };
+  });
+}
+
+function median(a: number[]): number {
+  const s = [...a].sort((x, y) => x - y);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** One epoch of `train`; returns its images/s (the epoch timer excludes the one-off cropping). */
+async function trainRate(K: number, n: number, head: 'dense' | 'sampled'): Promise<number> {
+  const table = randomTable(K, K);
+  const model = createModel(table, { seed: 1 });
+  try {
+    const samples = randomSamples(n, table, 2);
+    const epochs: EpochRecord[] = [];
+    // two epochs: the first warms up kernels and allocations
+    const r = await train(model, samples, {
+      epochs: 2,
+      batchSize: 64,
+      tau: 0.05,
+      head,
+      progress: 'none',
+      restoreBest: false,
+    });
+    epochs.push(...r.history);
+    return epochs[1].imagesPerSecond;
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Backbone alone: forward + backward + Adam on a batch of 64, ms per step. */
+function backboneStepMs(reps: number): { ms: number; flops: number } {
+  const model = createModel(randomTable(10, 1), { seed: 1 });
+  const vars = model.backbone.trainableWeights.map((w) => w.read() as tf.Variable);
+  const opt = tf.train.adam(1e-3);
+  const x = tf.randomNormal([64, 64, 64, 1], 0, 1, 'float32', 1);
+  const step = () => {
+    const { value, grads } = tf.variableGrads(
+      () => tf.mean(tf.square(model.backbone.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar,
+      vars,
+    );
+    opt.applyGradients(grads as unknown as Record<string, tf.Variable>); // tfjs types the gradient map as variables
+    value.dataSync();
+    tf.dispose([value, ...Object.values(grads)]);
+  };
+  step();
+  const t: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    step();
+    t.push(performance.now() - t0);
+  }
+  const flops = backboneFlops(model.backbone);
+  tf.dispose([x]);
+  opt.dispose();
+  model.dispose();
+  return { ms: median(t), flops };
+}
+
+/** The sampled head's own part of a step (no backbone): ms. */
+function headStepMs(K: number, reps: number): number {
+  const D = 256;
+  const B = 64;
+  const rng = new Rng(3);
+  const W = new Float32Array(K * D);
+  for (let i = 0; i < W.length; i += 97) W[i] = rng.normal(0, 0.01);
+  const b = new Float32Array(K).fill(-Math.log(K));
+  const f = Float32Array.from({ length: B * D }, () => rng.normal());
+  // memberships of 64 positives each, like a loose tau at large K
+  const offsets = Int32Array.from({ length: B + 1 }, (_, i) => i * 64);
+  const indices = Int32Array.from({ length: B * 64 }, () => rng.int(K));
+  for (let i = 0; i < B; i++) indices.subarray(i * 64, (i + 1) * 64).sort();
+  const scratch = new SampledHeadScratch(K);
+  const adam = new RowAdam(K, D);
+  const t: number[] = [];
+  for (let r = 0; r <= reps; r++) {
+    const t0 = performance.now();
+    const s = sampledHeadStep(
+      f,
+      B,
+      W,
+      b,
+      { offsets, indices },
+      { negatives: 1024, maxPositives: 64 },
+      rng,
+      scratch,
+    );
+    adam.update(W, b, s.rows, s.gW, s.gb, 1e-3);
+    if (r > 0) t.push(performance.now() - t0);
+  }
+  return median(t);
+}
+
+interface InferResult {
+  K: number;
+  msPerFace1: number;
+  msPerFace32: number;
+  backboneMsPerFace32: number;
+  rssMB: number;
+}
+
+/** Inference timings in this process (run in a fresh child for the RSS figure). */
+function inferInProcess(K: number, reps: number): InferResult {
+  const model = createModel(randomTable(K, K), { seed: 1 });
+  const rng = new Rng(5);
+  const x32 = Float32Array.from({ length: 32 * 64 * 64 }, () => rng.uniform(-1, 1));
+  const boxes: Box[] = Array.from({ length: 32 }, () => ({ x: 0, y: 0, width: 100, height: 100 }));
+  const time = (f: () => void, perFace: number) => {
+    f();
+    const t: number[] = [];
+    for (let i = 0; i < reps; i++) {
+      const t0 = performance.now();
+      f();
+      t.push((performance.now() - t0) / perFace);
+    }
+    return median(t);
+  };
+  const msPerFace1 = time(() => predictInputs(model, x32.subarray(0, 64 * 64), 1, boxes.slice(0, 1), 5), 1);
+  const msPerFace32 = time(() => predictInputs(model, x32, 32, boxes, 5), 32);
+  const backboneMsPerFace32 = time(
+    () => tf.tidy(() => (model.backbone.predict(tf.tensor4d(x32, [32, 64, 64, 1])) as tf.Tensor).dataSync()),
+    32,
+  );
+  const rssMB = process.memoryUsage().rss / 2 ** 20;
+  model.dispose();
+  return { K, msPerFace1, msPerFace32, backboneMsPerFace32, rssMB };
+}
+
+/** Runs inferInProcess in a fresh Node process (so RSS reflects inference alone). */
+function inferInChild(K: number, reps: number): InferResult {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', __filename], {
+    env: { ...process.env, XL_MODEL_BENCH_CHILD: JSON.stringify({ K, reps }) },
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = out.trim().split('\n').at(-1) as string;
+  return JSON.parse(line) as InferResult;
+}
+
+const bench: Bench = async ({ quick }) => {
+  await engine.init();
+  const backend = tf.getBackend();
+  const kBig = quick ? 14000 : 140000;
+  const kDense = quick ? 5000 : 20000;
+  const n = quick ? 192 : 640;
+  const reps = quick ? 2 : 5;
+  const tables: BenchTable[] = [];
+
+  // 1. training throughput
+  const bb = backboneStepMs(reps);
+  const rows1: Array<Array<string | number>> = [];
+  for (const K of [1000, kDense]) {
+    const ips = await trainRate(K, n, 'dense');
+    const stepMs = (64 / ips) * 1000;
+    rows1.push([K, ips, stepMs, bb.ms, (100 * bb.ms) / stepMs, (3 * bb.flops * 64) / (bb.ms / 1000) / 1e9]);
+  }
+  tables.push({
+    title: `model: training at 64×64 gray, small net, D 256, batch 64, multi-label, dense head (${backend})`,
+    columns: ['K', 'images/s', 'ms/step', 'backbone ms/step', 'backbone share %', 'backbone GFLOP/s'],
+    rows: rows1,
+    notes: [
+      `Target ≥ 100 images/s at K ≤ 20,000: ${rows1.every((r) => (r[1] as number) >= 100) ? 'met' : 'NOT met'} on this run.`,
+      `Backbone forward ${(bb.flops / 1e6).toFixed(1)} MFLOP/image; GFLOP/s counts 3 × forward per trained image (matmul limit on wasm ~30, native one-thread ~92, DESIGN §4).`,
+    ],
+  });
+
+  // 2. sampled head at large K
+  const rows2: Array<Array<string | number>> = [];
+  for (const K of [1000, kBig]) {
+    const ips = await trainRate(K, quick ? 128 : 256, 'sampled');
+    rows2.push([K, (64 / ips) * 1000, headStepMs(K, reps)]);
+  }
+  const ratio = (rows2[1][1] as number) / (rows2[0][1] as number);
+  tables.push({
+    title: `model: sampled multi-label head step, batch 64, 1,024 negatives, ≤ 64 positives (${backend})`,
+    columns: ['K', 'ms/step (train, whole step)', 'head part ms (sampled step + row Adam)'],
+    rows: rows2,
+    notes: [
+      `Step at K = ${kBig} / K = 1,000: ${ratio.toFixed(2)}× (target ≤ 2×): ${ratio <= 2 ? 'met' : 'NOT met'}.`,
+    ],
+  });
+
+  // 3. inference
+  const big = inferInChild(kBig, reps);
+  const small = inferInChild(quick ? 1000 : 10000, reps);
+  const rows3 = [big, small].map((r) => [
+    r.K,
+    r.msPerFace1,
+    r.msPerFace32,
+    r.backboneMsPerFace32,
+    r.msPerFace32 / r.backboneMsPerFace32,
+    r.rssMB,
+  ]);
+  tables.push({
+    title: `model: inference per face incl. posterior, expected shape and top-5 (${backend}, fresh process each)`,
+    columns: [
+      'K',
+      'ms/face (batch 1)',
+      'ms/face (batch 32)',
+      'backbone ms/face (batch 32)',
+      'ratio to backbone',
+      'RSS MB',
+    ],
+    rows: rows3,
+    notes: [
+      `K = ${big.K}: ${big.msPerFace1.toFixed(1)} ms/face alone, ${big.msPerFace32.toFixed(1)} in batches (target ≤ 10 ms), RSS ${big.rssMB.toFixed(0)} MB (target ≤ 500 MB).`,
+      `K = ${small.K}: ${(small.msPerFace32 / small.backboneMsPerFace32).toFixed(2)}× the backbone alone (target ≤ 2×).`,
+    ],
+  });
+  return tables;
+};
+
+export default bench;
+
+// Child mode for the inference RSS measurement.
+if (process.env.XL_MODEL_BENCH_CHILD) {
+  const { K, reps } = JSON.parse(process.env.XL_MODEL_BENCH_CHILD) as { K: number; reps: number };
+  engine
+    .init()
+    .then(() => process.stdout.write(JSON.stringify(inferInProcess(K, reps)) + '\n'))
+    .catch((e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    });
+}
