@@ -122,6 +122,10 @@ describe('engine: backend selection', function () {
     );
     delete process.env.XL_BACKEND;
     await assert.rejects(
+      engine.init(null as unknown as engine.InitOptions),
+      (e: Error) => e instanceof ValueError && /argument 'opts' expected an object, got null/.test(e.message),
+    );
+    await assert.rejects(
       engine.init({ backend: 'gpu' as engine.BackendName }),
       (e: Error) =>
         e instanceof ValueError && /argument 'backend'/.test(e.message) && VALID_LIST.test(e.message),
@@ -146,6 +150,7 @@ describe('engine: backend selection', function () {
           e.message.includes(`npm install ${pkg}@${tf.version_core}`),
       );
       assert.equal(tf.getBackend(), before, 'a failed request leaves the backend as it was');
+      assert.equal((await engine.init()).backend, before, 'and init() still reports the previous choice');
       process.env.XL_BACKEND = name;
       await assert.rejects(
         engine.init(),

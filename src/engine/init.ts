@@ -109,7 +109,14 @@ async function select(name: BackendName | null, by: EngineInfo['forcedBy']): Pro
   );
 }
 
-let pending: { key: BackendName | null; promise: Promise<EngineInfo> } | null = null;
+interface Entry {
+  key: BackendName | null;
+  promise: Promise<EngineInfo>;
+}
+
+/** The latest request (possibly in flight) and the latest one that succeeded. */
+let pending: Entry | null = null;
+let lastGood: Entry | null = null;
 
 /**
  * Selects and initialises the tensor backend, once. Tries `tensorflow-gpu`, `tensorflow`, `wasm`, `cpu` in that
@@ -122,21 +129,28 @@ let pending: { key: BackendName | null; promise: Promise<EngineInfo> } | null = 
 export function init(opts: InitOptions = {}): Promise<EngineInfo> {
   let req: ReturnType<typeof requested>;
   try {
+    if (typeof opts !== 'object' || opts === null) {
+      throw new ValueError(
+        `engine.init: argument 'opts' expected an object, got ${opts === null ? 'null' : typeof opts}`,
+      );
+    }
     req = requested(opts);
   } catch (e) {
     return Promise.reject(e);
   }
   if (pending !== null && (req.name === null || req.name === pending.key)) return pending.promise;
   const before = pending?.promise.catch(() => undefined) ?? Promise.resolve(undefined);
-  const entry = {
-    key: req.name,
-    promise: before.then(() => select(req.name, req.by)),
-  };
+  const entry: Entry = { key: req.name, promise: before.then(() => select(req.name, req.by)) };
   pending = entry;
-  entry.promise.catch(() => {
-    // A failed selection is forgotten so that the next call tries again.
-    if (pending === entry) pending = null;
-  });
+  entry.promise.then(
+    () => {
+      lastGood = entry;
+    },
+    () => {
+      // A failed request changes nothing: later calls see the previous choice (or try again if there was none).
+      if (pending === entry) pending = lastGood;
+    },
+  );
   return entry.promise;
 }
 
