@@ -88,6 +88,32 @@ describe('classes: membership', () => {
     assert.deepEqual(setsOf(m), [[0]]);
   });
 
+  it('is exact for entries at the threshold itself (the float32 band is recomputed in float64)', () => {
+    // tau set from an entry's exact distance: that entry sits on the boundary, where the float32 product
+    // alone is right only by chance. The definition: ||y − mu||² ≤ tau²·N in float64.
+    const dim = 2 * nPoints;
+    const exact = (i: number, k: number): number => {
+      let s = 0;
+      for (let j = 0; j < dim; j++) s += (shapes[i * dim + j] - table.centers[k * dim + j]) ** 2;
+      return s;
+    };
+    const r = new Rng(8);
+    let onBoundary = 0;
+    for (let trial = 0; trial < 12; trial++) {
+      const i0 = r.int(80);
+      const k0 = r.int(table.K);
+      const tau = Math.sqrt(exact(i0, k0) / nPoints);
+      const r2 = tau * tau * nPoints;
+      const m = setsOf(membership(table, shapes, tau));
+      const want = Array.from({ length: 80 }, (_, i) =>
+        Array.from({ length: table.K }, (_, k) => k).filter((k) => exact(i, k) <= r2),
+      );
+      assert.deepEqual(m, want, `trial ${trial}`);
+      if (want[i0].includes(k0)) onBoundary++;
+    }
+    assert.ok(onBoundary > 0);
+  });
+
   it('gives the same sets in small blocks (rows and class chunks) as in one block', () => {
     const one = membership(table, shapes, 0.05);
     const blocked = membership(table, shapes, 0.05, { maxBlockFloats: 37, blockRows: 3 });

@@ -234,13 +234,25 @@ export function nearestTwo(
 }
 
 /**
- * A bound on |float32 block value − exact squared distance| for a query row of centred norm `qn` and a
- * reference row of centred norm `rn`: the dot product's rounding error is at most about D·u·||q||·||r||
- * (u = 2⁻²⁴) and the centring and the final sums add a few u·(qn + rn); we take
- * (D + 8)·u·(qn + rn) doubled for safety. Entries within this band of a threshold are recomputed exactly.
+ * Relative rounding of one product in the backend's matMul: 2⁻²⁴ (float32) on the wasm and cpu backends;
+ * 2⁻¹¹ on the native 'tensorflow' backend, whose CUDA build may multiply in TensorFloat-32 (10-bit
+ * mantissa, float32 accumulation) on recent GPUs, and on WebGL/WebGPU. Read once per scan.
  */
-export function d2ErrorBound(dim: number, qn: number, rn: number): number {
-  return 2 * (dim + 8) * 5.960464477539063e-8 * (qn + rn) + 1e-30;
+export function productRoundoff(): number {
+  const b = tf.getBackend();
+  return b === 'wasm' || b === 'cpu' ? 5.960464477539063e-8 : 4.8828125e-4;
+}
+
+/**
+ * A bound on |block value − exact squared distance| for a query row of centred norm `qn` and a
+ * reference row of centred norm `rn`. The entry sums D + 2 terms whose absolute values add up to at most
+ * 2(qn + rn); float32 accumulation errs by at most (D + 2)·u times that (u = 2⁻²⁴), the rounding of the
+ * centred inputs and of the products adds about 2·p relative per term (p = productRoundoff()); we take
+ * 2·((D + 8)·u + 2p)·(qn + rn), doubled for safety. Entries within this band of a threshold are recomputed
+ * exactly in float64.
+ */
+export function d2ErrorBound(dim: number, qn: number, rn: number, p = 5.960464477539063e-8): number {
+  return 4 * ((dim + 8) * 5.960464477539063e-8 + 2 * p) * (qn + rn) + 1e-30;
 }
 
 /** Exact squared distance between row i of a and row j of b (float64 over the float32 inputs). */

@@ -5,7 +5,13 @@
  * the rounding bound of the threshold are recomputed in float64 from the inputs, so the result equals
  * the brute-force definition ||q − r||² ≤ r2 computed in float64. Internal to `classes/`.
  */
-import { type PreparedReference, d2ErrorBound, exactD2, forEachDistanceBlock } from './blockDistances';
+import {
+  type PreparedReference,
+  d2ErrorBound,
+  exactD2,
+  forEachDistanceBlock,
+  productRoundoff,
+} from './blockDistances';
 
 /**
  * Called once per query row, in order, with the reference rows within the radius (ascending index)
@@ -77,6 +83,7 @@ export function radiusScan(
   const refNorms = p.norms;
   const excludeSelf = opts.excludeSelf === true;
   const keep = opts.keep ?? 'distance';
+  const roundoff = productRoundoff();
   const store = keep !== 'count';
   const withD2 = keep === 'distance';
   // The largest reference norm per chunk bounds the rounding band of every entry in it.
@@ -111,7 +118,7 @@ export function radiusScan(
       const maxNorm = chunkMaxNorm[chunk];
       for (let r = 0; r < rows; r++) {
         const qi = rowStart + r;
-        const b = d2ErrorBound(dim, qNorms[r], maxNorm);
+        const b = d2ErrorBound(dim, qNorms[r], maxNorm, roundoff);
         const hi = r2 + b;
         const lo = r2 - b;
         const o = r * cols;
