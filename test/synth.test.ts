@@ -47,6 +47,7 @@ function clean(overrides: Partial<FaceParams>, opts: FacesOptions = {}, seed = 1
     background: o.background,
     occluder: () => null,
     rng: new Rng(0),
+    jawContour: o.jaw === 'contour',
   });
 }
 
@@ -144,6 +145,44 @@ describe('synth.faces: ground truth matches pixels', () => {
       'near eye visible',
     );
     assert.ok(turned.landmarks[2 * ibug68.noseTip!] > front.landmarks[2 * ibug68.noseTip!] - 2);
+  });
+});
+
+describe('synth.faces: jaw on the silhouette (jaw: contour)', () => {
+  it('slides hidden jaw points outward onto visible mesh points and leaves the rest alone', () => {
+    const pose = { yaw: 60, pitch: 5, roll: 10 };
+    const a = clean({ pose, distance: 800 }, { jaw: '3d' });
+    const b = clean({ pose, distance: 800 }, { jaw: 'contour' });
+    const jaw = new Set<number>(ibug68.groups.jaw);
+    let moved = 0;
+    for (let l = 0; l < 68; l++) {
+      const same =
+        a.landmarks[2 * l] === b.landmarks[2 * l] && a.landmarks[2 * l + 1] === b.landmarks[2 * l + 1];
+      if (!jaw.has(l) || a.visibility[l] === 1) {
+        assert.ok(same, `point ${l} should not move`);
+        continue;
+      }
+      if (same) continue;
+      moved++;
+      assert.equal(b.visibility[l], 1);
+      // still a projected mesh point: meta's 3D point projects onto it
+      const X = b.landmarks3d.subarray(3 * l, 3 * l + 3);
+      const u = (b.camera.f * X[0]) / X[2] + b.camera.cx;
+      const v = (b.camera.f * X[1]) / X[2] + b.camera.cy;
+      assert.ok(Math.hypot(u - b.landmarks[2 * l], v - b.landmarks[2 * l + 1]) < 0.5);
+      // on the face: a drawn pixel next to it
+      const px = Math.round(b.landmarks[2 * l]);
+      const py = Math.round(b.landmarks[2 * l + 1]);
+      let face = false;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) if (b.depth[(py + dy) * 128 + px + dx] > 0) face = true;
+      assert.ok(face, `point ${l} is off the face`);
+    }
+    assert.ok(moved >= 4, `moved ${moved}`);
+    // the moved far-side points lie outside the 3D ones in the image (towards the silhouette)
+    const far = ibug68.groups.jaw.slice(11);
+    const meanX = (s: Float32Array): number => far.reduce((t, i) => t + s[2 * i], 0) / far.length;
+    assert.ok(meanX(b.landmarks) > meanX(a.landmarks) + 1, `${meanX(b.landmarks)} vs ${meanX(a.landmarks)}`);
   });
 });
 

@@ -75,6 +75,7 @@ export function renderStill(renderer: FaceRenderer, o: Resolved, i: number): { r
     height: o.height,
     channels: o.channels,
     background: o.background,
+    jawContour: o.jaw === 'contour',
     occluder,
     rng: rng.fork(),
   });

@@ -8,6 +8,8 @@ export {
   type PoseDistribution,
   type OccluderKind,
   type BackgroundKind,
+  type JawMode,
+  JAW_MODES,
   PRESET_NAMES,
   POSE_DISTRIBUTIONS,
   OCCLUDER_KINDS,

@@ -22,6 +22,9 @@ export type OccluderKind = (typeof OCCLUDER_KINDS)[number];
 export const BACKGROUNDS = ['clutter', 'plain', 'noise'] as const;
 export type BackgroundKind = (typeof BACKGROUNDS)[number];
 
+export const JAW_MODES = ['3d', 'contour'] as const;
+export type JawMode = (typeof JAW_MODES)[number];
+
 /** Limits of the pose parameters (degrees). */
 export const POSE_LIMITS = { yaw: 90, pitch: 40, roll: 45 } as const;
 
@@ -67,6 +70,11 @@ export interface SynthOptions {
   lowRes?: number;
   /** Range of the landmark box's longer side as a fraction of the image's shorter side, within (0, 1.5]. @default [0.45, 0.6] */
   faceSize?: readonly [number, number];
+  /**
+   * Jaw landmarks: '3d' = the projected 3D jaw points (hidden ones flagged invisible); 'contour' = hidden ones
+   * slid to the face's visible outline, as 300-W and 300W-LP annotate the jaw. @default '3d'
+   */
+  jaw?: JawMode;
   /** Range of the camera distance in mm (≥ 250: strong perspective near 300, weak beyond 1500). @default [350, 1500] */
   distance?: readonly [number, number];
 }
@@ -106,6 +114,7 @@ const BASE: Omit<Resolved, 'seed' | 'width' | 'height' | 'channels' | 'preset'> 
   lowRes: 0.1,
   faceSize: [0.45, 0.6],
   distance: [350, 1500],
+  jaw: '3d',
 };
 
 /** Preset values, applied over BASE and under the caller's options. */
@@ -206,6 +215,7 @@ export function resolveOptions(fn: string, opts: SynthOptions): Resolved {
   assertInRange(fn, 'expression', r.expression, 0, 2);
   assertInteger(fn, 'identities', r.identities, 1, 1e6);
   assertOneOf(fn, 'background', r.background, BACKGROUNDS);
+  assertOneOf(fn, 'jaw', r.jaw, JAW_MODES);
   assertRange(fn, 'faceSize', r.faceSize, 0.05, 1.5);
   assertRange(fn, 'distance', r.distance, 250, 1e5);
   return r;

@@ -8,6 +8,7 @@ import { shapeBox } from '../../landmarks/box';
 import type { Box, Raster } from '../../types';
 import { Rng } from '../../util/rng';
 import { drawBackground } from './background';
+import { type ContourLine, buildContourLines, slideJawToSilhouette } from './jawContour';
 import { applyBlendModes } from './blendShapes';
 import { addNoise, gaussianBlur, jpegArtefacts, lowResolution, motionBlur } from './degrade';
 import type { FaceModel } from './faceModel';
@@ -51,6 +52,8 @@ export interface RenderSpec {
   occluder: (landmarks: Float32Array, box: Box) => Occluder | null;
   /** Random draws of the degradations (noise). */
   rng: Rng;
+  /** Slide hidden jaw landmarks to the silhouette (300-W convention) instead of keeping the 3D points. */
+  jawContour: boolean;
 }
 
 /**
@@ -78,6 +81,7 @@ export class FaceRenderer {
   private readonly shade: Float32Array;
   private depth = new Float32Array(0);
   private scratch = new Uint8Array(0);
+  private contour: ContourLine[] | null = null;
   private readonly sinX: Float32Array[];
   private readonly cosX: Float32Array[];
   private readonly sinY: Float32Array[];
@@ -207,6 +211,21 @@ export class FaceRenderer {
       const py = Math.round(v);
       if (vis && px >= 0 && py >= 0 && px < W && py < H) vis = inFrontOfZBuffer(depth, W, H, px, py, zc);
       visibility[l] = vis ? 1 : 0;
+    }
+    if (spec.jawContour) {
+      this.contour ??= buildContourLines(m);
+      slideJawToSilhouette(this.contour, {
+        ...this.proj,
+        f,
+        cx: camera.cx,
+        cy: camera.cy,
+        visibleAt: (px, py, z) => inFrontOfZBuffer(depth, W, H, px, py, z),
+        width: W,
+        height: H,
+        landmarks,
+        landmarks3d,
+        visibility,
+      });
     }
     const box = shapeBox(landmarks);
     const occluder = spec.occluder(landmarks, box);

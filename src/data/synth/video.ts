@@ -148,6 +148,7 @@ export function video(opts: VideoOptions = {}): SynthSet {
       height: o.height,
       channels: o.channels,
       background: o.background,
+      jawContour: o.jaw === 'contour',
       occluder: occ ?? (() => null),
       rng,
     });
