@@ -12,7 +12,10 @@ import {
   createModel,
   cropToInput,
   denseLoss,
+  lineProgress,
   loadModel,
+  notebookProgress,
+  progressLine,
   predict,
   predictBatch,
   sampledHeadStep,
@@ -128,6 +131,10 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       });
       assert.equal(r.config.batchNorm, true);
       assert.equal(r.config.input.channels, 3);
+      const beforeR = tf.memory().numTensors;
+      const ry = tf.tidy(() => (r.backbone.predict(tf.ones([1, 32, 32, 3])) as tf.Tensor).shape);
+      assert.deepEqual(ry, [1, 8]);
+      assert.equal(tf.memory().numTensors, beforeR);
       [a, b, r].forEach((m) => m.dispose());
     });
   });
@@ -413,6 +420,40 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
     it('topIndices picks the k largest, largest first', () => {
       const p = Float32Array.from([0.1, 0.5, 0.05, 0.5, 0.2, 0.9]);
       assert.deepEqual(Array.from(topIndices(p, 3)), [5, 1, 3]);
+    });
+  });
+
+  describe('progress', () => {
+    const state = {
+      epoch: 2,
+      epochs: 5,
+      step: 3,
+      steps: 6,
+      loss: 1.23456,
+      imagesPerSecond: 101.4,
+      etaSeconds: 75,
+      validationError: 0.04567,
+    };
+
+    it('formats a line with epoch, bar, step, loss, images/s, ETA and validation error', () => {
+      assert.equal(
+        progressLine(state, 10),
+        'epoch 2/5 █████░░░░░ 3/6 loss 1.235 101 img/s ETA 1m15s val 0.0457',
+      );
+    });
+
+    it('writes one plain line per epoch, and updates one notebook display in place', () => {
+      const lines: string[] = [];
+      const p = lineProgress((l) => lines.push(l));
+      p.step?.(state);
+      p.epoch?.(state);
+      assert.equal(lines.length, 1);
+      const html: string[] = [];
+      const nb = notebookProgress({ html: (h) => html.push(h) });
+      nb.step?.({ ...state, step: 6 });
+      nb.epoch?.(state);
+      assert.equal(html.length, 2);
+      assert.match(html[1], /^<pre[^>]*>epoch 2\/5 .* val 0\.0457<\/pre>$/);
     });
   });
 
