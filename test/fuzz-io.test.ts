@@ -24,6 +24,7 @@ import {
   parseMat300wLp,
   parsePts,
 } from '../src/data/io';
+import { crc32 } from '../src/data/io/crc32';
 import type { Raster } from '../src/types';
 import { Rng } from '../src/util';
 import { SHARED_DATA } from './helpers';
@@ -478,6 +479,27 @@ describe('fuzz: every reader parses or throws FormatError on mutated fixtures', 
       },
       N_BINARY,
       8,
+    );
+    // PNG mutations with their chunk CRCs repaired, so that the mutated data reaches the decoder
+    const repairCrcs = (b: Uint8Array): Uint8Array => {
+      const out = Buffer.from(b);
+      for (let i = 8; i + 12 <= out.length;) {
+        const len = out.readUInt32BE(i);
+        if (len > out.length - i - 12) break;
+        out.writeUInt32BE(crc32(out.subarray(i + 4, i + 8 + len)), i + 8 + len);
+        i += 12 + len;
+      }
+      return out;
+    };
+    const pngs = seeds.filter((b) => b[0] === 0x89 && b[1] === 0x50);
+    fuzz(
+      'decodeImage (PNG, CRCs repaired)',
+      pngs,
+      (r, b) => repairCrcs(mutateBytes(r, b)),
+      (b) => decodeImage(b, { file: 'f.png', maxPixels }),
+      (r) => (r.width * r.height * r.channels === r.data.length ? undefined : 'data length'),
+      N_BINARY,
+      11,
     );
     const jpegs: Uint8Array[] = seeds.filter((b) => b[0] === 0xff && b[1] === 0xd8);
     const tiff = [

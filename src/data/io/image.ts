@@ -15,6 +15,7 @@ import { rawPixelBytes } from './image-raw';
 import { type ImageFormat, readImageHeader } from './image-header';
 import { imageIntegrityProblem } from './image-integrity';
 import { encodeNetpbm, parseNetpbm } from './netpbm';
+import { decodePng } from './png-decode';
 import { encodePng } from './png-encode';
 import { assertRaster, rasterToChannels } from './raster-channels';
 import { fileLabel } from './text';
@@ -99,7 +100,9 @@ function decodeAs(fn: string, bytes: Uint8Array, opts: ReadImageOptions): Raster
     }
     const problem = imageIntegrityProblem(bytes, h);
     if (problem) fail(problem);
-    raster = decodeWithCanvas(bytes, h.channels, h.format, fail, maxPixels);
+    const own = h.format === 'png' ? decodePng(bytes, h.channels) : undefined;
+    if (typeof own === 'string') fail(`corrupt png: ${own}`);
+    raster = own !== undefined ? (own as Raster) : decodeWithCanvas(bytes, h.channels, h.format, fail, maxPixels);
   }
   if (orientation === 'exif' && (h.format === 'jpeg' || h.format === 'webp')) raster = orientRaster(raster, exifOrientation(bytes));
 
