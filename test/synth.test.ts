@@ -294,6 +294,21 @@ describe('synth.faces: samples and streams', () => {
     assert.equal(glasses.occlusion![ibug68.groups.jaw[8]], 0);
   });
 
+  it('presets and pose options do what they say', () => {
+    const fast = { size: 24, blur: 0, noise: 0, jpeg: 0, lowRes: 0, motionBlur: 0 };
+    const easy = [...faces({ ...fast, n: 20, seed: 6, preset: 'easy' })];
+    assert.ok(easy.every((s) => s.occlusion!.every((v) => v === 0) && Math.abs(s.pose!.yaw) <= 30));
+    const hard = [...faces({ ...fast, n: 30, seed: 6, preset: 'hard' })];
+    const occluded = hard.filter((s) => s.meta!.occluder !== null).length;
+    assert.ok(occluded >= 10 && occluded <= 26, `hard: ${occluded}/30 occluded`);
+    assert.ok(
+      hard.some((s) => Math.abs(s.pose!.yaw) > 60),
+      'hard reaches large yaw',
+    );
+    const fixed = faces({ ...fast, n: 2, pose: { yaw: -35, pitch: 12, roll: -7 } }).at(1);
+    assert.deepEqual(fixed.pose, { yaw: -35, pitch: 12, roll: -7 });
+  });
+
   it('rejects bad options with named errors saying what is allowed', () => {
     const bad: Array<[FacesOptions, RegExp]> = [
       [
