@@ -103,6 +103,19 @@ describe('model: train', function () {
       );
       model.dispose();
     }
+    // with batch norm: the moving statistics are updated by training (and saved with the weights)
+    const bn = createModel(table, { ...tiny, batchNorm: true, seed: 2 });
+    const layer = bn.backbone.layers.find((l) => l.getClassName() === 'BatchNormalization');
+    const movingVar = () => Array.from(layer?.getWeights()[3].dataSync() ?? []);
+    const v0 = movingVar();
+    const r = await train(bn, trainSet, { ...quiet, epochs: 3 });
+    assert.ok(
+      r.history[2].loss < r.history[0].loss,
+      `batch norm: ${r.history.map((h) => h.loss).join(', ')}`,
+    );
+    assert.equal(v0.length, 8);
+    assert.notDeepEqual(movingVar(), v0);
+    bn.dispose();
   });
 
   it('is deterministic for a seed, and a resumed run ends where an uninterrupted one does', async () => {
