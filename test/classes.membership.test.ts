@@ -114,6 +114,17 @@ describe('classes: membership', () => {
     assert.ok(onBoundary > 0);
   });
 
+  it('withDistances returns each entry’s RMS distance', () => {
+    const m = membership(table, shapes, 0.05, { withDistances: true, includeNearest: true });
+    assert.ok(m.distances && m.distances.length === m.indices.length);
+    for (let i = 0; i < 80; i++) {
+      for (let t = m.offsets[i]; t < m.offsets[i + 1]; t++) {
+        expectClose([m.distances[t]], [rms(shapes, i, table.centers, m.indices[t], nPoints)], 1e-5);
+      }
+    }
+    assert.equal(membership(table, shapes, 0.05).distances, undefined);
+  });
+
   it('gives the same sets in small blocks (rows and class chunks) as in one block', () => {
     const one = membership(table, shapes, 0.05);
     const blocked = membership(table, shapes, 0.05, { maxBlockFloats: 37, blockRows: 3 });
@@ -170,6 +181,10 @@ describe('classes: membershipStats', () => {
     assert.deepEqual(s.histogram.edges, Float64Array.of(0, 1, 2, 3, 4));
     assert.deepEqual(s.histogram.counts, Int32Array.of(1, 0, 2, 1));
     assert.deepEqual(membershipStats(t, shapes, 1, { blockRows: 1, maxBlockFloats: 2 }).sizes, s.sizes);
+    // Log bins: [0, 1), then geometric from 1 to max + 1 = 4: [1, 2), [2, 4).
+    const g = membershipStats(t, shapes, 1, { bins: 3, binning: 'log' });
+    expectClose(g.histogram.edges, [0, 1, 2, 4], 1e-12);
+    assert.deepEqual(g.histogram.counts, Int32Array.of(1, 0, 3));
   });
 });
 

@@ -18,6 +18,8 @@ export interface MembershipOptions extends BlockOptions {
   includeNearest?: boolean;
   /** Where the empty-set warning goes when `includeNearest` is on. @default none (not reported) */
   warnings?: Warnings;
+  /** Also return each entry's RMS point distance (`distances`, aligned with `indices`). @default false */
+  withDistances?: boolean;
 }
 
 /**
@@ -37,9 +39,12 @@ export function membership(
   assertTau(fn, tau);
   assertBlockOptions(fn, options);
   const includeNearest = options.includeNearest ?? false;
-  const dim = 2 * table.nPoints;
+  const N = table.nPoints;
+  const dim = 2 * N;
   const offsets = new Int32Array(B + 1);
+  const withDistances = options.withDistances ?? false;
   let indices = new Int32Array(Math.max(16, B * 4));
+  let dist = new Float32Array(withDistances ? indices.length : 0);
   let used = 0;
   let empties = 0;
   const p = prepareReference(table.centers, table.K, dim, options);
@@ -50,23 +55,31 @@ export function membership(
       table.centers,
       p,
       tau * tau * table.nPoints,
-      (row, idx, _d2, count, nearest) => {
+      (row, idx, d2, count, nearest, nearestD2) => {
         const add = count === 0 && includeNearest ? 1 : count;
         if (used + add > indices.length) {
-          const grown = new Int32Array(Math.max(used + add, 2 * indices.length));
+          const size = Math.max(used + add, 2 * indices.length);
+          const grown = new Int32Array(size);
           grown.set(indices.subarray(0, used));
           indices = grown;
+          if (withDistances) {
+            const g = new Float32Array(size);
+            g.set(dist.subarray(0, used));
+            dist = g;
+          }
         }
         if (count === 0 && includeNearest) {
+          if (withDistances) dist[used] = Math.sqrt(nearestD2 / N);
           indices[used++] = nearest;
           empties++;
         } else {
           indices.set(idx.subarray(0, count), used);
+          if (withDistances) for (let t = 0; t < count; t++) dist[used + t] = Math.sqrt(d2[t] / N);
           used += count;
         }
         offsets[row + 1] = used;
       },
-      { keep: 'index' },
+      { keep: withDistances ? 'distance' : 'index' },
     );
   } finally {
     releaseReference(p);
@@ -77,5 +90,6 @@ export function membership(
       `membership: ${empties} of ${B} examples had no class within tau = ${tau}; given their nearest class`,
     );
   }
-  return { offsets, indices: indices.slice(0, used) };
+  const out = { offsets, indices: indices.slice(0, used) };
+  return withDistances ? { ...out, distances: dist.slice(0, used) } : out;
 }

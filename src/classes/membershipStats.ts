@@ -2,15 +2,21 @@
  * Statistics of membership-set sizes |M_i| (the paper's Fig. 4), computed block by block without
  * keeping any set: only the counts are kept.
  */
-import { assertInteger } from '../util/validate';
+import { assertInteger, assertOneOf } from '../util/validate';
 import { type BlockOptions, assertBlockOptions, prepareReference, releaseReference } from './blockDistances';
 import { radiusScan } from './radiusScan';
 import { assertTable, assertTableShapes, assertTau } from './tableShapes';
 import type { ClassTable } from './types';
 
 export interface MembershipStatsOptions extends BlockOptions {
-  /** Equal-width histogram bins over [0, max |M_i| + 1). @default 50 */
+  /** Number of histogram bins. @default 50 */
   bins?: number;
+  /**
+   * 'linear': equal-width bins over [0, max |M_i| + 1). 'log': bin 0 is [0, 1) (the empty sets), the
+   * others geometric from 1 to max |M_i| + 1 (sizes span orders of magnitude at K = M, as in Fig. 4).
+   * @default 'linear'
+   */
+  binning?: 'linear' | 'log';
 }
 
 export interface MembershipStats {
@@ -41,6 +47,9 @@ export function membershipStats(
   assertBlockOptions(fn, options);
   const bins = options.bins ?? 50;
   assertInteger(fn, 'bins', bins, 1);
+  const binning = options.binning ?? 'linear';
+  assertOneOf(fn, 'binning', binning, ['linear', 'log'] as const);
+  if (binning === 'log') assertInteger(fn, 'bins', bins, 2);
   const sizes = new Int32Array(B);
   const p = prepareReference(table.centers, table.K, 2 * table.nPoints, options);
   try {
@@ -58,11 +67,15 @@ export function membershipStats(
   } finally {
     releaseReference(p);
   }
-  return sizeSummary(sizes, bins);
+  return sizeSummary(sizes, bins, binning);
 }
 
 /** Mean, median, fraction empty and histogram of a list of set sizes. */
-export function sizeSummary(sizes: Int32Array, bins: number): MembershipStats {
+export function sizeSummary(
+  sizes: Int32Array,
+  bins: number,
+  binning: 'linear' | 'log' = 'linear',
+): MembershipStats {
   const B = sizes.length;
   const sorted = Int32Array.from(sizes).sort();
   let sum = 0;
@@ -73,10 +86,29 @@ export function sizeSummary(sizes: Int32Array, bins: number): MembershipStats {
   }
   const median = B === 0 ? 0 : B % 2 ? sorted[B >> 1] : (sorted[B / 2 - 1] + sorted[B / 2]) / 2;
   const max = B === 0 ? 0 : sorted[B - 1];
-  const width = (max + 1) / bins;
-  const edges = Float64Array.from({ length: bins + 1 }, (_, b) => b * width);
   const counts = new Int32Array(bins);
-  for (let i = 0; i < B; i++) counts[Math.min(bins - 1, Math.floor(sizes[i] / width))]++;
+  let edges: Float64Array;
+  if (binning === 'linear') {
+    const width = (max + 1) / bins;
+    edges = Float64Array.from({ length: bins + 1 }, (_, b) => b * width);
+    for (let i = 0; i < B; i++) counts[Math.min(bins - 1, Math.floor(sizes[i] / width))]++;
+  } else {
+    // edges[0] = 0, edges[b] = (max + 1)^((b − 1)/(bins − 1)) for b ≥ 1, so edges[1] = 1, edges[bins] = max + 1.
+    const top = Math.log(max + 1);
+    edges = Float64Array.from({ length: bins + 1 }, (_, b) =>
+      b === 0 ? 0 : Math.exp((top * (b - 1)) / (bins - 1)),
+    );
+    edges[bins] = max + 1;
+    for (let i = 0; i < B; i++) {
+      const s = sizes[i];
+      let b = s === 0 ? 0 : 1 + Math.floor((Math.log(s) / top) * (bins - 1));
+      b = Math.min(bins - 1, Math.max(0, b));
+      // Guard the floating-point rounding of the logarithm against the stored edges.
+      while (b > 0 && s < edges[b]) b--;
+      while (b < bins - 1 && s >= edges[b + 1]) b++;
+      counts[b]++;
+    }
+  }
   return {
     sizes,
     histogram: { edges, counts },

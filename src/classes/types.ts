@@ -37,4 +37,9 @@ export interface ClassTable {
 export interface Membership {
   readonly offsets: Int32Array;
   readonly indices: Int32Array;
+  /**
+   * Optional: the RMS point distance (box units) of each entry, aligned with `indices`; present when
+   * asked for (`membership(…, { withDistances: true })`), e.g. to weight positives by exp(−d²/2σ_k²).
+   */
+  readonly distances?: Float32Array;
 }
