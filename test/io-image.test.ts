@@ -13,7 +13,7 @@ import {
   readImageHeader,
   writeImage,
 } from '../src/data/io';
-import { crc32 } from '../src/data/io/crc32';
+import { pngChunk as chunk } from '../src/data/io/png-encode';
 import type { Raster } from '../src/types';
 import { Rng } from '../src/util';
 import { requireSharedData } from './helpers';
@@ -195,14 +195,6 @@ describe('io: images', () => {
   it('returns stored pixel values: colour profiles (PNG gAMA/cHRM/sRGB) are not applied', () => {
     const r = pattern(16, 8, 3);
     const png = encodeImage(r, 'png');
-    const chunk = (type: string, data: Buffer): Buffer => {
-      const h = Buffer.alloc(8);
-      h.writeUInt32BE(data.length, 0);
-      h.write(type, 4, 'latin1');
-      const c = Buffer.alloc(4);
-      c.writeUInt32BE(crc32(h.subarray(4), data), 0);
-      return Buffer.concat([h, data, c]);
-    };
     const gamma = Buffer.alloc(4);
     gamma.writeUInt32BE(100000, 0); // gamma 1.0: Skia alone shifted values by up to 73 levels
     const chrm = Buffer.alloc(32);

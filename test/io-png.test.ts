@@ -4,18 +4,9 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { Image, createCanvas } from '@napi-rs/canvas';
 import { decodeImage, encodeImage } from '../src/data/io';
-import { crc32 } from '../src/data/io/crc32';
+import { pngChunk as chunk } from '../src/data/io/png-encode';
 import { Rng } from '../src/util';
 import { requireSharedData } from './helpers';
-
-function chunk(type: string, data: Uint8Array): Buffer {
-  const h = Buffer.alloc(8);
-  h.writeUInt32BE(data.length, 0);
-  h.write(type, 4, 'latin1');
-  const c = Buffer.alloc(4);
-  c.writeUInt32BE(crc32(h.subarray(4), data), 0);
-  return Buffer.concat([h, data, c]);
-}
 
 /** A PNG of random filtered rows (any bytes are valid filtered data), random filter type per row. */
 function randomPng(

@@ -1,7 +1,8 @@
 /**
  * Structural checks run before the canvas decoder sees the bytes. Skia decodes lazily and draws
  * nothing (or gray) for truncated or corrupt data instead of failing, so without these checks a cut
- * PNG would come back as a black image. Each check returns a description of the first problem, or
+ * PNG would come back as a black image. (For non-interlaced PNGs, which png-decode.ts decodes, only
+ * the chunk structure is checked here.) Each check returns a description of the first problem, or
  * undefined when the container looks complete.
  */
 import * as zlib from 'node:zlib';
@@ -93,21 +94,20 @@ function pngProblem(b: Uint8Array, h: ImageHeader): string | undefined {
   const depth = b[24];
   const colorType = b[25];
   const interlace = b[28];
+  const allowed: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
+  if (!allowed[colorType]?.includes(depth)) return `corrupt png: bit depth ${depth} is not allowed with color type ${colorType}`;
+  if (interlace > 1) return `corrupt png: unknown interlace method ${interlace}`;
+  // Non-interlaced files are decoded by png-decode.ts, which inflates and checks the data itself.
+  if (interlace === 0) return undefined;
   const samples = [1, 0, 3, 1, 2, 0, 4][colorType];
-  if (!samples || ![1, 2, 4, 8, 16].includes(depth)) {
-    return `corrupt png: unsupported bit depth ${depth} with color type ${colorType}`;
-  }
   const rowBytes = (w: number): number => Math.ceil((w * samples * depth) / 8);
+  // Adam7 passes: start x, start y, step x, step y
+  const passes = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
   let expected = 0;
-  if (interlace === 0) expected = h.height * (1 + rowBytes(h.width));
-  else {
-    // Adam7 passes: start x, start y, step x, step y
-    const passes = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
-    for (const [x0, y0, dx, dy] of passes) {
-      const pw = Math.ceil((h.width - x0) / dx);
-      const ph = Math.ceil((h.height - y0) / dy);
-      if (pw > 0 && ph > 0) expected += ph * (1 + rowBytes(pw));
-    }
+  for (const [x0, y0, dx, dy] of passes) {
+    const pw = Math.ceil((h.width - x0) / dx);
+    const ph = Math.ceil((h.height - y0) / dy);
+    if (pw > 0 && ph > 0) expected += ph * (1 + rowBytes(pw));
   }
   let raw: Buffer;
   try {
@@ -116,11 +116,5 @@ function pngProblem(b: Uint8Array, h: ImageHeader): string | undefined {
     return `corrupt png: the image data does not inflate (${(e as Error).message})`;
   }
   if (raw.length !== expected) return `corrupt png: expected ${expected} bytes of image data, got ${raw.length}`;
-  if (interlace === 0) {
-    const stride = 1 + rowBytes(h.width);
-    for (let y = 0; y < h.height; y++) {
-      if (raw[y * stride] > 4) return `corrupt png: row ${y} has filter type ${raw[y * stride]}`;
-    }
-  }
   return undefined;
 }
