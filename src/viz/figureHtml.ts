@@ -19,8 +19,9 @@ export function jsonForScript(value: unknown): string {
 
 /**
  * A <script> element holding the whole plotly.js bundle (plotly.js-dist-min, ~4.8 MB), which sets
- * `window.Plotly`. The bundle runs with `module`, `exports` and `define` shadowed, so AMD loaders (the
- * classic notebook's require.js) cannot capture it. Emit it once per page.
+ * `window.Plotly`. It runs with `module`, `exports` and `define` shadowed, so that no CommonJS-like or
+ * AMD globals on the page can capture the bundle instead (plotly.js 4's header tests `module`; older
+ * bundles also used `define`, which the classic notebook's require.js provides). Emit it once per page.
  */
 export function plotlyBundleHtml(): string {
   if (bundle === null) {
