@@ -306,6 +306,10 @@ import { exemplarTable, initBackend, tinySamples } from '${root}/test/modelFixtu
     );
     const wrong = [{ ...trainSet[0], landmarks: new Float32Array(12) }];
     await assert.rejects(train(m, wrong, quiet), /train\[0\]\.landmarks' expected 5 points/);
+    await assert.rejects(
+      train(m, trainSet, { ...quiet, validation: wrong }),
+      /validation\[0\]\.landmarks' expected 5 points/,
+    );
     const ckpt = path.join(dir, 'k96.ckpt');
     await train(m, trainSet, { ...quiet, epochs: 1, checkpoint: ckpt });
     const other = createModel(exemplarTable(trainSet.slice(0, 40)), { ...tiny, seed: 10 });

@@ -18,6 +18,7 @@ import {
   progressLine,
   predict,
   predictBatch,
+  predictInputs,
   sampledHeadStep,
   sampleWithoutReplacement,
   saveModel,
@@ -404,6 +405,18 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       expectClose(q[1].posterior, p.posterior, 1e-6, 'batch');
       assert.throws(() => predict(model, s.image, box, { topK: 13 }), /argument 'topK'/);
       assert.throws(() => predict(model, { ...s.image, channels: 3 }, box), ShapeError);
+      assert.throws(
+        () => predictInputs(model, new Float32Array(15 * 15), 1, [box]),
+        (e: Error) => e instanceof ShapeError && /expected 1 × 16 × 16 × 1 values/.test(e.message),
+      );
+      // RGBA images are accepted (alpha ignored)
+      const rgba = {
+        width: 32,
+        height: 32,
+        channels: 4 as const,
+        data: new Uint8Array(32 * 32 * 4).fill(200),
+      };
+      assert.equal(predict(model, rgba, box).posterior.length, 12);
       model.dispose();
     });
 

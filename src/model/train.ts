@@ -262,6 +262,19 @@ export async function train(
   const dim = 2 * model.config.nPoints;
   const data = prepare(fn, model, samples);
   const validation = opts.validation ?? [];
+  if (!Array.isArray(validation)) {
+    throw new ValueError(
+      `${fn}: argument 'validation' expected an array of samples, got ${describe(validation)}`,
+    );
+  }
+  validation.forEach((s, i) => {
+    rasterValidate(fn, `validation[${i}].image`, s?.image);
+    if (!(s.landmarks instanceof Float32Array) || s.landmarks.length !== dim) {
+      throw new ShapeError(
+        `${fn}: argument 'validation[${i}].landmarks' expected ${model.config.nPoints} points, got ${describe(s.landmarks)}`,
+      );
+    }
+  });
   const sink: ProgressSink =
     opts.progress === 'none'
       ? {}
