@@ -4,9 +4,9 @@
  *    64×64 grayscale, batch 32) on wasm vs tfjs's pure-JS cpu backend, side by side in one run (target ≥ 20×).
  * 2. 1024³ matmul GFLOP/s on wasm next to the machine's limit, one-thread OpenBLAS through numpy measured in the
  *    same run when python3 has numpy (else the figure DESIGN.md §4 measured, ~92 GFLOP/s).
- * 3. The two replaced kernels (Conv2DBackpropInput, Tile) vs wasm's own on shapes from that net, and the new filter
- *    gradient vs the forward conv of the same layer.
- * Quick mode: batch 8 at 32×32, 256³ matmul, one timed repetition; same code paths.
+ * 3. The replaced kernels (Conv2DBackpropInput, Tile, BatchMatMul) vs wasm's own on shapes from that net and its
+ *    dense head's gradient, and the new filter gradient vs the forward conv of the same layer.
+ * Times are the best of n runs. Quick mode: batch 8 at 32×32, 256³ matmul, fewer repetitions; same code paths.
  */
 import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
@@ -18,17 +18,19 @@ import type { Bench, BenchTable } from './types';
 
 const ms = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
 
-/** Median wall time (ms) of `reps` runs of `f`, after one untimed warm-up run unless `warmUp` is false. */
+/**
+ * Best (minimum) wall time (ms) of `reps` runs of `f`, after one untimed warm-up run unless `warmUp` is false. The
+ * minimum is the least disturbed by other processes on a shared machine.
+ */
 function timeMs(f: () => void, reps: number, warmUp = true): number {
   if (warmUp) f();
-  const t: number[] = [];
+  let best = Infinity;
   for (let i = 0; i < reps; i++) {
     const t0 = process.hrtime.bigint();
     f();
-    t.push(ms(t0));
+    best = Math.min(best, ms(t0));
   }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(t.length / 2)];
+  return best;
 }
 
 /** Stem 3×3/2, one residual block per stage (stride 1 then 2), batch norm, GAP, dense 256, K-way logits. */
@@ -168,6 +170,7 @@ const bench: Bench = async ({ quick }) => {
   const size = quick ? 32 : 64;
   const batch = quick ? 8 : 32;
   const reps = quick ? 1 : 3;
+  const kernelReps = quick ? 5 : 11;
 
   // 1. Training step, wasm vs cpu. The cpu backend needs minutes for a batch of 32, so it runs a smaller batch
   // (its time per image does not depend on the batch size) and the comparison is in images per second.
@@ -209,7 +212,7 @@ const bench: Bench = async ({ quick }) => {
       'Conv2DBackpropInput',
       { dy, filter: w },
       { ...common, inputShape: x.shape },
-      reps + 1,
+      kernelReps,
     );
     const shape = `x [${B},${H},${H},${Cin}] 3×3 → ${Cout}, stride ${s}`;
     kRows.push(['Conv2DBackpropInput', shape, own, mine, own / mine]);
@@ -218,7 +221,7 @@ const bench: Bench = async ({ quick }) => {
         tf.tidy(() => {
           tf.conv2d(x, w, s, 'same').dataSync();
         }),
-      reps + 1,
+      kernelReps,
     );
     const filt = timeMs(
       () =>
@@ -228,7 +231,7 @@ const bench: Bench = async ({ quick }) => {
             filterShape: w.shape,
           } as unknown as tf.NamedAttrMap) as tf.Tensor
         ).dispose(),
-      reps + 1,
+      kernelReps,
     );
     fRows.push([shape, fwd, filt, filt / fwd]);
     tf.dispose([x, w, dy]);
@@ -248,9 +251,29 @@ const bench: Bench = async ({ quick }) => {
     ],
   ] as Array<[number[], number[]]>) {
     const x = tf.randomNormal(shape, 0, 1, 'float32', 6);
-    const [own, mine] = ownVsRegistered('Tile', { x }, { reps: reps2 }, reps + 1);
+    const [own, mine] = ownVsRegistered('Tile', { x }, { reps: reps2 }, kernelReps);
     kRows.push(['Tile', `[${shape}] × [${reps2}]`, own, mine, own / mine]);
     x.dispose();
+  }
+
+  // matMul as a dense layer's gradient runs it (feature D = 256, K = 1000 classes), and a batched product.
+  const D = 256;
+  const Kc = quick ? 200 : 1000;
+  for (const [label, aShape, bShape, tA, tB] of [
+    [`dW = fᵀ·dy, f [${B},${D}], dy [${B},${Kc}]`, [B, D], [B, Kc], true, false],
+    [`df = dy·Wᵀ, dy [${B},${Kc}], W [${D},${Kc}]`, [B, Kc], [D, Kc], false, true],
+    ['batched [8,128,128]·[8,128,128]', [8, 128, 128], [8, 128, 128], false, false],
+  ] as Array<[string, number[], number[], boolean, boolean]>) {
+    const a = tf.randomNormal(aShape, 0, 1, 'float32', 8);
+    const b = tf.randomNormal(bShape, 0, 1, 'float32', 9);
+    const [own, mine] = ownVsRegistered(
+      'BatchMatMul',
+      { a, b },
+      { transposeA: tA, transposeB: tB },
+      kernelReps,
+    );
+    kRows.push(['BatchMatMul', label, own, mine, own / mine]);
+    tf.dispose([a, b]);
   }
 
   const tables: BenchTable[] = [
@@ -284,7 +307,9 @@ const bench: Bench = async ({ quick }) => {
       title: `engine: replaced wasm kernels vs wasm's own (batch ${B})`,
       columns: ['kernel', 'shape', "wasm's own ms", 'registered ms', 'speed-up'],
       rows: kRows,
-      notes: ['Both replace wasm kernels that are correct but scalar loops; speed-up = own / registered.'],
+      notes: [
+        'All replace wasm kernels that are correct but scalar loops (BatchMatMul: when transposed or batched); speed-up = own / registered.',
+      ],
     },
     {
       title: `engine: Conv2DBackpropFilter (missing from wasm, registered) vs the forward conv of the same layer (batch ${B})`,

@@ -273,6 +273,58 @@ describe('engine: wasm kernels vs the cpu backend', function () {
     });
   });
 
+  describe('BatchMatMul and _FusedMatMul (replaced where transposed or batched)', () => {
+    const cases: Array<{ a: number[]; b: number[]; tA: boolean; tB: boolean }> = [
+      { a: [5, 7], b: [7, 3], tA: false, tB: false },
+      { a: [7, 5], b: [7, 3], tA: true, tB: false },
+      { a: [5, 7], b: [3, 7], tA: false, tB: true }, // few rows: wasm's own
+      { a: [20, 7], b: [3, 7], tA: false, tB: true },
+      { a: [7, 5], b: [3, 7], tA: true, tB: true },
+      { a: [4, 5, 7], b: [7, 3], tA: false, tB: false }, // batch against one shared b: folded into rows
+      { a: [4, 7, 5], b: [1, 3, 7], tA: true, tB: true },
+      { a: [4, 5, 7], b: [4, 7, 3], tA: false, tB: false }, // one product per batch item
+      { a: [2, 3, 7, 5], b: [2, 3, 3, 7], tA: true, tB: true },
+      { a: [2, 1, 5, 7], b: [1, 3, 7, 4], tA: false, tB: false }, // broadcast on both sides: wasm's own
+    ];
+    cases.forEach((c, n) => {
+      it(`[${c.a}]${c.tA ? 'ᵀ' : ''} · [${c.b}]${c.tB ? 'ᵀ' : ''}`, async () => {
+        const rng = new Rng(700 + n);
+        const [a, b] = [normals(rng, c.a), normals(rng, c.b)];
+        const r = await onBoth(() => tf.matMul(tf.tensor(a, c.a), tf.tensor(b, c.b), c.tA, c.tB));
+        expectSame(r, 'matMul');
+      });
+    });
+    it('fused matMul with bias and relu, transposed operands', async () => {
+      const rng = new Rng(720);
+      const [a, b, bias] = [normals(rng, [6, 4]), normals(rng, [5, 6]), normals(rng, [5])];
+      const r = await onBoth(() =>
+        tf.fused.matMul({
+          a: tf.tensor2d(a, [6, 4]),
+          b: tf.tensor2d(b, [5, 6]),
+          transposeA: true,
+          transposeB: true,
+          bias: tf.tensor1d(bias),
+          activation: 'relu',
+        }),
+      );
+      expectSame(r, 'fused matMul');
+    });
+    it('gradients of a dense layer (matMul with transposes in its gradient)', async () => {
+      const rng = new Rng(721);
+      const [x, w, bias] = [normals(rng, [8, 12]), normals(rng, [12, 5]), normals(rng, [5])];
+      const r = await onBoth(() =>
+        tf.grads((xt: tf.Tensor, wt: tf.Tensor, bt: tf.Tensor) =>
+          tf.sum(
+            tf.square(
+              tf.fused.matMul({ a: xt as tf.Tensor2D, b: wt as tf.Tensor2D, bias: bt, activation: 'relu' }),
+            ),
+          ),
+        )([tf.tensor2d(x, [8, 12]), tf.tensor2d(w, [12, 5]), tf.tensor1d(bias)]),
+      );
+      expectSame(r, 'grad of dense');
+    });
+  });
+
   describe('training on wasm', () => {
     it('a small residual conv net with batch norm, depthwise conv, dense head and Adam trains like on cpu', async () => {
       const rng = new Rng(600);

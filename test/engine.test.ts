@@ -175,12 +175,14 @@ describe('engine.info', () => {
     assert.equal(i.threads, 1);
     assert.equal(i.tfjsVersion, tf.version_core);
     assert.deepEqual(i.kernels, [
+      'BatchMatMul',
       'Conv2DBackpropFilter',
       'Conv2DBackpropInput',
       'DepthwiseConv2dNativeBackpropFilter',
       'DepthwiseConv2dNativeBackpropInput',
       'Tile',
       'UnsortedSegmentSum',
+      '_FusedMatMul',
     ]);
     assert.equal(i.memory.numTensors, tf.memory().numTensors);
     assert.ok(i.memory.numBytes >= 4000);

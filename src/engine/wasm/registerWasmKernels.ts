@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { engineState } from '../engineState';
+import { batchMatMulConfig, fusedMatMulConfig } from './batchMatMul';
 import { conv2dBackpropFilterConfig } from './conv2dBackpropFilter';
 import { conv2dBackpropInputConfig } from './conv2dBackpropInput';
 import { depthwiseBackpropFilterConfig } from './depthwiseBackpropFilter';
@@ -21,8 +22,11 @@ const MISSING = [
   unsortedSegmentSumConfig,
 ];
 
-/** Kernels wasm has as slow scalar loops, replaced by faster composites (measured in bench/engine.bench.ts). */
-const REPLACED = [conv2dBackpropInputConfig, tileConfig];
+/**
+ * Kernels wasm has as slow scalar loops (matMul: when transposed or batched), replaced by faster composites that fall
+ * back to wasm's own where they do not apply (measured in bench/engine.bench.ts).
+ */
+const REPLACED = [conv2dBackpropInputConfig, tileConfig, batchMatMulConfig, fusedMatMulConfig];
 
 /** Kernels the composites call; all must exist in the wasm build. */
 const USED = [
