@@ -1,0 +1,74 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  checkDocs,
+  extractSnippets,
+  missingPaths,
+  referenceProblems,
+  typecheckSnippets,
+} from '../scripts/check-docs';
+import { PROJECT_ROOT } from './helpers';
+
+describe('docs (README.md, ARCHITECTURE.md)', function () {
+  this.timeout(120_000);
+
+  it("the README's TypeScript compiles against src, its reference names and the docs' paths exist", function () {
+    const files = ['README.md', 'ARCHITECTURE.md'].filter((f) => fs.existsSync(path.join(PROJECT_ROOT, f)));
+    assert.ok(files.includes('README.md'), 'README.md is missing');
+    const problems = checkDocs(files);
+    assert.deepEqual(
+      problems.map((p) => `${p.file}:${p.line}: ${p.message}`),
+      [],
+    );
+  });
+
+  it('finds blocks and xl. code spans, and reports wrong names and types', function () {
+    const md = [
+      'Read with `xl.io.readPtz("a.pts")` or `plain code`.',
+      '```ts',
+      "import * as xl from 'exemplar-landmarks';",
+      'const n: string = xl.evaluate.auc([0.1], 0.08);',
+      '```',
+      '```bash',
+      'echo not checked',
+      '```',
+    ].join('\n');
+    const snippets = extractSnippets(md, 'X.md');
+    assert.deepEqual(
+      snippets.map((s) => [s.kind, s.line]),
+      [
+        ['inline', 1],
+        ['block', 3],
+      ],
+    );
+    const { problems, exports } = typecheckSnippets(snippets);
+    assert.equal(problems.length, 2, problems.map((p) => p.message).join('\n'));
+    assert.match(problems.find((p) => p.line === 1)?.message ?? '', /readPtz/);
+    assert.match(problems.find((p) => p.line === 4)?.message ?? '', /not assignable to type 'string'/);
+    assert.ok(exports.get('io')?.has('readPts'));
+    const table = ['| `io` | `readPts`, `readPtz` |', '| `ShapeError` | x |', '| `NoSuchError` | x |'].join(
+      '\n',
+    );
+    assert.deepEqual(
+      referenceProblems(table, 'X.md', exports).map((p) => [p.line, p.message]),
+      [
+        [1, "'readPtz' is not exported from namespace 'io'"],
+        [3, "'NoSuchError' is not exported from src/index.ts"],
+      ],
+    );
+  });
+
+  it('reports paths and notebooks that do not exist, outside code blocks', function () {
+    const md = [
+      'See src/model/train.ts, src/model/nothere.ts, `99-none.ipynb`, `01-quickstart.ipynb`, dist/index.js.',
+      '```ts',
+      "xl.datasets.folder('src/nothere');",
+      '```',
+    ].join('\n');
+    assert.deepEqual(
+      missingPaths(md, 'X.md').map((p) => p.message),
+      ["notebook 'notebooks/99-none.ipynb' does not exist", "path 'src/model/nothere.ts' does not exist"],
+    );
+  });
+});
