@@ -41,6 +41,7 @@ declare const samples: xl.Sample[];
 declare const image: xl.Raster;
 declare const img: xl.Raster;
 declare const photo: xl.Raster;
+declare const bytes: Uint8Array;
 declare const images: xl.io.DlibImage[];
 declare const coco: xl.io.CocoFace[];
 declare const rasters: xl.Raster[];
