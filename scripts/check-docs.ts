@@ -115,7 +115,7 @@ function snippetModule(sn: DocSnippet): { text: string; offset: number } {
   const imports: string[] = [`import * as xl from ${srcIndex};`];
   const body: string[] = [];
   for (const l of sn.code.split('\n')) {
-    if (/^import .* from ['"][^'"]+['"];?\s*$/.test(l)) {
+    if (/^import .* from ['"][^'"]+['"];?\s*(?:\/\/.*)?$/.test(l)) {
       imports.push(l.replace(/(['"])exemplar-landmarks\1/, srcIndex));
       body.push('');
     } else {
