@@ -76,6 +76,7 @@ declare const values: Float32Array;
 declare const rows: number;
 declare const cols: number;
 declare const x: number;
+declare function use(sample: xl.Sample): void;
 declare const y: number;
 `;
 
