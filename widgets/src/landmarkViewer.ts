@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * landmarkViewer: draws a landmark shape (over an optional image) into an HTML canvas; clicking selects
  * the nearest landmark. One `value` (the selected landmark index, or -1) and one `onChange`.
