@@ -1,7 +1,9 @@
-/** Test helpers: shared data location, tolerance checks, tensor-leak checks. */
+/** Test helpers: shared data location, tolerance checks, tensor-leak checks, PNG snapshots. */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readImage, writeImage } from '../src/data/io/image';
+import type { Raster } from '../src/types';
 
 /** `../shared/data` beside the project root; absent on a user's clone. */
 export const SHARED_DATA = path.resolve(__dirname, '..', '..', 'shared', 'data');
@@ -57,4 +59,48 @@ export function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
     den += b[i] ** 2;
   }
   return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-12);
+}
+
+/** How far a rendered image may drift from its stored PNG snapshot (per channel value, 0..255). */
+export interface PngTolerance {
+  /** Largest allowed mean |difference| over all values. */
+  mean: number;
+  /** A value differing by more than this many levels counts as off. */
+  offLevel: number;
+  /** Largest allowed fraction of values that are off. */
+  offFraction: number;
+}
+
+/**
+ * Compares `raster` with test/snapshots/<name>.png within `tolerance` (STYLE §11). A missing snapshot,
+ * or UPDATE_SNAPSHOTS=1, writes it (commit it). On mismatch the new image is written beside the stored
+ * one as <name>-changed.png (git-ignored) and the test fails; on a match a stale -changed.png is removed.
+ */
+export function expectPngSnapshot(name: string, raster: Raster, opts: { tolerance: PngTolerance }): void {
+  const { mean: maxMean, offLevel, offFraction: maxOff } = opts.tolerance;
+  const file = path.join(__dirname, 'snapshots', `${name}.png`);
+  const changed = path.join(__dirname, 'snapshots', `${name}-changed.png`);
+  if (!fs.existsSync(file) || process.env.UPDATE_SNAPSHOTS === '1') {
+    writeImage(file, raster);
+    console.log(`      wrote ${file}`);
+    return;
+  }
+  const ref = readImage(file, { channels: raster.channels });
+  assert.deepEqual([ref.width, ref.height], [raster.width, raster.height], `${name}: size`);
+  let sum = 0;
+  let off = 0;
+  for (let i = 0; i < ref.data.length; i++) {
+    const d = Math.abs(ref.data[i] - raster.data[i]);
+    sum += d;
+    if (d > offLevel) off++;
+  }
+  const mean = sum / ref.data.length;
+  const offFraction = off / ref.data.length;
+  if (mean > maxMean || offFraction > maxOff) {
+    writeImage(changed, raster);
+    assert.fail(
+      `${name}: mean |diff| ${mean.toFixed(2)}, ${(100 * offFraction).toFixed(2)}% of values off by > ${offLevel}; see ${changed}`,
+    );
+  }
+  if (fs.existsSync(changed)) fs.rmSync(changed);
 }
