@@ -37,11 +37,7 @@ export function aucSorted(
   method: 'simpson' | 'exact',
   step: number,
 ): number {
-  if (method === 'exact') {
-    let area = 0;
-    for (let i = 0; i < sorted.length && sorted[i] < maxError; i++) area += maxError - sorted[i];
-    return area / (sorted.length * maxError);
-  }
+  if (method === 'exact') return exactAucSorted(sorted, maxError);
   let n = Math.max(2, Math.round(maxError / step));
   if (n % 2) n++;
   const h = maxError / n;
@@ -50,4 +46,11 @@ export function aucSorted(
   let s = f[0] + f[n];
   for (let i = 1; i < n; i++) s += (i % 2 ? 4 : 2) * f[i];
   return Math.min(1, Math.max(0, (s * h) / 3 / maxError));
+}
+
+/** Exact AUC of already-sorted, validated errors: mean over faces of max(0, T − e) / T. */
+export function exactAucSorted(sorted: Float64Array, maxError: number): number {
+  let area = 0;
+  for (let i = 0; i < sorted.length && sorted[i] < maxError; i++) area += maxError - sorted[i];
+  return area / (sorted.length * maxError);
 }

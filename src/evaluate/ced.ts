@@ -25,6 +25,11 @@ export function ced(errors: ArrayLike<number>, options: CedOptions = {}): Ced {
   const steps = options.steps ?? 800;
   const sorted = sortedErrors('ced', errors, maxError);
   assertInteger('ced', 'steps', steps, 1);
+  return cedSorted(sorted, maxError, steps);
+}
+
+/** CED of already-sorted, validated errors on steps + 1 thresholds from 0 to maxError. */
+export function cedSorted(sorted: Float64Array, maxError: number, steps: number): Ced {
   const thresholds = Float64Array.from({ length: steps + 1 }, (_, i) => (i * maxError) / steps);
   return { thresholds, fraction: cumulativeFractions(sorted, thresholds) };
 }

@@ -1,6 +1,10 @@
 /** Cumulative error distribution (CED) curves, the standard 300-W / 300-VW accuracy plot. */
-import { ShapeError, ValueError } from '../errors';
-import { assertInteger, assertPositive, describe } from '../util/validate';
+import { ShapeError } from '../errors';
+import { exactAucSorted } from '../evaluate/auc';
+import { cedSorted } from '../evaluate/ced';
+import { sortedErrors } from '../evaluate/errorsValidate';
+import { failureRateSorted } from '../evaluate/failureRate';
+import { assertInteger, describe } from '../util/validate';
 import { type Figure, type FigureOptions, baseLayout } from './figure';
 
 /** A CED curve sampled on a grid, with its summary numbers. */
@@ -17,48 +21,20 @@ export interface CedCurve {
 
 /**
  * The CED of `errors` (normalised errors, one per face) up to `maxError`. The AUC is exact (not from the
- * sampled grid): mean over faces of max(0, maxError − e) / maxError.
+ * sampled grid): mean over faces of max(0, maxError − e) / maxError. The numbers are evaluate's
+ * (`ced`, `auc` with method 'exact', `failureRate`), on one validation and one sort.
  * @example cedCurve(nme, 0.08).auc
  */
 export function cedCurve(errors: ArrayLike<number>, maxError = 0.08, steps = 200): CedCurve {
-  if (
-    !(errors instanceof Float32Array || errors instanceof Float64Array || Array.isArray(errors)) ||
-    errors.length === 0
-  ) {
-    throw new ShapeError(
-      `cedCurve: argument 'errors' expected a non-empty array of numbers, got ${describe(errors)}`,
-    );
-  }
-  assertPositive('cedCurve', 'maxError', maxError);
+  const sorted = sortedErrors('cedCurve', errors, maxError);
   assertInteger('cedCurve', 'steps', steps, 1);
-  const n = errors.length;
-  const sorted = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const e = errors[i];
-    if (!(e >= 0) || !Number.isFinite(e)) {
-      throw new ValueError(
-        `cedCurve: argument 'errors' expected finite errors ≥ 0, got ${describe(e)} at index ${i}`,
-      );
-    }
-    sorted[i] = e;
-  }
-  sorted.sort();
-  const thresholds = new Float64Array(steps + 1);
-  const fractions = new Float64Array(steps + 1);
-  let j = 0;
-  for (let s = 0; s <= steps; s++) {
-    const t = (maxError * s) / steps;
-    while (j < n && sorted[j] <= t) j++;
-    thresholds[s] = t;
-    fractions[s] = j / n;
-  }
-  let area = 0;
-  let fail = 0;
-  for (let i = 0; i < n; i++) {
-    if (sorted[i] < maxError) area += maxError - sorted[i];
-    else if (sorted[i] > maxError) fail++;
-  }
-  return { thresholds, fractions, auc: area / (n * maxError), failureRate: fail / n };
+  const { thresholds, fraction } = cedSorted(sorted, maxError, steps);
+  return {
+    thresholds,
+    fractions: fraction,
+    auc: exactAucSorted(sorted, maxError),
+    failureRate: failureRateSorted(sorted, maxError),
+  };
 }
 
 /** Options of `cedFigure`. */
