@@ -4,6 +4,7 @@
  * reference box (detection if present, else ground truth). Used by the trainer for validation each epoch.
  */
 import { ShapeError } from '../errors';
+import { normalizedError } from '../evaluate/normalizedError';
 import type { Box, Sample, Shape } from '../types';
 import { assertOneOf, describe } from '../util/validate';
 import type { ExemplarModel } from './exemplarModel';
@@ -18,12 +19,15 @@ export interface EvaluateModelOptions {
   batchSize?: number;
 }
 
-/** Mean point-to-point distance / diagonal of `box` (unchecked). */
-export function boxDiagonalError(pred: Shape, gt: Shape, box: Box): number {
-  let s = 0;
-  const n = gt.length / 2;
-  for (let j = 0; j < gt.length; j += 2) s += Math.hypot(pred[j] - gt[j], pred[j + 1] - gt[j + 1]);
-  return s / n / Math.hypot(box.width, box.height);
+/**
+ * Mean point-to-point distance / diagonal of the ground truth's bounding box: `evaluate.normalizedError`
+ * with 'bbox-diagonal' (300-VW). The third argument is the sample's ground-truth box, which by the `Sample`
+ * contract is `shapeBox(gt)`; it is not read (the normaliser is measured on `gt`) and stays for callers.
+ * Throws like normalizedError on a non-finite coordinate or a degenerate ground truth.
+ * @example boxDiagonalError(pred, s.landmarks, s.box)
+ */
+export function boxDiagonalError(pred: Shape, gt: Shape, _box?: Box): number {
+  return normalizedError(pred, gt, { normalization: 'bbox-diagonal' });
 }
 
 /**
