@@ -3,6 +3,7 @@
  * ellipses): bars, discs, hand-like blobs (a palm and fingers) and sunglasses. The same inside test draws
  * the occluder and flags the landmarks it hides.
  */
+import { pupils } from '../../landmarks/eyes';
 import { ibug68 } from '../../landmarks/scheme';
 import type { Box, Shape } from '../../types';
 import type { Rng } from '../../util/rng';
@@ -84,16 +85,6 @@ export function drawOccluder(o: Occluder, data: Uint8Array, W: number, H: number
   }
 }
 
-function meanPoint(shape: Shape, idx: readonly number[]): [number, number] {
-  let x = 0;
-  let y = 0;
-  for (const i of idx) {
-    x += shape[2 * i];
-    y += shape[2 * i + 1];
-  }
-  return [x / idx.length, y / idx.length];
-}
-
 /**
  * Places an occluder of `kind` over the face with landmarks `shape` and box `box`. A full occluder is
  * sized to cover every landmark (sunglasses are never full: a full request becomes a disc).
@@ -154,8 +145,7 @@ export function placeOccluder(
       return { kind, full, color, prims };
     }
     case 'sunglasses': {
-      const er = meanPoint(shape, ibug68.groups.rightEye);
-      const el = meanPoint(shape, ibug68.groups.leftEye);
+      const { right: er, left: el } = pupils(shape, ibug68);
       const d = Math.max(Math.hypot(el[0] - er[0], el[1] - er[1]), 0.1 * bs);
       const angle = Math.atan2(el[1] - er[1], el[0] - er[0]);
       const rx = d * rng.uniform(0.38, 0.5);
