@@ -6,20 +6,10 @@ import type { Box, Sample } from '../../types';
 import { Rng } from '../../util/rng';
 import { assertInteger } from '../../util/validate';
 import { type FaceParams, drawFaceParams, mixSeed } from './faceParams';
-import { loadFaceModel } from './faceModel';
 import { type Occluder, placeOccluder } from './occluders';
 import { type FacesOptions, type Resolved, resolveOptions } from './options';
-import { FaceRenderer, type RenderedFace } from './renderFace';
-
-/** A lazy set of synthetic samples: iterate it, or fetch sample i with `at(i)`. */
-export interface SynthSet extends Iterable<Sample> {
-  /** Number of samples. */
-  readonly length: number;
-  /** The resolved options (preset and defaults applied). */
-  readonly options: Readonly<Resolved>;
-  /** Sample i (0 ≤ i < length); the same bytes every time. */
-  at(i: number): Sample;
-}
+import type { FaceRenderer, RenderedFace } from './renderFace';
+import { type SynthSet, synthSet } from './synthSet';
 
 /** Stream ids mixed into the seed, so stills and videos of one seed differ. */
 export const STREAM_STILLS = 0x5717;
@@ -93,20 +83,5 @@ export function faces(opts: FacesOptions = {}): SynthSet {
   const o = resolveOptions('faces', opts);
   const n = opts.n ?? 100;
   assertInteger('faces', 'n', n, 0, 1e9);
-  let renderer: FaceRenderer | null = null;
-  const get = (i: number): Sample => {
-    renderer ??= new FaceRenderer(loadFaceModel());
-    return renderStill(renderer, o, i).sample;
-  };
-  return {
-    length: n,
-    options: o,
-    at(i: number): Sample {
-      assertInteger('faces().at', 'i', i, 0, n - 1);
-      return get(i);
-    },
-    *[Symbol.iterator](): Iterator<Sample> {
-      for (let i = 0; i < n; i++) yield get(i);
-    },
-  };
+  return synthSet('faces', 'i', n, o, (renderer, i) => renderStill(renderer, o, i).sample);
 }

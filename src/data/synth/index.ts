@@ -1,5 +1,6 @@
 /** Built-in synthetic faces: a textured 3D scan rendered with variation, stills and videos with exact ground truth (issue 3). */
-export { faces, simulateDetection, type SynthSet } from './faces';
+export { faces, simulateDetection } from './faces';
+export type { SynthSet } from './synthSet';
 export {
   type FacesOptions,
   type VideoOptions,

@@ -4,17 +4,16 @@
  * of sinusoids), and an occluder passes in front of the face, hiding it fully for some frames. Frame t is a
  * pure function of (options, t), like the stills.
  */
-import type { Box, HeadPose, Sample } from '../../types';
+import type { Box, HeadPose } from '../../types';
 import { Rng } from '../../util/rng';
 import { ValueError } from '../../errors';
 import { assertInteger, describe } from '../../util/validate';
 import type { Expression } from './blendShapes';
 import { type FaceParams, drawFaceParams, mixSeed } from './faceParams';
-import { loadFaceModel } from './faceModel';
-import { type SynthSet, simulateDetection, toSample } from './faces';
+import { simulateDetection, toSample } from './faces';
 import type { Occluder } from './occluders';
 import { POSE_LIMITS, type Resolved, type VideoOptions, resolveOptions } from './options';
-import { FaceRenderer } from './renderFace';
+import { type SynthSet, synthSet } from './synthSet';
 
 export const STREAM_VIDEO = 0x71de;
 
@@ -137,9 +136,7 @@ export function video(opts: VideoOptions = {}): SynthSet {
   }
   const v = plan(o, frames, passing);
   const group = `synth-video-${o.preset}-${o.seed}`;
-  let renderer: FaceRenderer | null = null;
-  const get = (t: number): Sample => {
-    renderer ??= new FaceRenderer(loadFaceModel());
+  return synthSet('video', 't', frames, o, (renderer, t) => {
     const p = frameParams(v, t, o);
     const rng = new Rng(mixSeed(o.seed, STREAM_VIDEO, t + 1));
     const occ = passingOccluder(v, t, o.width);
@@ -154,16 +151,5 @@ export function video(opts: VideoOptions = {}): SynthSet {
     });
     const detection = simulateDetection(rng.fork(), rendered.box, o.detectorJitter);
     return toSample(`${group}/${t}`, rendered, p, detection, { group, frame: t });
-  };
-  return {
-    length: frames,
-    options: o,
-    at(t: number): Sample {
-      assertInteger('video().at', 't', t, 0, frames - 1);
-      return get(t);
-    },
-    *[Symbol.iterator](): Iterator<Sample> {
-      for (let t = 0; t < frames; t++) yield get(t);
-    },
-  };
+  });
 }
