@@ -7,10 +7,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { assertNHWC, conv2d, pair, Scratch, slice, transpose } from './wasmOps';
+import { assertNHWC, conv2d, pair, Scratch, transpose } from './wasmOps';
+import { cropToShape, explicitPad, filterGradPadding, forwardPadInfo, type Shape4 } from './convGeometry';
 
 type Info = tf.TensorInfo;
-type Shape4 = [number, number, number, number];
 
 /** dW for NHWC `x` [B,H,W,Cin] and `dy` [B,OH,OW,Cout]; returns a new [KH,KW,Cin,Cout] buffer. */
 export function conv2dFilterGradNHWC(
@@ -22,41 +22,16 @@ export function conv2dFilterGradNHWC(
 ): Info {
   const [, H, W, Cin] = x.shape;
   const [KH, KW, , Cout] = filterShape;
-  const conv = tf.backend_util.computeConv2DInfo(
-    x.shape as Shape4,
-    filterShape,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  const padInfo = forwardPadInfo(x.shape as Shape4, filterShape, attrs, false);
   const [sH, sW] = pair(attrs.strides);
-  const [OH, OW] = [dy.shape[1], dy.shape[2]];
-  const { top, left } = conv.padInfo;
-  // Rows of padded x the forward pass reads: (OH-1)·sH + KH starting at -top; negative means trailing rows unread.
-  const bottom = KH + (OH - 1) * sH - H - top;
-  const right = KW + (OW - 1) * sW - W - left;
+  const p = filterGradPadding([H, W], [KH, KW], [dy.shape[1], dy.shape[2]], [sH, sW], padInfo);
   const s = new Scratch(b);
   try {
     const xT = s.keep(transpose(b, x, [3, 1, 2, 0])); // [Cin,H,W,B]
     const dyT = s.keep(transpose(b, dy, [1, 2, 0, 3])); // [OH,OW,B,Cout]
-    let g = conv2d(b, xT, dyT, {
-      strides: [1, 1],
-      dilations: [sH, sW],
-      pad: [
-        [0, 0],
-        [top, Math.max(0, bottom)],
-        [left, Math.max(0, right)],
-        [0, 0],
-      ],
-    }); // [Cin, KH + max(0,-bottom), KW + max(0,-right), Cout]
-    if (bottom < 0 || right < 0) {
-      s.keep(g);
-      g = slice(b, g, [0, 0, 0, 0], [Cin, KH, KW, Cout]);
-    }
-    s.keep(g);
+    // [Cin, KH + max(0,-bottom), KW + max(0,-right), Cout], cropped to [Cin,KH,KW,Cout]
+    const full = conv2d(b, xT, dyT, { strides: [1, 1], dilations: [sH, sW], pad: explicitPad(p) });
+    const g = s.keep(cropToShape(b, s, full, p, [Cin, KH, KW, Cout]));
     return transpose(b, g, [1, 2, 0, 3]);
   } finally {
     s.dispose();

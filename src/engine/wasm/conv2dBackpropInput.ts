@@ -21,29 +21,16 @@ import {
   view,
   type KernelArgs,
 } from './wasmOps';
+import {
+  cropToShape,
+  explicitPad,
+  forwardPadInfo,
+  inputGradPadding,
+  type Padding,
+  type Shape4,
+} from './convGeometry';
 
 type Info = tf.TensorInfo;
-type Shape4 = [number, number, number, number];
-
-/** Geometry shared by the dense and depthwise input gradients: explicit padding of the (stretched) dy. */
-export function inputGradPadding(
-  inShape: Shape4,
-  filterShape: Shape4,
-  outHW: [number, number],
-  strides: [number, number],
-  padInfo: { top: number; left: number },
-): { top: number; left: number; bottom: number; right: number } {
-  const [, H, W] = inShape;
-  const [KH, KW] = filterShape;
-  const top = KH - 1 - padInfo.top;
-  const left = KW - 1 - padInfo.left;
-  return {
-    top,
-    left,
-    bottom: H - outHW[0] * strides[0] + padInfo.top,
-    right: W - outHW[1] * strides[1] + padInfo.left,
-  };
-}
 
 /**
  * dx = conv(dy, filter flipped in space with its channel axes swapped), padded KH-1-top above; at unequal strides
@@ -55,7 +42,7 @@ function inputGradDirect(
   filter: Info,
   inShape: Shape4,
   strides: [number, number],
-  p: { top: number; left: number; bottom: number; right: number },
+  p: Padding,
 ): Info {
   const s = new Scratch(b);
   try {
@@ -63,21 +50,8 @@ function inputGradDirect(
     const w = s.keep(transpose(b, flipped, [0, 1, 3, 2])); // [KH,KW,Cout,Cin]
     const src =
       strides[0] > 1 || strides[1] > 1 ? s.keep(interleaveZeros(b, dy, strides[0], strides[1])) : dy;
-    let dx = conv2d(b, src, w, {
-      strides: [1, 1],
-      dilations: [1, 1],
-      pad: [
-        [0, 0],
-        [p.top, Math.max(0, p.bottom)],
-        [p.left, Math.max(0, p.right)],
-        [0, 0],
-      ],
-    });
-    if (p.bottom < 0 || p.right < 0) {
-      s.keep(dx);
-      dx = slice(b, dx, [0, 0, 0, 0], [...inShape]);
-    }
-    return dx;
+    const dx = conv2d(b, src, w, { strides: [1, 1], dilations: [1, 1], pad: explicitPad(p) });
+    return cropToShape(b, s, dx, p, [...inShape]);
   } finally {
     s.dispose();
   }
@@ -141,12 +115,7 @@ function inputGradStrided(
       conv2d(b, dy, wf, {
         strides: [1, 1],
         dilations: [1, 1],
-        pad: [
-          [0, 0],
-          [Math.max(0, padT), Math.max(0, padB)],
-          [Math.max(0, padL), Math.max(0, padR)],
-          [0, 0],
-        ],
+        pad: explicitPad({ top: padT, left: padL, bottom: padB, right: padR }),
       }),
     );
     // DepthToSpace by a transpose ([B·nq, nu, s, s·Cin] → [B·nq, s, nu, s·Cin]): wasm's DepthToSpace kernel is a
@@ -171,25 +140,10 @@ function conv2dBackpropInput(args: KernelArgs): Info {
   const attrs = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
   assertNHWC('Conv2DBackpropInput', attrs.dataFormat);
   const inShape = attrs.inputShape;
-  const conv = tf.backend_util.computeConv2DInfo(
-    inShape,
-    filter.shape as Shape4,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  const padInfo = forwardPadInfo(inShape, filter.shape as Shape4, attrs, false);
   const [sH, sW] = pair(attrs.strides);
-  if (sH > 1 && sH === sW) return inputGradStrided(b, dy, filter, inShape, sH, conv.padInfo);
-  const p = inputGradPadding(
-    inShape,
-    filter.shape as Shape4,
-    [dy.shape[1], dy.shape[2]],
-    [sH, sW],
-    conv.padInfo,
-  );
+  if (sH > 1 && sH === sW) return inputGradStrided(b, dy, filter, inShape, sH, padInfo);
+  const p = inputGradPadding(inShape, filter.shape as Shape4, [dy.shape[1], dy.shape[2]], [sH, sW], padInfo);
   if (p.top < 0 || p.left < 0) return originalKernel('Conv2DBackpropInput')(args) as Info;
   return inputGradDirect(b, dy, filter, inShape, [sH, sW], p);
 }

@@ -6,10 +6,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { ValueError } from '../../errors';
-import { depthwiseConv2d, pair, Scratch, slice, sum, transpose, view, type KernelArgs } from './wasmOps';
+import { depthwiseConv2d, pair, Scratch, sum, transpose, view, type KernelArgs } from './wasmOps';
+import { cropToShape, explicitPad, filterGradPadding, forwardPadInfo, type Shape4 } from './convGeometry';
 
 type Info = tf.TensorInfo;
-type Shape4 = [number, number, number, number];
 
 function depthwiseBackpropFilter(args: KernelArgs): Info {
   const b = args.backend as BackendWasm;
@@ -23,38 +23,21 @@ function depthwiseBackpropFilter(args: KernelArgs): Info {
   }
   const [B, H, W, C] = x.shape;
   const [KH, KW, , M] = attrs.filterShape;
-  const conv = tf.backend_util.computeConv2DInfo(
-    x.shape as Shape4,
-    attrs.filterShape,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    true,
-  );
+  const padInfo = forwardPadInfo(x.shape as Shape4, attrs.filterShape, attrs, true);
   const [sH, sW] = pair(attrs.strides);
   const [OH, OW] = [dy.shape[1], dy.shape[2]];
-  const { top, left } = conv.padInfo;
-  const bottom = KH + (OH - 1) * sH - H - top;
-  const right = KW + (OW - 1) * sW - W - left;
+  const p = filterGradPadding([H, W], [KH, KW], [OH, OW], [sH, sW], padInfo);
   const s = new Scratch(b);
   try {
     const xT = s.keep(transpose(b, x, [1, 2, 0, 3])); // [H,W,B,C]
     const dyT = s.keep(transpose(b, dy, [1, 2, 0, 3])); // [OH,OW,B,C·M]
-    let g = depthwiseConv2d(b, view(xT, [1, H, W, B * C]), view(dyT, [OH, OW, B * C, M]), {
+    // [1, KH + max(0,-bottom), KW + max(0,-right), B·C·M], cropped to [1,KH,KW,B·C·M]
+    const full = depthwiseConv2d(b, view(xT, [1, H, W, B * C]), view(dyT, [OH, OW, B * C, M]), {
       strides: [1, 1],
       dilations: [sH, sW],
-      pad: [
-        [0, 0],
-        [top, Math.max(0, bottom)],
-        [left, Math.max(0, right)],
-        [0, 0],
-      ],
-    }); // [1, KH + max(0,-bottom), KW + max(0,-right), B·C·M]
-    if (bottom < 0 || right < 0) {
-      s.keep(g);
-      g = slice(b, g, [0, 0, 0, 0], [1, KH, KW, B * C * M]);
-    }
+      pad: explicitPad(p),
+    });
+    const g = cropToShape(b, s, full, p, [1, KH, KW, B * C * M]);
     if (B === 1) return view(g, [KH, KW, C, M]);
     s.keep(g);
     return sum(b, view(g, [KH, KW, B, C, M]), [2]);

@@ -6,21 +6,19 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { ValueError } from '../../errors';
-import { inputGradPadding } from './conv2dBackpropInput';
+import { cropToShape, explicitPad, forwardPadInfo, inputGradPadding, type Shape4 } from './convGeometry';
 import {
   depthwiseConv2d,
   interleaveZeros,
   pair,
   reverse,
   Scratch,
-  slice,
   sum,
   view,
   type KernelArgs,
 } from './wasmOps';
 
 type Info = tf.TensorInfo;
-type Shape4 = [number, number, number, number];
 
 function depthwiseBackpropInput(args: KernelArgs): Info {
   const b = args.backend as BackendWasm;
@@ -35,23 +33,9 @@ function depthwiseBackpropInput(args: KernelArgs): Info {
   const inShape = attrs.inputShape;
   const [B, H, W, C] = inShape;
   const [KH, KW, , M] = filter.shape;
-  const conv = tf.backend_util.computeConv2DInfo(
-    inShape,
-    filter.shape as Shape4,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    true,
-  );
+  const padInfo = forwardPadInfo(inShape, filter.shape as Shape4, attrs, true);
   const [sH, sW] = pair(attrs.strides);
-  const p = inputGradPadding(
-    inShape,
-    filter.shape as Shape4,
-    [dy.shape[1], dy.shape[2]],
-    [sH, sW],
-    conv.padInfo,
-  );
+  const p = inputGradPadding(inShape, filter.shape as Shape4, [dy.shape[1], dy.shape[2]], [sH, sW], padInfo);
   if (p.top < 0 || p.left < 0) {
     throw new ValueError(
       `DepthwiseConv2dNativeBackpropInput (wasm): padding larger than the filter is not supported, got ${JSON.stringify(attrs.pad)}`,
@@ -61,20 +45,12 @@ function depthwiseBackpropInput(args: KernelArgs): Info {
   try {
     const flipped = s.keep(reverse(b, filter, [0, 1]));
     const src = sH > 1 || sW > 1 ? s.keep(interleaveZeros(b, dy, sH, sW)) : dy;
-    let dx = depthwiseConv2d(b, src, view(flipped, [KH, KW, C * M, 1]), {
+    const full = depthwiseConv2d(b, src, view(flipped, [KH, KW, C * M, 1]), {
       strides: [1, 1],
       dilations: [1, 1],
-      pad: [
-        [0, 0],
-        [p.top, Math.max(0, p.bottom)],
-        [p.left, Math.max(0, p.right)],
-        [0, 0],
-      ],
+      pad: explicitPad(p),
     });
-    if (p.bottom < 0 || p.right < 0) {
-      s.keep(dx);
-      dx = slice(b, dx, [0, 0, 0, 0], [B, H, W, C * M]);
-    }
+    const dx = cropToShape(b, s, full, p, [B, H, W, C * M]);
     if (M === 1) return dx;
     s.keep(dx);
     return sum(b, view(dx, [B, H, W, C, M]), [4]);
