@@ -14,6 +14,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as engine from '../src/engine';
 // Deep import on purpose: the benchmark compares the replacements with the wasm kernels they replace.
 import { originalKernel } from '../src/engine/wasm/wasmOps';
+import { seededLayers } from '../test/seededLayers';
 import type { Bench, BenchTable } from './types';
 
 const ms = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
@@ -35,23 +36,8 @@ function timeMs(f: () => void, reps: number, warmUp = true): number {
 
 /** Stem 3×3/2, one residual block per stage (stride 1 then 2), batch norm, GAP, dense 256, K-way logits. */
 function residualNet(size: number, widths: number[], classes: number): tf.LayersModel {
-  let seed = 1;
+  const { conv, bn, relu, seed } = seededLayers({ bnMomentum: 0.9 });
   const input = tf.input({ shape: [size, size, 1] });
-  const conv = (x: tf.SymbolicTensor, f: number, k: number, s: number) =>
-    tf.layers
-      .conv2d({
-        filters: f,
-        kernelSize: k,
-        strides: s,
-        padding: 'same',
-        useBias: false,
-        kernelInitializer: tf.initializers.heNormal({ seed: seed++ }),
-      })
-      .apply(x) as tf.SymbolicTensor;
-  const bn = (x: tf.SymbolicTensor) =>
-    tf.layers.batchNormalization({ momentum: 0.9 }).apply(x) as tf.SymbolicTensor;
-  const relu = (x: tf.SymbolicTensor) =>
-    tf.layers.activation({ activation: 'relu' }).apply(x) as tf.SymbolicTensor;
   let x = relu(bn(conv(input, widths[0], 3, 2)));
   let inF = widths[0];
   widths.forEach((w, i) => {
@@ -63,10 +49,10 @@ function residualNet(size: number, widths: number[], classes: number): tf.Layers
   });
   x = tf.layers.globalAveragePooling2d({}).apply(x) as tf.SymbolicTensor;
   x = tf.layers
-    .dense({ units: 256, kernelInitializer: tf.initializers.glorotUniform({ seed: seed++ }) })
+    .dense({ units: 256, kernelInitializer: tf.initializers.glorotUniform({ seed: seed() }) })
     .apply(x) as tf.SymbolicTensor;
   const logits = tf.layers
-    .dense({ units: classes, kernelInitializer: tf.initializers.glorotUniform({ seed: seed++ }) })
+    .dense({ units: classes, kernelInitializer: tf.initializers.glorotUniform({ seed: seed() }) })
     .apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: logits });
 }

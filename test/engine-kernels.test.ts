@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as engine from '../src/engine';
 import { Rng } from '../src/util/rng';
 import { relError } from './helpers';
+import { seededLayers } from './seededLayers';
 
 type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
 type Shape4 = [number, number, number, number];
@@ -335,21 +336,7 @@ describe('engine: wasm kernels vs the cpu backend', function () {
         await engine.init({ backend });
         const before = tf.memory().numTensors;
         const input = tf.input({ shape: [16, 16, 1] });
-        let seed = 1;
-        const conv = (t: tf.SymbolicTensor, f: number, k: number, s: number) =>
-          tf.layers
-            .conv2d({
-              filters: f,
-              kernelSize: k,
-              strides: s,
-              padding: 'same',
-              useBias: false,
-              kernelInitializer: tf.initializers.heNormal({ seed: seed++ }),
-            })
-            .apply(t) as tf.SymbolicTensor;
-        const bn = (t: tf.SymbolicTensor) => tf.layers.batchNormalization({}).apply(t) as tf.SymbolicTensor;
-        const relu = (t: tf.SymbolicTensor) =>
-          tf.layers.activation({ activation: 'relu' }).apply(t) as tf.SymbolicTensor;
+        const { conv, bn, relu, seed } = seededLayers();
         let h = relu(bn(conv(input, 8, 3, 2)));
         const branch = bn(conv(relu(bn(conv(h, 16, 3, 2))), 16, 3, 1));
         h = relu(tf.layers.add().apply([branch, bn(conv(h, 16, 1, 2))]) as tf.SymbolicTensor);
@@ -357,12 +344,12 @@ describe('engine: wasm kernels vs the cpu backend', function () {
           .depthwiseConv2d({
             kernelSize: 3,
             padding: 'same',
-            depthwiseInitializer: tf.initializers.glorotUniform({ seed: seed++ }),
+            depthwiseInitializer: tf.initializers.glorotUniform({ seed: seed() }),
           })
           .apply(h) as tf.SymbolicTensor;
         h = tf.layers.globalAveragePooling2d({}).apply(h) as tf.SymbolicTensor;
         const logits = tf.layers
-          .dense({ units: 5, kernelInitializer: tf.initializers.glorotUniform({ seed: seed++ }) })
+          .dense({ units: 5, kernelInitializer: tf.initializers.glorotUniform({ seed: seed() }) })
           .apply(h) as tf.SymbolicTensor;
         const model = tf.model({ inputs: input, outputs: logits });
         const opt = tf.train.adam(0.01);
