@@ -7,24 +7,7 @@ import { ValueError } from '../src/errors';
 import { Rng } from '../src/util/rng';
 import { Warnings } from '../src/util/warnings';
 import { expectClose } from './helpers';
-
-/** A table with the given centres (other fields filled plausibly). */
-function tableOf(centers: Float32Array, nPoints: number): ClassTable {
-  const K = centers.length / (2 * nPoints);
-  return {
-    kind: 'exemplar-landmarks/class-table',
-    method: 'exemplar',
-    K,
-    nPoints,
-    scheme: `generic${nPoints}`,
-    centers,
-    sigma: new Float32Array(K).fill(0.01),
-    pose: new Float32Array(3 * K),
-    visibility: new Float32Array(K * nPoints).fill(1),
-    memberOffsets: Int32Array.from({ length: K + 1 }, (_, k) => k),
-    memberIds: Array.from({ length: K }, (_, k) => String(k)),
-  };
-}
+import { tableFromCenters } from './modelFixtures';
 
 /** Shapes near 0.5 with per-coordinate sd `sd`. */
 function randomShapes(rng: Rng, count: number, nPoints: number, sd: number): Float32Array {
@@ -63,7 +46,7 @@ describe('classes: membership', () => {
   });
   const rng = new Rng(21);
   const nPoints = 17;
-  const table = tableOf(randomShapes(rng, 300, nPoints, 0.03), nPoints);
+  const table = tableFromCenters(randomShapes(rng, 300, nPoints, 0.03), nPoints);
   const shapes = randomShapes(rng, 80, nPoints, 0.03);
 
   it('equals the brute-force definition exactly, at several tau', () => {
@@ -83,7 +66,7 @@ describe('classes: membership', () => {
 
   it('decides entries on the boundary exactly (a class at exactly tau is a member)', () => {
     // Centre 0 at distance exactly 0.25 (representable), centre 1 just beyond.
-    const t = tableOf(Float32Array.of(0.25, 0, 0.25000003, 0), 1);
+    const t = tableFromCenters(Float32Array.of(0.25, 0, 0.25000003, 0), 1);
     const m = membership(t, Float32Array.of(0, 0), 0.25);
     assert.deepEqual(setsOf(m), [[0]]);
   });
@@ -169,7 +152,7 @@ describe('classes: membership', () => {
 describe('classes: membershipStats', () => {
   it('gives the sizes, mean, median, fraction empty and histogram of a known case', () => {
     // One point per shape (N = 1): RMS distance is the Euclidean distance.
-    const t = tableOf(Float32Array.of(0, 0, 1, 0, 2, 0, 10, 0), 1);
+    const t = tableFromCenters(Float32Array.of(0, 0, 1, 0, 2, 0, 10, 0), 1);
     const shapes = Float32Array.of(0, 0, 1.5, 0, 20, 0, 1, 0);
     const before = tf.memory().numTensors;
     const s = membershipStats(t, shapes, 1, { bins: 4 });
@@ -191,7 +174,7 @@ describe('classes: membershipStats', () => {
 describe('classes: chooseTau', () => {
   // N = 1: centres at x = 0, 0.1, 0.3; the validation shape at 0. Oracle errors: tau 0.05 → {0}: 0;
   // 0.15 → {0, 0.1}: mean 0.05; 0.35 → all: mean 0.4/3.
-  const t = tableOf(Float32Array.of(0, 0, 0.1, 0, 0.3, 0), 1);
+  const t = tableFromCenters(Float32Array.of(0, 0, 0.1, 0, 0.3, 0), 1);
   const val = Float32Array.of(0, 0);
   const candidates = [0.35, 0.05, 0.15];
 
@@ -229,7 +212,7 @@ describe('classes: chooseTau', () => {
   it('min-error picks the largest tau within (1 + slack) of the smallest oracle error', () => {
     // Centres at x = −0.1, 0.1, 0.5; truth at 0: tau 0.05 → nearest only (error 0.1); 0.15 → {−0.1, 0.1}
     // (mean 0: error 0); 0.7 → all (mean 1/6).
-    const t2 = tableOf(Float32Array.of(-0.1, 0, 0.1, 0, 0.5, 0), 1);
+    const t2 = tableFromCenters(Float32Array.of(-0.1, 0, 0.1, 0, 0.5, 0), 1);
     const c = chooseTau(t2, val, { candidates: [0.05, 0.15, 0.7] });
     expectClose(c.oracleError, [0.1, 0, 0.5 / 3], 1e-7);
     assert.equal(c.tau, 0.15);
@@ -255,7 +238,7 @@ describe('classes: chooseTau', () => {
 describe('classes: classNeighbors', () => {
   const rng = new Rng(5);
   const nPoints = 6;
-  const table = tableOf(randomShapes(rng, 120, nPoints, 0.05), nPoints);
+  const table = tableFromCenters(randomShapes(rng, 120, nPoints, 0.05), nPoints);
 
   it('k nearest other classes, nearest first, as brute force', () => {
     const before = tf.memory().numTensors;
