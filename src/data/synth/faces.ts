@@ -8,7 +8,7 @@ import { assertInteger } from '../../util/validate';
 import { type FaceParams, drawFaceParams, mixSeed } from './faceParams';
 import { type Occluder, placeOccluder } from './occluders';
 import { type FacesOptions, type Resolved, resolveOptions } from './options';
-import type { FaceRenderer, RenderedFace } from './renderFace';
+import { type FaceRenderer, type RenderedFace, renderSpecOf } from './renderFace';
 import { type SynthSet, synthSet } from './synthSet';
 
 /** Stream ids mixed into the seed, so stills and videos of one seed differ. */
@@ -60,15 +60,7 @@ export function renderStill(renderer: FaceRenderer, o: Resolved, i: number): { r
   const full = occRng.next() < o.fullOcclusion;
   const occluder = (lm: Float32Array, box: Box): Occluder | null =>
     wantOcc ? placeOccluder(occRng, kind, full, lm, box, params.skin) : null;
-  const rendered = renderer.render(params, {
-    width: o.width,
-    height: o.height,
-    channels: o.channels,
-    background: o.background,
-    jawContour: o.jaw === 'contour',
-    occluder,
-    rng: rng.fork(),
-  });
+  const rendered = renderer.render(params, { ...renderSpecOf(o), occluder, rng: rng.fork() });
   const detection = simulateDetection(rng.fork(), rendered.box, o.detectorJitter);
   const sample = toSample(`synth/${o.preset}/${o.seed}/${i}`, rendered, params, detection);
   return { rendered, params, sample };

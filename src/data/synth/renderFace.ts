@@ -14,7 +14,7 @@ import { addNoise, gaussianBlur, jpegArtefacts, lowResolution, motionBlur } from
 import type { FaceModel } from './faceModel';
 import { BLOTCH_FREQUENCIES, type FaceParams } from './faceParams';
 import { type Occluder, drawOccluder, occluderInside } from './occluders';
-import type { BackgroundKind } from './options';
+import type { BackgroundKind, Resolved } from './options';
 import { type Camera, ProjectionScratch, projectPoints, rasterizeFace, smoothSilhouette } from './rasterize';
 
 /** Depth tolerance (mm) of the visibility test: a landmark at most this far behind the z-buffer is visible. */
@@ -54,6 +54,17 @@ export interface RenderSpec {
   rng: Rng;
   /** Slide hidden jaw landmarks to the silhouette (300-W convention) instead of keeping the 3D points. */
   jawContour: boolean;
+}
+
+/** The part of a RenderSpec that the resolved options fix (size, channels, background, jaw convention). */
+export function renderSpecOf(o: Resolved): Omit<RenderSpec, 'occluder' | 'rng'> {
+  return {
+    width: o.width,
+    height: o.height,
+    channels: o.channels,
+    background: o.background,
+    jawContour: o.jaw === 'contour',
+  };
 }
 
 /**

@@ -13,6 +13,7 @@ import { type FaceParams, drawFaceParams, mixSeed } from './faceParams';
 import { simulateDetection, toSample } from './faces';
 import type { Occluder } from './occluders';
 import { POSE_LIMITS, type Resolved, type VideoOptions, resolveOptions } from './options';
+import { renderSpecOf } from './renderFace';
 import { type SynthSet, synthSet } from './synthSet';
 
 export const STREAM_VIDEO = 0x71de;
@@ -140,15 +141,7 @@ export function video(opts: VideoOptions = {}): SynthSet {
     const p = frameParams(v, t, o);
     const rng = new Rng(mixSeed(o.seed, STREAM_VIDEO, t + 1));
     const occ = passingOccluder(v, t, o.width);
-    const rendered = renderer.render(p, {
-      width: o.width,
-      height: o.height,
-      channels: o.channels,
-      background: o.background,
-      jawContour: o.jaw === 'contour',
-      occluder: occ ?? (() => null),
-      rng,
-    });
+    const rendered = renderer.render(p, { ...renderSpecOf(o), occluder: occ ?? (() => null), rng });
     const detection = simulateDetection(rng.fork(), rendered.box, o.detectorJitter);
     return toSample(`${group}/${t}`, rendered, p, detection, { group, frame: t });
   });
