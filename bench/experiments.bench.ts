@@ -14,6 +14,7 @@
  *   XL_EXP_KS       class counts, 'M' for exemplars                    (default 10,100,1000,M)
  *   XL_EXP_FAIL_TAU membership radius of the hard-faces run            (default 0.1: hard shapes are spread wide; at
  *                   0.05 most M_i hold only the face itself and the classifier stayed at the mean shape in 8 epochs)
+ *   XL_EXP_NET      'small32' (below) or 'default' (the library's 64×64 small net, D 256) (default small32)
  *   XL_EXP_COST_KS  class counts of the forward-cost table             (default 10,100,1000,10000,140000)
  * The network is the small CPU net at 32×32 gray with widths 16-32-64 and D = 128 (4× cheaper than the 64×64
  * default, so that 12 trainings per source fit in minutes on 2 cores). Each finished row is also appended to
@@ -65,6 +66,9 @@ const bench: Bench = async ({ quick }) => {
   const learningRate = Number(env('XL_EXP_LR', '0.005'));
   const Ks = quick ? kList('10,M') : kList(env('XL_EXP_KS', '10,100,1000,M'));
   const tables: BenchTable[] = [];
+  const netName = env('XL_EXP_NET', 'small32');
+  if (netName !== 'small32' && netName !== 'default') throw new Error(`unknown XL_EXP_NET ${netName}`);
+  const net: ModelOptions = netName === 'default' ? {} : MODEL;
 
   if (parts.includes('losses')) {
     const sources = env('XL_EXP_SOURCES', 'synth-easy,300w').split(',') as DataSource[];
@@ -78,7 +82,7 @@ const bench: Bench = async ({ quick }) => {
       const base = meanShapeBaseline(data.trainShapes, data.validation);
       const res = await lossesVsK(data, {
         Ks,
-        model: MODEL,
+        model: net,
         train: { epochs, batchSize: 32, learningRate },
         onRow: (r) => {
           console.error(`experiments ${source}: ${JSON.stringify(r)}`);
@@ -86,7 +90,7 @@ const bench: Bench = async ({ quick }) => {
         },
       });
       tables.push({
-        title: `Fig. 3 on ${source}: ${data.train.length} training / ${data.validation.length} validation faces, ${epochs} epochs, lr ${learningRate}`,
+        title: `Fig. 3 on ${source} (${netName} net): ${data.train.length} training / ${data.validation.length} validation faces, ${epochs} epochs, lr ${learningRate}`,
         columns: [
           'loss',
           'K',
@@ -119,11 +123,11 @@ const bench: Bench = async ({ quick }) => {
     const costKs = quick
       ? [10, 1000]
       : env('XL_EXP_COST_KS', '10,100,1000,10000,140000').split(',').map(Number);
-    const rows = forwardCostVsK({ Ks: costKs, batch: 32, repeats: quick ? 2 : 5 });
-    const rowsDefault = forwardCostVsK({ Ks: costKs, batch: 32, repeats: quick ? 2 : 5, model: MODEL });
+    const rows64 = forwardCostVsK({ Ks: costKs, batch: 32, repeats: quick ? 2 : 5 });
+    const rows32 = forwardCostVsK({ Ks: costKs, batch: 32, repeats: quick ? 2 : 5, model: MODEL });
     for (const [name, rs] of [
-      ['64×64 small net (default), D 256', rows],
-      ['32×32 experiment net, D 128', rowsDefault],
+      ['64×64 small net (default), D 256', rows64],
+      ['32×32 experiment net, D 128', rows32],
     ] as const) {
       tables.push({
         title: `Fig. 2: forward cost against K (${name}, batch 32)`,
@@ -149,7 +153,7 @@ const bench: Bench = async ({ quick }) => {
     const run = await trainClassifier(data, {
       K: 'M',
       loss: 'multiLabel',
-      model: MODEL,
+      model: net,
       train: { epochs: quick ? 1 : epochs + 3, batchSize: 32, learningRate, tau: failTau },
     });
     try {
@@ -162,7 +166,7 @@ const bench: Bench = async ({ quick }) => {
       });
       fr.forEach((r) => logRow({ part: 'failure', ...r }));
       tables.push({
-        title: `Accuracy target on synthetic hard faces: ${data.train.length} training (K = M, multi-label, tau ${failTau}, ${quick ? 1 : epochs + 3} epochs), ${data.validation.length} validation`,
+        title: `Accuracy target on synthetic hard faces (${netName} net): ${data.train.length} training (K = M, multi-label, tau ${failTau}, ${quick ? 1 : epochs + 3} epochs), ${data.validation.length} validation`,
         columns: ['method', 'faces', 'mean error', 'failure rate (> 0.08)', 'ratio to mean shape'],
         rows: fr.map((r) => [r.name, r.n, r.meanError, r.failureRate, r.ratioToReference]),
         notes: [
