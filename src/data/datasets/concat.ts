@@ -24,5 +24,10 @@ export function concat(...parts: Dataset[]): Dataset {
     }
     return { parent: parts[lo], index: i - starts[lo] };
   };
-  return new ViewDataset(`concat(${parts.map((p) => p.source).join(', ')})`, starts[parts.length], locate, parts);
+  return new ViewDataset(
+    `concat(${parts.map((p) => p.source).join(', ')})`,
+    starts[parts.length],
+    locate,
+    parts,
+  );
 }

@@ -36,8 +36,15 @@ function cacheFolder(video: string, root: string, format: string): string {
   return path.join(root, `${path.basename(path.dirname(path.resolve(video)))}-${h}`);
 }
 
-function runFfmpeg(ffmpeg: string, args: string[]): { status: number | null; stderr: string; missing: boolean } {
-  const r = spawnSync(ffmpeg, args, { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 16 * 1024 * 1024 });
+function runFfmpeg(
+  ffmpeg: string,
+  args: string[],
+): { status: number | null; stderr: string; missing: boolean } {
+  const r = spawnSync(ffmpeg, args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe'],
+    maxBuffer: 16 * 1024 * 1024,
+  });
   const missing = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
   if (r.error !== undefined && !missing) throw r.error;
   return { status: r.status, stderr: r.stderr ?? '', missing };
@@ -78,7 +85,9 @@ export function ffmpegFrames(fn: string, video: string, opts: FfmpegFramesOption
     }
     if (r.status !== 0) {
       const msg = r.stderr.trim().split('\n').slice(-3).join(' | ');
-      throw new FormatError(`${fn}: ${video}: ffmpeg could not decode it (exit ${r.status}): ${msg}`, { file: video });
+      throw new FormatError(`${fn}: ${video}: ffmpeg could not decode it (exit ${r.status}): ${msg}`, {
+        file: video,
+      });
     }
     const count = fs.readdirSync(tmp).filter((f) => f.endsWith(`.${format}`)).length;
     if (count === 0) throw new FormatError(`${fn}: ${video}: ffmpeg decoded no frames`, { file: video });

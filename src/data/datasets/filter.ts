@@ -11,7 +11,9 @@ import { assertDataset, indexView } from './viewDataset';
 export function filter(ds: Dataset, keep: (info: SampleInfo, i: number) => boolean): Dataset {
   assertDataset('filter', 'ds', ds);
   if (typeof keep !== 'function') {
-    throw new ValueError(`filter: argument 'keep' expected a function (info, i) => boolean, got ${describe(keep)}`);
+    throw new ValueError(
+      `filter: argument 'keep' expected a function (info, i) => boolean, got ${describe(keep)}`,
+    );
   }
   const idx: number[] = [];
   for (let i = 0; i < ds.size; i++) if (keep(ds.info(i), i)) idx.push(i);

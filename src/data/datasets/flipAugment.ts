@@ -40,11 +40,17 @@ export function infoFlip(info: SampleInfo, width: number, scheme?: LandmarkSchem
   const sch = scheme ?? schemeFor(info.landmarks.length >> 1);
   const landmarks = shapeFlip(info.landmarks, width, sch);
   const mirror = sch.mirror as Int32Array; // shapeFlip refused schemes without one
-  const out: SampleInfo = { ...info, landmarks, box: shapeBox(landmarks), meta: { ...info.meta, flipped: true } };
+  const out: SampleInfo = {
+    ...info,
+    landmarks,
+    box: shapeBox(landmarks),
+    meta: { ...info.meta, flipped: true },
+  };
   if (info.detection !== undefined) out.detection = flipBox(info.detection, width);
   if (info.visibility !== undefined) out.visibility = permute(info.visibility, mirror);
   if (info.occlusion !== undefined) out.occlusion = permute(info.occlusion, mirror);
-  if (info.pose !== undefined) out.pose = { yaw: -info.pose.yaw, pitch: info.pose.pitch, roll: -info.pose.roll };
+  if (info.pose !== undefined)
+    out.pose = { yaw: -info.pose.yaw, pitch: info.pose.pitch, roll: -info.pose.roll };
   return out;
 }
 
@@ -71,7 +77,9 @@ export function flipAugment(ds: Dataset, opts: FlipAugmentOptions = {}): Dataset
   const seed = opts.seed ?? 0;
   assertInteger('flipAugment', 'opts.seed', seed, 0, 2 ** 53);
   if (opts.scheme !== undefined && (opts.scheme === null || typeof opts.scheme !== 'object')) {
-    throw new ValueError(`flipAugment: argument 'opts.scheme' expected a LandmarkScheme, got ${String(opts.scheme)}`);
+    throw new ValueError(
+      `flipAugment: argument 'opts.scheme' expected a LandmarkScheme, got ${String(opts.scheme)}`,
+    );
   }
   const n = ds.size;
   const size = mode === 'append' ? 2 * n : n;

@@ -62,7 +62,9 @@ function listTree(root: string, recursive: boolean): Listing {
   const out: Listing = { pts: [], byKey: new Map(), byStem: new Map() };
   const walk = (rel: string): void => {
     const abs = path.join(root, rel);
-    const entries = fs.readdirSync(abs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const entries = fs
+      .readdirSync(abs, { withFileTypes: true })
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
       const r = rel === '' ? e.name : `${rel}/${e.name}`;
@@ -70,7 +72,11 @@ function listTree(root: string, recursive: boolean): Listing {
         if (recursive) walk(r);
         continue;
       }
-      if (!e.isFile() && !(e.isSymbolicLink() && fs.statSync(path.join(root, r), { throwIfNoEntry: false })?.isFile())) continue;
+      if (
+        !e.isFile() &&
+        !(e.isSymbolicLink() && fs.statSync(path.join(root, r), { throwIfNoEntry: false })?.isFile())
+      )
+        continue;
       const ext = path.extname(e.name).toLowerCase();
       if (ext === '.pts') {
         out.pts.push(r);
@@ -78,7 +84,10 @@ function listTree(root: string, recursive: boolean): Listing {
         const key = r.slice(0, r.length - ext.length);
         const prev = out.byKey.get(key);
         // several images with one stem (a.jpg, a.png): keep the first extension in IMAGE_EXTS order
-        if (prev === undefined || IMAGE_EXTS.indexOf(path.extname(prev).toLowerCase()) > IMAGE_EXTS.indexOf(ext)) {
+        if (
+          prev === undefined ||
+          IMAGE_EXTS.indexOf(path.extname(prev).toLowerCase()) > IMAGE_EXTS.indexOf(ext)
+        ) {
           out.byKey.set(key, r);
         }
         const stem = path.basename(key);
@@ -130,7 +139,9 @@ export function folder(root: string, opts: FolderOptions = {}): Dataset {
   }
   const st = fs.statSync(root, { throwIfNoEntry: false });
   if (st === undefined || !st.isDirectory()) {
-    throw new ValueError(`${fn}: argument 'path' expected an existing folder, got ${describe(root)} (${st === undefined ? 'not found' : 'not a folder'})`);
+    throw new ValueError(
+      `${fn}: argument 'path' expected an existing folder, got ${describe(root)} (${st === undefined ? 'not found' : 'not a folder'})`,
+    );
   }
   const strict = opts.strict ?? false;
   const oneBased = opts.oneBased ?? true;
@@ -157,9 +168,12 @@ export function folder(root: string, opts: FolderOptions = {}): Dataset {
     const key = pairImage(ptsRel, listing);
     if (key === undefined) {
       if (strict) {
-        throw new FormatError(`${fn}: ${ptsFile}: annotation without an image (no ${IMAGE_EXTS.join('/')} of that name)`, {
-          file: ptsFile,
-        });
+        throw new FormatError(
+          `${fn}: ${ptsFile}: annotation without an image (no ${IMAGE_EXTS.join('/')} of that name)`,
+          {
+            file: ptsFile,
+          },
+        );
       }
       log.skip(fn, ptsFile, 'annotation without an image');
       continue;
@@ -178,9 +192,12 @@ export function folder(root: string, opts: FolderOptions = {}): Dataset {
     if (header === null) {
       fail(
         imageFile,
-        new FormatError(`${fn}: ${imageFile}: not a recognised image (empty, or not JPEG/PNG/WebP/GIF/BMP/Netpbm)`, {
-          file: imageFile,
-        }),
+        new FormatError(
+          `${fn}: ${imageFile}: not a recognised image (empty, or not JPEG/PNG/WebP/GIF/BMP/Netpbm)`,
+          {
+            file: imageFile,
+          },
+        ),
       );
       continue;
     }
@@ -201,7 +218,8 @@ export function folder(root: string, opts: FolderOptions = {}): Dataset {
       group: photoOf(key),
       meta: { file: ptsFile, imageFile, subset: slash < 0 ? '' : id.slice(0, slash) },
     };
-    if (header.width > 0 && header.height > 0) info.imageSize = { width: header.width, height: header.height };
+    if (header.width > 0 && header.height > 0)
+      info.imageSize = { width: header.width, height: header.height };
     const load = (): Raster => readImage(imageFile, channels === undefined ? {} : { channels });
     if (lazy) {
       items.push({ info, load, file: imageFile });

@@ -80,9 +80,18 @@ function checkSample(s: Sample, i: number): void {
  * `get(i)` returns copies of the landmark arrays for arrays and iterables.
  * @example const ds = datasets.fromSamples(synth.faces({ n: 100, seed: 1 }))
  */
-export function fromSamples(samples: Iterable<Sample> | RandomAccessSamples, opts: FromSamplesOptions = {}): Dataset {
-  if (samples === null || typeof samples !== 'object' || typeof (samples as Iterable<Sample>)[Symbol.iterator] !== 'function') {
-    throw new ValueError(`fromSamples: argument 'samples' expected an array or iterable of Samples, got ${describe(samples)}`);
+export function fromSamples(
+  samples: Iterable<Sample> | RandomAccessSamples,
+  opts: FromSamplesOptions = {},
+): Dataset {
+  if (
+    samples === null ||
+    typeof samples !== 'object' ||
+    typeof (samples as Iterable<Sample>)[Symbol.iterator] !== 'function'
+  ) {
+    throw new ValueError(
+      `fromSamples: argument 'samples' expected an array or iterable of Samples, got ${describe(samples)}`,
+    );
   }
   const source = opts.source ?? 'samples';
   if (isRandomAccess(samples)) return new LazySamplesDataset(source, samples);

@@ -5,7 +5,14 @@
  */
 import type { Raster, Sample } from '../../types';
 import type { Warnings } from '../../util';
-import { DatasetBase, type DatasetReport, isSkippableError, type SampleInfo, type SkippedItem, sampleOf } from './dataset';
+import {
+  DatasetBase,
+  type DatasetReport,
+  isSkippableError,
+  type SampleInfo,
+  type SkippedItem,
+  sampleOf,
+} from './dataset';
 
 /** One indexed item of a leaf dataset. */
 export interface DatasetItem {

@@ -28,7 +28,11 @@ export function groupKeyOf(ds: Dataset, i: number): string {
  */
 export function splitByGroup(ds: Dataset, opts: SplitByGroupOptions): Dataset[] {
   assertDataset('splitByGroup', 'ds', ds);
-  if (opts === null || typeof opts !== 'object' || (opts.fractions === undefined) === (opts.validation === undefined)) {
+  if (
+    opts === null ||
+    typeof opts !== 'object' ||
+    (opts.fractions === undefined) === (opts.validation === undefined)
+  ) {
     throw new ValueError(
       `splitByGroup: argument 'opts' expected exactly one of fractions or validation, got ${JSON.stringify(opts)}`,
     );
@@ -40,12 +44,16 @@ export function splitByGroup(ds: Dataset, opts: SplitByGroupOptions): Dataset[] 
   } else {
     const f = opts.fractions as readonly number[];
     if (!Array.isArray(f) || f.length < 1) {
-      throw new ValueError(`splitByGroup: argument 'opts.fractions' expected a non-empty array, got ${JSON.stringify(f)}`);
+      throw new ValueError(
+        `splitByGroup: argument 'opts.fractions' expected a non-empty array, got ${JSON.stringify(f)}`,
+      );
     }
     f.forEach((x, k) => assertInRange('splitByGroup', `opts.fractions[${k}]`, x, 0, 1));
     const sum = f.reduce((a, b) => a + b, 0);
     if (Math.abs(sum - 1) > 1e-6) {
-      throw new ValueError(`splitByGroup: argument 'opts.fractions' expected fractions summing to 1, got sum ${sum}`);
+      throw new ValueError(
+        `splitByGroup: argument 'opts.fractions' expected fractions summing to 1, got sum ${sum}`,
+      );
     }
     fractions = f.slice();
   }

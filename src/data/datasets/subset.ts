@@ -23,7 +23,9 @@ export interface SubsetOptions {
 export function subset(ds: Dataset, opts: SubsetOptions): Dataset {
   assertDataset('subset', 'ds', ds);
   if (opts === null || typeof opts !== 'object' || (opts.n === undefined) === (opts.fraction === undefined)) {
-    throw new ValueError(`subset: argument 'opts' expected exactly one of n or fraction, got ${JSON.stringify(opts)}`);
+    throw new ValueError(
+      `subset: argument 'opts' expected exactly one of n or fraction, got ${JSON.stringify(opts)}`,
+    );
   }
   let n: number;
   if (opts.n !== undefined) {

@@ -58,9 +58,12 @@ function framesOf(fn: string, dir: string, opts: Video300vwOptions): Map<number,
   }
   const video = fs.readdirSync(dir).find((f) => /^vid\.(avi|mp4|mkv|mov)$/i.test(f));
   if (video === undefined) {
-    throw new FormatError(`${fn}: ${dir}: expected vid.avi or a frames/ or imgs/ folder of NNNNNN.jpg frames, found neither`, {
-      file: dir,
-    });
+    throw new FormatError(
+      `${fn}: ${dir}: expected vid.avi or a frames/ or imgs/ folder of NNNNNN.jpg frames, found neither`,
+      {
+        file: dir,
+      },
+    );
   }
   const decoded = ffmpegFrames(fn, path.join(dir, video), opts);
   for (let k = 1; k <= decoded.count; k++) {
@@ -87,14 +90,23 @@ function videoFolders(root: string): string[] {
  */
 export function video300vw(root: string, opts: Video300vwOptions = {}): Dataset {
   const fn = 'video300vw';
-  if (typeof root !== 'string' || root === '' || !fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
+  if (
+    typeof root !== 'string' ||
+    root === '' ||
+    !fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()
+  ) {
     throw new ValueError(`${fn}: argument 'path' expected an existing folder, got ${describe(root)}`);
   }
   if (opts.category !== undefined) {
     assertOneOf(fn, 'opts.category', opts.category, Object.keys(VW300_VIDEOS) as Vw300Category[]);
   }
-  if (opts.videos !== undefined && (!Array.isArray(opts.videos) || opts.videos.some((v) => typeof v !== 'string'))) {
-    throw new ValueError(`${fn}: argument 'opts.videos' expected an array of video ids, got ${describe(opts.videos)}`);
+  if (
+    opts.videos !== undefined &&
+    (!Array.isArray(opts.videos) || opts.videos.some((v) => typeof v !== 'string'))
+  ) {
+    throw new ValueError(
+      `${fn}: argument 'opts.videos' expected an array of video ids, got ${describe(opts.videos)}`,
+    );
   }
   const strict = opts.strict ?? false;
   const oneBased = opts.oneBased ?? true;
@@ -109,10 +121,13 @@ export function video300vw(root: string, opts: Video300vwOptions = {}): Dataset 
 
   let dirs = videoFolders(root);
   if (dirs.length === 0) {
-    throw new ValueError(`${fn}: argument 'path' expected a 300-VW folder (video folders with annot/), got ${describe(root)}`);
+    throw new ValueError(
+      `${fn}: argument 'path' expected a 300-VW folder (video folders with annot/), got ${describe(root)}`,
+    );
   }
   if (opts.videos !== undefined) dirs = dirs.filter((d) => opts.videos?.includes(path.basename(d)));
-  if (opts.category !== undefined) dirs = dirs.filter((d) => VW300_VIDEOS[opts.category as Vw300Category].includes(path.basename(d)));
+  if (opts.category !== undefined)
+    dirs = dirs.filter((d) => VW300_VIDEOS[opts.category as Vw300Category].includes(path.basename(d)));
 
   for (const dir of dirs) {
     const video = path.basename(dir);
@@ -167,7 +182,11 @@ export function video300vw(root: string, opts: Video300vwOptions = {}): Dataset 
         meta: { video, category, frameNumber: k, file: ptsFile, imageFile },
       };
       if (size !== undefined) info.imageSize = size;
-      items.push({ info, file: imageFile, load: () => readImage(imageFile, channels === undefined ? {} : { channels }) });
+      items.push({
+        info,
+        file: imageFile,
+        load: () => readImage(imageFile, channels === undefined ? {} : { channels }),
+      });
     }
   }
   return new ItemsDataset(`video300vw(${root})`, items, log, strict, fn);

@@ -89,4 +89,3 @@ export function assertDataset(fn: string, name: string, ds: unknown): asserts ds
     );
   }
 }
-

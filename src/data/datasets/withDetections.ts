@@ -53,7 +53,9 @@ export function withDetections(ds: Dataset, opts: WithDetectionsOptions = {}): D
   if (opts.boxes !== undefined) {
     const boxes = opts.boxes;
     if (boxes === null || typeof boxes !== 'object' || typeof boxes.length !== 'number') {
-      throw new ValueError(`withDetections: argument 'opts.boxes' expected an array of boxes, got ${describe(boxes)}`);
+      throw new ValueError(
+        `withDetections: argument 'opts.boxes' expected an array of boxes, got ${describe(boxes)}`,
+      );
     }
     if (boxes.length !== ds.size) {
       throw new ShapeError(
@@ -67,7 +69,11 @@ export function withDetections(ds: Dataset, opts: WithDetectionsOptions = {}): D
     label = 'boxes';
   } else {
     const j = opts.jitter ?? {};
-    const jitter: Required<DetectionJitter> = { centre: j.centre ?? 0.05, scale: j.scale ?? 0.05, enlarge: j.enlarge ?? 1 };
+    const jitter: Required<DetectionJitter> = {
+      centre: j.centre ?? 0.05,
+      scale: j.scale ?? 0.05,
+      enlarge: j.enlarge ?? 1,
+    };
     assertFiniteNumber('withDetections', 'opts.jitter.centre', jitter.centre);
     assertFiniteNumber('withDetections', 'opts.jitter.scale', jitter.scale);
     if (jitter.centre < 0 || jitter.scale < 0 || !(jitter.enlarge > 0) || !Number.isFinite(jitter.enlarge)) {
@@ -88,8 +94,14 @@ export function withDetections(ds: Dataset, opts: WithDetectionsOptions = {}): D
     }
     return { ...x, detection: { ...d } };
   };
-  return new ViewDataset(`withDetections(${ds.source}, ${label})`, ds.size, (i) => ({ parent: ds, index: i }), [ds], {
-    info: set,
-    sample: (s, i) => set(s as SampleInfo & typeof s, i),
-  });
+  return new ViewDataset(
+    `withDetections(${ds.source}, ${label})`,
+    ds.size,
+    (i) => ({ parent: ds, index: i }),
+    [ds],
+    {
+      info: set,
+      sample: (s, i) => set(s as SampleInfo & typeof s, i),
+    },
+  );
 }

@@ -35,19 +35,27 @@ export function matchDetection(detections: readonly FaceDetection[], truth: Box)
  * read), for `datasets.withDetections(ds, { boxes })`. A photo with several annotated faces is run once.
  * @example const real = datasets.withDetections(ds, { boxes: await detect.detectDataset(ds) })
  */
-export async function detectDataset(ds: Dataset, opts: DetectDatasetOptions = {}): Promise<Array<Box | undefined>> {
+export async function detectDataset(
+  ds: Dataset,
+  opts: DetectDatasetOptions = {},
+): Promise<Array<Box | undefined>> {
   assertDataset('detectDataset', 'ds', ds);
   const { onProgress, ...detOpts } = opts;
   detectOptions('detectDataset', detOpts);
   if (onProgress !== undefined && typeof onProgress !== 'function') {
-    throw new ValueError(`detectDataset: argument 'opts.onProgress' expected a function, got ${describe(onProgress)}`);
+    throw new ValueError(
+      `detectDataset: argument 'opts.onProgress' expected a function, got ${describe(onProgress)}`,
+    );
   }
   const out = new Array<Box | undefined>(ds.size).fill(undefined);
   let lastFile: string | undefined;
   let lastDetections: FaceDetection[] = [];
   for (let i = 0; i < ds.size; i++) {
     const info = ds.info(i);
-    const file = typeof info.meta?.imageFile === 'string' && info.meta.flipped !== true ? info.meta.imageFile : undefined;
+    const file =
+      typeof info.meta?.imageFile === 'string' && info.meta.flipped !== true
+        ? info.meta.imageFile
+        : undefined;
     if (file === undefined || file !== lastFile) {
       const s = ds.tryGet(i);
       lastFile = undefined;

@@ -61,7 +61,10 @@ export async function detectFaces(raster: Raster, opts: DetectFacesOptions = {})
       o.model === 'ssdMobilenetv1'
         ? new fa.SsdMobilenetv1Options({ minConfidence: o.minConfidence, maxResults: o.maxFaces })
         : new fa.TinyFaceDetectorOptions({ scoreThreshold: o.minConfidence, inputSize: o.inputSize });
-    const found = await fa.detectAllFaces(input as unknown as Parameters<typeof fa.detectAllFaces>[0], options);
+    const found = await fa.detectAllFaces(
+      input as unknown as Parameters<typeof fa.detectAllFaces>[0],
+      options,
+    );
     return found
       .map((d) => ({
         // face-api measures from the image's top-left corner; the project from the top-left pixel's centre

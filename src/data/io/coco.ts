@@ -77,7 +77,10 @@ export function readCocoKeypoints(path: string, opts: ParseCocoOptions = {}): Co
   if (typeof path !== 'string') {
     throw new ValueError(`readCocoKeypoints: argument 'path' expected a string, got ${describe(path)}`);
   }
-  return parseCocoAs('readCocoKeypoints', fs.readFileSync(path, 'utf8'), { ...opts, file: opts.file ?? path });
+  return parseCocoAs('readCocoKeypoints', fs.readFileSync(path, 'utf8'), {
+    ...opts,
+    file: opts.file ?? path,
+  });
 }
 
 /** Formats faces as COCO keypoint JSON (one category "face"; image ids by first appearance). */
@@ -94,7 +97,8 @@ export function writeCocoKeypoints(path: string, faces: CocoFaceInput[]): void {
 }
 
 function parseCocoAs(fn: string, text: string, opts: ParseCocoOptions): CocoFace[] {
-  if (typeof text !== 'string') throw new ValueError(`${fn}: argument 'text' expected a string, got ${describe(text)}`);
+  if (typeof text !== 'string')
+    throw new ValueError(`${fn}: argument 'text' expected a string, got ${describe(text)}`);
   const which = opts.keypoints ?? 'auto';
   assertOneOf(fn, 'opts.keypoints', which, ['auto', 'keypoints', 'face_kpts']);
   const skipUnlabelled = opts.skipUnlabelled ?? true;
@@ -138,7 +142,8 @@ function parseCocoAs(fn: string, text: string, opts: ParseCocoOptions): CocoFace
       landmarks[2 * k] = j.number(kp[3 * k], `${f}.${kField}[${3 * k}]`) - off;
       landmarks[2 * k + 1] = j.number(kp[3 * k + 1], `${f}.${kField}[${3 * k + 1}]`) - off;
       const v = j.number(kp[3 * k + 2], `${f}.${kField}[${3 * k + 2}]`);
-      if (v !== 0 && v !== 1 && v !== 2) j.fail(`${f}.${kField}[${3 * k + 2}]`, 'a visibility flag 0, 1 or 2', v);
+      if (v !== 0 && v !== 1 && v !== 2)
+        j.fail(`${f}.${kField}[${3 * k + 2}]`, 'a visibility flag 0, 1 or 2', v);
       visibility[k] = v;
       if (v > 0) labelled++;
     }
@@ -154,7 +159,8 @@ function parseCocoAs(fn: string, text: string, opts: ParseCocoOptions): CocoFace
       const bb = j.array(o[bField], `${f}.${bField}`);
       if (bb.length !== 4) j.fail(`${f}.${bField}`, '[x, y, width, height]', bb);
       const [x, y, width, height] = bb.map((v, k) => j.number(v, `${f}.${bField}[${k}]`));
-      if (width < 0 || height < 0) j.fail(`${f}.${bField}`, 'a non-negative width and height', `${width}×${height}`);
+      if (width < 0 || height < 0)
+        j.fail(`${f}.${bField}`, 'a non-negative width and height', `${width}×${height}`);
       box = { x: x - off, y: y - off, width, height };
     }
     out.push({
@@ -186,11 +192,14 @@ function landmarkBox(lm: Float32Array, vis: Uint8Array): Box {
     y0 = Math.min(y0, lm[2 * k + 1]);
     y1 = Math.max(y1, lm[2 * k + 1]);
   }
-  return Number.isFinite(x0) ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } : { x: 0, y: 0, width: 0, height: 0 };
+  return Number.isFinite(x0)
+    ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }
+    : { x: 0, y: 0, width: 0, height: 0 };
 }
 
 function formatCocoAs(fn: string, faces: CocoFaceInput[]): string {
-  if (!Array.isArray(faces)) throw new ValueError(`${fn}: argument 'faces' expected an array, got ${describe(faces)}`);
+  if (!Array.isArray(faces))
+    throw new ValueError(`${fn}: argument 'faces' expected an array, got ${describe(faces)}`);
   const imageIds = new Map<string, number>();
   const images: Record<string, unknown>[] = [];
   const annotations: Record<string, unknown>[] = [];
@@ -199,13 +208,19 @@ function formatCocoAs(fn: string, faces: CocoFaceInput[]): string {
     if (face === null || typeof face !== 'object' || typeof face.image !== 'string') {
       throw new ValueError(`${fn}: argument '${a}.image' expected a file name, got ${describe(face?.image)}`);
     }
-    const lm = ArrayBuffer.isView(face.landmarks) && !(face.landmarks instanceof Float32Array) ? Array.from(face.landmarks) : face.landmarks;
+    const lm =
+      ArrayBuffer.isView(face.landmarks) && !(face.landmarks instanceof Float32Array)
+        ? Array.from(face.landmarks)
+        : face.landmarks;
     assertFiniteArray(fn, `${a}.landmarks`, lm);
-    if (lm.length % 2 !== 0) throw new ShapeError(`${fn}: argument '${a}.landmarks' expected an even length, got ${lm.length}`);
+    if (lm.length % 2 !== 0)
+      throw new ShapeError(`${fn}: argument '${a}.landmarks' expected an even length, got ${lm.length}`);
     const n = lm.length / 2;
     const vis = face.visibility === undefined ? new Array<number>(n).fill(2) : Array.from(face.visibility);
     if (vis.length !== n || vis.some((v) => v !== 0 && v !== 1 && v !== 2)) {
-      throw new ValueError(`${fn}: argument '${a}.visibility' expected ${n} flags of 0, 1 or 2, got ${describe(face.visibility)}`);
+      throw new ValueError(
+        `${fn}: argument '${a}.visibility' expected ${n} flags of 0, 1 or 2, got ${describe(face.visibility)}`,
+      );
     }
     const b = face.box;
     const box = [b?.x, b?.y, b?.width, b?.height];

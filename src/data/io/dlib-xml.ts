@@ -60,7 +60,8 @@ export function parseDlibXml(text: string, opts: { file?: string } = {}): DlibIm
 
 /** Reads a dlib XML dataset (`imglab` / `train_shape_predictor` format). */
 export function readDlibXml(path: string): DlibImage[] {
-  if (typeof path !== 'string') throw new ValueError(`readDlibXml: argument 'path' expected a string, got ${describe(path)}`);
+  if (typeof path !== 'string')
+    throw new ValueError(`readDlibXml: argument 'path' expected a string, got ${describe(path)}`);
   const bytes = fs.readFileSync(path);
   // dlib writes ISO-8859-1; read such files as Latin-1 so that non-ASCII file names survive.
   const head = bytes.subarray(0, 100).toString('latin1');
@@ -75,17 +76,22 @@ export function formatDlibXml(images: DlibImage[], opts: FormatDlibXmlOptions = 
 
 /** Writes images with boxes and landmarks as a dlib XML file, atomically. */
 export function writeDlibXml(path: string, images: DlibImage[], opts: FormatDlibXmlOptions = {}): void {
-  if (typeof path !== 'string') throw new ValueError(`writeDlibXml: argument 'path' expected a string, got ${describe(path)}`);
+  if (typeof path !== 'string')
+    throw new ValueError(`writeDlibXml: argument 'path' expected a string, got ${describe(path)}`);
   writeFileAtomic(path, formatDlibAs('writeDlibXml', images, opts));
 }
 
 type Node = Record<string | symbol, unknown>;
 
 function parseDlibAs(fn: string, text: string, file: string | undefined): DlibImage[] {
-  if (typeof text !== 'string') throw new ValueError(`${fn}: argument 'text' expected a string, got ${describe(text)}`);
+  if (typeof text !== 'string')
+    throw new ValueError(`${fn}: argument 'text' expected a string, got ${describe(text)}`);
   const label = fileLabel(file);
   const fail = (line: number | undefined, what: string): never => {
-    throw new FormatError(`${fn}: ${label}${line !== undefined ? ` line ${line}` : ''}: ${what}`, { file, line });
+    throw new FormatError(`${fn}: ${label}${line !== undefined ? ` line ${line}` : ''}: ${what}`, {
+      file,
+      line,
+    });
   };
   if (text.trim() === '') fail(1, 'expected a dlib XML <dataset>, got an empty file');
   const valid = XMLValidator.validate(text);
@@ -111,12 +117,16 @@ function parseDlibAs(fn: string, text: string, file: string | undefined): DlibIm
     for (let i = 0; i < m.startIndex && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
     return line;
   };
-  const asNode = (v: unknown): Node | undefined => (v !== null && typeof v === 'object' ? (v as Node) : undefined);
+  const asNode = (v: unknown): Node | undefined =>
+    v !== null && typeof v === 'object' ? (v as Node) : undefined;
   const num = (n: Node, attr: string, tag: string): number => {
     const raw = n[attr];
     const v = typeof raw === 'string' ? parseFiniteNumber(raw.trim()) : undefined;
     if (v === undefined) {
-      fail(lineOf(n), `<${tag}> attribute '${attr}': expected a number, got ${typeof raw === 'string' ? quote(raw) : 'none'}`);
+      fail(
+        lineOf(n),
+        `<${tag}> attribute '${attr}': expected a number, got ${typeof raw === 'string' ? quote(raw) : 'none'}`,
+      );
     }
     return v as number;
   };
@@ -151,17 +161,27 @@ function parseDlibAs(fn: string, text: string, file: string | undefined): DlibIm
         height: num(bNode, 'height', 'box'),
       };
       if (box.width < 0 || box.height < 0) {
-        fail(lineOf(bNode), `<box>: expected a non-negative width and height, got ${box.width}×${box.height}`);
+        fail(
+          lineOf(bNode),
+          `<box>: expected a non-negative width and height, got ${box.width}×${box.height}`,
+        );
       }
       const item: DlibBox = { box };
       const ign = bNode.ignore;
       if (ign !== undefined) {
-        if (ign !== '0' && ign !== '1') fail(lineOf(bNode), `<box> attribute 'ignore': expected '0' or '1', got ${quote(String(ign))}`);
+        if (ign !== '0' && ign !== '1')
+          fail(lineOf(bNode), `<box> attribute 'ignore': expected '0' or '1', got ${quote(String(ign))}`);
         if (ign === '1') item.ignore = true;
       }
       if (typeof bNode.label === 'string') item.label = bNode.label;
       const parts = (bNode.part as unknown[] | undefined) ?? [];
-      if (parts.length > 0) item.landmarks = readParts(parts.map((p) => asNode(p) ?? {}), num, lineOf, fail);
+      if (parts.length > 0)
+        item.landmarks = readParts(
+          parts.map((p) => asNode(p) ?? {}),
+          num,
+          lineOf,
+          fail,
+        );
       entry.boxes.push(item);
     }
     out.push(entry);
@@ -182,10 +202,14 @@ function readParts(
   for (const p of parts) {
     const name = typeof p.name === 'string' ? p.name.trim() : '';
     if (!/^\d+$/.test(name) || Number(name) >= n) {
-      fail(lineOf(p), `<part> attribute 'name': expected an index 0..${n - 1} (the box has ${n} parts), got ${quote(name)}`);
+      fail(
+        lineOf(p),
+        `<part> attribute 'name': expected an index 0..${n - 1} (the box has ${n} parts), got ${quote(name)}`,
+      );
     }
     const k = Number(name);
-    if (seen[k]) fail(lineOf(p), `<part> attribute 'name': expected each index once, got ${quote(name)} again`);
+    if (seen[k])
+      fail(lineOf(p), `<part> attribute 'name': expected each index once, got ${quote(name)} again`);
     seen[k] = 1;
     out[2 * k] = num(p, 'x', 'part');
     out[2 * k + 1] = num(p, 'y', 'part');
@@ -194,14 +218,21 @@ function readParts(
 }
 
 function escapeAttr(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;').replace(/"/g, '&quot;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/'/g, '&apos;')
+    .replace(/"/g, '&quot;');
 }
 
 function formatDlibAs(fn: string, images: DlibImage[], opts: FormatDlibXmlOptions): string {
-  if (!Array.isArray(images)) throw new ValueError(`${fn}: argument 'images' expected an array, got ${describe(images)}`);
+  if (!Array.isArray(images))
+    throw new ValueError(`${fn}: argument 'images' expected an array, got ${describe(images)}`);
   const round = opts.round ?? true;
   const name = opts.name ?? 'exemplar-landmarks';
-  const fmt = (v: number): string => (round ? String(Math.round(v)) : String(Math.round(v * 1000) / 1000)).replace(/^-0$/, '0');
+  const fmt = (v: number): string =>
+    (round ? String(Math.round(v)) : String(Math.round(v * 1000) / 1000)).replace(/^-0$/, '0');
   const lines = [
     "<?xml version='1.0' encoding='UTF-8'?>",
     "<?xml-stylesheet type='text/xsl' href='image_metadata_stylesheet.xsl'?>",
@@ -211,9 +242,14 @@ function formatDlibAs(fn: string, images: DlibImage[], opts: FormatDlibXmlOption
   ];
   images.forEach((im, i) => {
     if (im === null || typeof im !== 'object' || typeof im.image !== 'string' || !Array.isArray(im.boxes)) {
-      throw new ValueError(`${fn}: argument 'images[${i}]' expected { image: string, boxes: [] }, got ${describe(im)}`);
+      throw new ValueError(
+        `${fn}: argument 'images[${i}]' expected { image: string, boxes: [] }, got ${describe(im)}`,
+      );
     }
-    const size = im.width !== undefined && im.height !== undefined ? ` width='${fmt(im.width)}' height='${fmt(im.height)}'` : '';
+    const size =
+      im.width !== undefined && im.height !== undefined
+        ? ` width='${fmt(im.width)}' height='${fmt(im.height)}'`
+        : '';
     lines.push(`  <image file='${escapeAttr(im.image)}'${size}>`);
     im.boxes.forEach((b, k) => {
       const a = `images[${i}].boxes[${k}]`;
@@ -226,10 +262,14 @@ function formatDlibAs(fn: string, images: DlibImage[], opts: FormatDlibXmlOption
       if (b.landmarks !== undefined) {
         const lm = b.landmarks;
         assertFiniteArray(fn, `${a}.landmarks`, lm);
-        if (lm.length % 2 !== 0) throw new ShapeError(`${fn}: argument '${a}.landmarks' expected an even length, got ${lm.length}`);
-        const width = String(Math.max(0, lm.length / 2 - 1)).length < 2 ? 2 : String(lm.length / 2 - 1).length;
+        if (lm.length % 2 !== 0)
+          throw new ShapeError(`${fn}: argument '${a}.landmarks' expected an even length, got ${lm.length}`);
+        const width =
+          String(Math.max(0, lm.length / 2 - 1)).length < 2 ? 2 : String(lm.length / 2 - 1).length;
         for (let p = 0; p < lm.length / 2; p++) {
-          lines.push(`      <part name='${String(p).padStart(width, '0')}' x='${fmt(lm[2 * p])}' y='${fmt(lm[2 * p + 1])}'/>`);
+          lines.push(
+            `      <part name='${String(p).padStart(width, '0')}' x='${fmt(lm[2 * p])}' y='${fmt(lm[2 * p + 1])}'/>`,
+          );
         }
       }
       lines.push('    </box>');

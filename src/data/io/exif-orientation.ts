@@ -42,7 +42,7 @@ export function exifOrientationTag(
   }
   if (String.fromCharCode(b[0], b[1], b[2], b[3], b[8], b[9], b[10], b[11]) === 'RIFFWEBP') {
     // WebP: an "EXIF" chunk holding TIFF data (some writers prefix "Exif\0\0")
-    for (let i = 12; i + 8 <= b.length; ) {
+    for (let i = 12; i + 8 <= b.length;) {
       const size = (b[i + 4] | (b[i + 5] << 8) | (b[i + 6] << 16) | (b[i + 7] << 24)) >>> 0;
       const end = i + 8 + size;
       if (end > b.length) return undefined;
@@ -60,7 +60,10 @@ function fromExif(
   end: number,
 ): { orientation: number; offset: number; littleEndian: boolean } | undefined {
   let t0 = start;
-  if (end - start >= 6 && String.fromCharCode(b[start], b[start + 1], b[start + 2], b[start + 3]) === 'Exif') {
+  if (
+    end - start >= 6 &&
+    String.fromCharCode(b[start], b[start + 1], b[start + 2], b[start + 3]) === 'Exif'
+  ) {
     if (b[start + 4] !== 0 || b[start + 5] !== 0) return undefined;
     t0 = start + 6;
   }
@@ -68,8 +71,10 @@ function fromExif(
   if (n0 < 8) return undefined;
   const le = b[t0] === 0x49 && b[t0 + 1] === 0x49;
   if (!le && !(b[t0] === 0x4d && b[t0 + 1] === 0x4d)) return undefined;
-  const u16 = (p: number): number => (le ? b[t0 + p] | (b[t0 + p + 1] << 8) : (b[t0 + p] << 8) | b[t0 + p + 1]);
-  const u32 = (p: number): number => (le ? (u16(p) | (u16(p + 2) << 16)) >>> 0 : ((u16(p) << 16) | u16(p + 2)) >>> 0);
+  const u16 = (p: number): number =>
+    le ? b[t0 + p] | (b[t0 + p + 1] << 8) : (b[t0 + p] << 8) | b[t0 + p + 1];
+  const u32 = (p: number): number =>
+    le ? (u16(p) | (u16(p + 2) << 16)) >>> 0 : ((u16(p) << 16) | u16(p + 2)) >>> 0;
   if (u16(2) !== 42) return undefined;
   const ifd = u32(4);
   if (ifd + 2 > n0) return undefined;
@@ -89,7 +94,9 @@ function fromExif(
 export function orientRaster(r: Raster, orientation: number): Raster {
   assertRaster('orientRaster', 'r', r);
   if (!Number.isInteger(orientation) || orientation < 1 || orientation > 8) {
-    throw new ValueError(`orientRaster: argument 'orientation' expected an integer in 1..8, got ${describe(orientation)}`);
+    throw new ValueError(
+      `orientRaster: argument 'orientation' expected an integer in 1..8, got ${describe(orientation)}`,
+    );
   }
   if (orientation === 1) return r;
   const { width: W, height: H, channels: c, data } = r;

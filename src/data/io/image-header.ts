@@ -18,10 +18,12 @@ export interface ImageHeader {
 }
 
 const be16 = (b: Uint8Array, i: number): number => (b[i] << 8) | b[i + 1];
-const be32 = (b: Uint8Array, i: number): number => ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
+const be32 = (b: Uint8Array, i: number): number =>
+  ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
 const le16 = (b: Uint8Array, i: number): number => b[i] | (b[i + 1] << 8);
 const le24 = (b: Uint8Array, i: number): number => b[i] | (b[i + 1] << 8) | (b[i + 2] << 16);
-const le32 = (b: Uint8Array, i: number): number => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
+const le32 = (b: Uint8Array, i: number): number =>
+  (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
 const ascii = (b: Uint8Array, i: number, n: number): string => String.fromCharCode(...b.subarray(i, i + n));
 
 /** Returns the header of a JPEG, PNG, WebP, GIF, BMP or Netpbm image, or undefined for other bytes. */
@@ -30,14 +32,20 @@ export function readImageHeader(b: Uint8Array): ImageHeader | undefined {
   if (b.length >= 8 && be32(b, 0) === 0x89504e47 && be32(b, 4) === 0x0d0a1a0a) return pngHeader(b);
   if (b.length >= 12 && ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP') return webpHeader(b);
   if (b.length >= 6 && (ascii(b, 0, 6) === 'GIF87a' || ascii(b, 0, 6) === 'GIF89a')) {
-    return { format: 'gif', width: b.length >= 10 ? le16(b, 6) : 0, height: b.length >= 10 ? le16(b, 8) : 0, channels: 3 };
+    return {
+      format: 'gif',
+      width: b.length >= 10 ? le16(b, 6) : 0,
+      height: b.length >= 10 ? le16(b, 8) : 0,
+      channels: 3,
+    };
   }
   if (b.length >= 2 && b[0] === 0x42 && b[1] === 0x4d) {
     const ok = b.length >= 26;
     const h = ok ? le32(b, 22) | 0 : 0;
     return { format: 'bmp', width: ok ? le32(b, 18) : 0, height: Math.abs(h), channels: 3 };
   }
-  if (isNetpbm(b)) return { format: 'netpbm', width: 0, height: 0, channels: b[1] === 0x33 || b[1] === 0x36 ? 3 : 1 };
+  if (isNetpbm(b))
+    return { format: 'netpbm', width: 0, height: 0, channels: b[1] === 0x33 || b[1] === 0x36 ? 3 : 1 };
   return undefined;
 }
 
@@ -69,7 +77,7 @@ function pngHeader(b: Uint8Array): ImageHeader {
   const colorType = b[25];
   // tRNS makes gray/RGB/palette images carry alpha; look for it before the first IDAT.
   let hasTrns = false;
-  for (let i = 8; i + 8 <= b.length; ) {
+  for (let i = 8; i + 8 <= b.length;) {
     const len = be32(b, i);
     const type = ascii(b, i + 4, 4);
     if (type === 'tRNS') hasTrns = true;
@@ -92,7 +100,12 @@ function webpHeader(b: Uint8Array): ImageHeader {
   if (chunk === 'VP8L' && b.length >= 25) {
     const bits = le32(b, 21);
     const alpha = ((bits >>> 28) & 1) === 1;
-    return { format: 'webp', width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1, channels: alpha ? 4 : 3 };
+    return {
+      format: 'webp',
+      width: (bits & 0x3fff) + 1,
+      height: ((bits >>> 14) & 0x3fff) + 1,
+      channels: alpha ? 4 : 3,
+    };
   }
   if (chunk === 'VP8 ' && b.length >= 30) {
     return { format: 'webp', width: le16(b, 26) & 0x3fff, height: le16(b, 28) & 0x3fff, channels: 3 };

@@ -9,12 +9,15 @@ import * as zlib from 'node:zlib';
 import { crc32 } from './crc32';
 import type { ImageHeader } from './image-header';
 
-const be32 = (b: Uint8Array, i: number): number => ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
-const le32 = (b: Uint8Array, i: number): number => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
+const be32 = (b: Uint8Array, i: number): number =>
+  ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
+const le32 = (b: Uint8Array, i: number): number =>
+  (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
 
 /** The first structural problem of a JPEG, PNG, WebP, GIF or BMP file, if any. */
 export function imageIntegrityProblem(b: Uint8Array, h: ImageHeader): string | undefined {
-  if (h.width < 1 || h.height < 1) return `the ${h.format} header gives no valid size (${h.width}×${h.height})`;
+  if (h.width < 1 || h.height < 1)
+    return `the ${h.format} header gives no valid size (${h.width}×${h.height})`;
   switch (h.format) {
     case 'png':
       return pngProblem(b, h);
@@ -22,7 +25,9 @@ export function imageIntegrityProblem(b: Uint8Array, h: ImageHeader): string | u
       return jpegProblem(b);
     case 'webp': {
       const size = le32(b, 4) + 8;
-      return b.length < size ? `truncated webp: the RIFF header says ${size} bytes, got ${b.length}` : undefined;
+      return b.length < size
+        ? `truncated webp: the RIFF header says ${size} bytes, got ${b.length}`
+        : undefined;
     }
     case 'bmp': {
       const size = b.length >= 6 ? le32(b, 2) : Infinity;
@@ -74,7 +79,8 @@ function pngProblem(b: Uint8Array, h: ImageHeader): string | undefined {
   let i = 8;
   while (i + 12 <= b.length) {
     const len = be32(b, i);
-    if (len > b.length - i - 12) return `truncated png: chunk at byte ${i} says ${len} bytes, ${b.length - i - 12} left`;
+    if (len > b.length - i - 12)
+      return `truncated png: chunk at byte ${i} says ${len} bytes, ${b.length - i - 12} left`;
     const type = String.fromCharCode(b[i + 4], b[i + 5], b[i + 6], b[i + 7]);
     if (first && type !== 'IHDR') return `corrupt png: expected IHDR first, got ${JSON.stringify(type)}`;
     first = false;
@@ -94,15 +100,30 @@ function pngProblem(b: Uint8Array, h: ImageHeader): string | undefined {
   const depth = b[24];
   const colorType = b[25];
   const interlace = b[28];
-  const allowed: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
-  if (!allowed[colorType]?.includes(depth)) return `corrupt png: bit depth ${depth} is not allowed with color type ${colorType}`;
+  const allowed: Record<number, number[]> = {
+    0: [1, 2, 4, 8, 16],
+    2: [8, 16],
+    3: [1, 2, 4, 8],
+    4: [8, 16],
+    6: [8, 16],
+  };
+  if (!allowed[colorType]?.includes(depth))
+    return `corrupt png: bit depth ${depth} is not allowed with color type ${colorType}`;
   if (interlace > 1) return `corrupt png: unknown interlace method ${interlace}`;
   // Non-interlaced files are decoded by png-decode.ts, which inflates and checks the data itself.
   if (interlace === 0) return undefined;
   const samples = [1, 0, 3, 1, 2, 0, 4][colorType];
   const rowBytes = (w: number): number => Math.ceil((w * samples * depth) / 8);
   // Adam7 passes: start x, start y, step x, step y
-  const passes = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
+  const passes = [
+    [0, 0, 8, 8],
+    [4, 0, 8, 8],
+    [0, 4, 4, 8],
+    [2, 0, 4, 4],
+    [0, 2, 2, 4],
+    [1, 0, 2, 2],
+    [0, 1, 1, 2],
+  ];
   let expected = 0;
   for (const [x0, y0, dx, dy] of passes) {
     const pw = Math.ceil((h.width - x0) / dx);
@@ -115,6 +136,7 @@ function pngProblem(b: Uint8Array, h: ImageHeader): string | undefined {
   } catch (e) {
     return `corrupt png: the image data does not inflate (${(e as Error).message})`;
   }
-  if (raw.length !== expected) return `corrupt png: expected ${expected} bytes of image data, got ${raw.length}`;
+  if (raw.length !== expected)
+    return `corrupt png: expected ${expected} bytes of image data, got ${raw.length}`;
   return undefined;
 }

@@ -30,7 +30,8 @@ export function rawPixelBytes(bytes: Uint8Array, format: ImageFormat): Uint8Arra
   return out;
 }
 
-const be32 = (b: Uint8Array, i: number): number => ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
+const be32 = (b: Uint8Array, i: number): number =>
+  ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
 const ascii4 = (b: Uint8Array, i: number): string => String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3]);
 
 function stripPng(b: Uint8Array): Uint8Array {
@@ -60,7 +61,8 @@ function stripJpeg(b: Uint8Array): Uint8Array {
     if (m === 0xda || m === 0xd9 || m === 0xff) break;
     const end = i + 2 + ((b[i + 2] << 8) | b[i + 3]);
     if (end > b.length || end < i + 4) break;
-    const isIcc = m === 0xe2 && end - i >= 16 && String.fromCharCode(...b.subarray(i + 4, i + 16)) === 'ICC_PROFILE\0';
+    const isIcc =
+      m === 0xe2 && end - i >= 16 && String.fromCharCode(...b.subarray(i + 4, i + 16)) === 'ICC_PROFILE\0';
     if (isIcc) removed = true;
     else keep.push(b.subarray(i, end));
     i = end;

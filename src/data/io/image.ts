@@ -62,7 +62,9 @@ export function readImage(source: string | Uint8Array, opts: ReadImageOptions = 
     return decodeAs('readImage', bytes, { ...opts, file: opts.file ?? source });
   }
   if (source instanceof Uint8Array) return decodeAs('readImage', source, opts);
-  throw new ValueError(`readImage: argument 'source' expected a path or a Uint8Array, got ${describe(source)}`);
+  throw new ValueError(
+    `readImage: argument 'source' expected a path or a Uint8Array, got ${describe(source)}`,
+  );
 }
 
 /** Decodes the bytes of a JPEG, PNG, WebP, GIF, BMP or Netpbm image into a Raster. */
@@ -76,7 +78,9 @@ export function decodeImage(bytes: Uint8Array, opts: ReadImageOptions = {}): Ras
 function decodeAs(fn: string, bytes: Uint8Array, opts: ReadImageOptions): Raster {
   const maxPixels = opts.maxPixels ?? 2 ** 28;
   if (opts.channels !== undefined && opts.channels !== 1 && opts.channels !== 3 && opts.channels !== 4) {
-    throw new ValueError(`${fn}: argument 'opts.channels' expected 1, 3 or 4, got ${describe(opts.channels)}`);
+    throw new ValueError(
+      `${fn}: argument 'opts.channels' expected 1, 3 or 4, got ${describe(opts.channels)}`,
+    );
   }
   assertInteger(fn, 'opts.maxPixels', maxPixels, 1);
   const orientation = opts.orientation ?? 'stored';
@@ -88,7 +92,9 @@ function decodeAs(fn: string, bytes: Uint8Array, opts: ReadImageOptions): Raster
   const header = readImageHeader(bytes);
   if (!header) {
     const head = Array.from(bytes.subarray(0, 4), (v) => v.toString(16).padStart(2, '0')).join(' ');
-    fail(`expected a JPEG, PNG, WebP, GIF, BMP or PBM/PGM/PPM image, got ${bytes.length ? `bytes ${head}` : 'an empty file'}`);
+    fail(
+      `expected a JPEG, PNG, WebP, GIF, BMP or PBM/PGM/PPM image, got ${bytes.length ? `bytes ${head}` : 'an empty file'}`,
+    );
   }
   const h = header as NonNullable<typeof header>;
   let raster: Raster;
@@ -102,9 +108,11 @@ function decodeAs(fn: string, bytes: Uint8Array, opts: ReadImageOptions): Raster
     if (problem) fail(problem);
     const own = h.format === 'png' ? decodePng(bytes, h.channels) : undefined;
     if (typeof own === 'string') fail(`corrupt png: ${own}`);
-    raster = own !== undefined ? (own as Raster) : decodeWithCanvas(bytes, h.channels, h.format, fail, maxPixels);
+    raster =
+      own !== undefined ? (own as Raster) : decodeWithCanvas(bytes, h.channels, h.format, fail, maxPixels);
   }
-  if (orientation === 'exif' && (h.format === 'jpeg' || h.format === 'webp')) raster = orientRaster(raster, exifOrientation(bytes));
+  if (orientation === 'exif' && (h.format === 'jpeg' || h.format === 'webp'))
+    raster = orientRaster(raster, exifOrientation(bytes));
 
   return opts.channels === undefined ? raster : rasterToChannels(raster, opts.channels);
 }

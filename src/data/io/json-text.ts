@@ -23,7 +23,10 @@ export function parseJsonText(fn: string, text: string, file?: string): unknown 
       line = t.replace(/\s+$/, '').split('\n').length;
     }
     const where = line !== undefined ? `${fileLabel(file)} line ${line}` : fileLabel(file);
-    const what = t.trim() === '' ? 'expected JSON, got an empty file' : `expected valid JSON, got a syntax error (${msg})`;
+    const what =
+      t.trim() === ''
+        ? 'expected JSON, got an empty file'
+        : `expected valid JSON, got a syntax error (${msg})`;
     throw new FormatError(`${fn}: ${where}: ${what}`, { file, line });
   }
 }
@@ -36,9 +39,12 @@ export class JsonFields {
   ) {}
 
   fail(field: string, expected: string, got: unknown): never {
-    throw new FormatError(`${this.fn}: ${fileLabel(this.file)}: field ${field}: expected ${expected}, got ${describeJson(got)}`, {
-      file: this.file,
-    });
+    throw new FormatError(
+      `${this.fn}: ${fileLabel(this.file)}: field ${field}: expected ${expected}, got ${describeJson(got)}`,
+      {
+        file: this.file,
+      },
+    );
   }
 
   object(v: unknown, field: string): Record<string, unknown> {

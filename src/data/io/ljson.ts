@@ -55,7 +55,8 @@ export function parseLjson(text: string, opts: ParseLjsonOptions = {}): Ljson {
 
 /** Reads an LJSON file (v1, v2 or v3); 2D points come back as `[x, y]` (the file stores `[y, x]`). */
 export function readLjson(path: string, opts: ParseLjsonOptions = {}): Ljson {
-  if (typeof path !== 'string') throw new ValueError(`readLjson: argument 'path' expected a string, got ${describe(path)}`);
+  if (typeof path !== 'string')
+    throw new ValueError(`readLjson: argument 'path' expected a string, got ${describe(path)}`);
   return parseLjsonAs('readLjson', fs.readFileSync(path, 'utf8'), { ...opts, file: opts.file ?? path });
 }
 
@@ -66,18 +67,27 @@ export function formatLjson(data: LjsonInput): string {
 
 /** Writes landmarks as an LJSON v3 file, atomically. */
 export function writeLjson(path: string, data: LjsonInput): void {
-  if (typeof path !== 'string') throw new ValueError(`writeLjson: argument 'path' expected a string, got ${describe(path)}`);
+  if (typeof path !== 'string')
+    throw new ValueError(`writeLjson: argument 'path' expected a string, got ${describe(path)}`);
   writeFileAtomic(path, formatLjsonAs('writeLjson', data));
 }
 
 function parseLjsonAs(fn: string, text: string, opts: ParseLjsonOptions): Ljson {
-  if (typeof text !== 'string') throw new ValueError(`${fn}: argument 'text' expected a string, got ${describe(text)}`);
+  if (typeof text !== 'string')
+    throw new ValueError(`${fn}: argument 'text' expected a string, got ${describe(text)}`);
   const file = opts.file;
   const j = new JsonFields(fn, file);
   const root = j.object(parseJsonText(fn, text, file), '(root)');
   const version = root.version;
   if (version !== 1 && version !== 2 && version !== 3) j.fail('version', '1, 2 or 3', version);
-  const out: Ljson = { version: version as 1 | 2 | 3, dims: 2, groups: {}, labels: {}, connectivity: {}, missing: {} };
+  const out: Ljson = {
+    version: version as 1 | 2 | 3,
+    dims: 2,
+    groups: {},
+    labels: {},
+    connectivity: {},
+    missing: {},
+  };
   let dims: 2 | 3 | undefined;
 
   // Reads an array of points (each [a, b] or [a, b, c] or null) into x-first Float32Array.
@@ -93,7 +103,11 @@ function parseLjsonAs(fn: string, text: string, opts: ParseLjsonOptions): Ljson 
       const f = field(i);
       if (p === null) {
         if (!opts.allowMissing) {
-          j.fail(f, 'a point (null marks a missing landmark: pass { allowMissing: true } to read it as NaN)', p);
+          j.fail(
+            f,
+            'a point (null marks a missing landmark: pass { allowMissing: true } to read it as NaN)',
+            p,
+          );
         }
         (out.missing[group] ??= []).push(offset + i);
         dst.push([]);
@@ -157,7 +171,9 @@ function parseLjsonAs(fn: string, text: string, opts: ParseLjsonOptions): Ljson 
       const raw = lms.map((l, i) => j.object(l, `groups[${gi}].landmarks[${i}]`).point);
       readPoints(raw, (i) => `groups[${gi}].landmarks[${i}].point`, 'LJSON', offset, pts);
       labels[label] = raw.map((_, i) => offset + i);
-      conn.push(...readConnectivity(o.connectivity, `groups[${gi}].connectivity`, offset + raw.length, offset));
+      conn.push(
+        ...readConnectivity(o.connectivity, `groups[${gi}].connectivity`, offset + raw.length, offset),
+      );
     });
     out.groups.LJSON = toShape(pts);
     out.labels.LJSON = labels;
@@ -176,7 +192,13 @@ function parseLjsonAs(fn: string, text: string, opts: ParseLjsonOptions): Ljson 
       const o = j.object(g, f);
       const lm = j.object(o.landmarks, `${f}.landmarks`);
       const pts: number[][] = [];
-      readPoints(j.array(lm.points, `${f}.landmarks.points`), (i) => `${f}.landmarks.points[${i}]`, name, 0, pts);
+      readPoints(
+        j.array(lm.points, `${f}.landmarks.points`),
+        (i) => `${f}.landmarks.points[${i}]`,
+        name,
+        0,
+        pts,
+      );
       out.groups[name] = toShape(pts);
       out.connectivity[name] = readConnectivity(lm.connectivity, `${f}.landmarks.connectivity`, pts.length);
       out.labels[name] = readLabels(o.labels, `${f}.labels`, pts.length);
@@ -184,14 +206,18 @@ function parseLjsonAs(fn: string, text: string, opts: ParseLjsonOptions): Ljson 
   }
   out.dims = dims ?? 2;
   if (Object.keys(out.groups).length === 0 && version === 3) {
-    throw new FormatError(`${fn}: ${fileLabel(file)}: field groups: expected at least one group, got none`, { file });
+    throw new FormatError(`${fn}: ${fileLabel(file)}: field groups: expected at least one group, got none`, {
+      file,
+    });
   }
   return out;
 }
 
 function formatLjsonAs(fn: string, data: LjsonInput): string {
   if (data === null || typeof data !== 'object' || data.groups === null || typeof data.groups !== 'object') {
-    throw new ValueError(`${fn}: argument 'data.groups' expected an object of shapes, got ${describe(data?.groups)}`);
+    throw new ValueError(
+      `${fn}: argument 'data.groups' expected an object of shapes, got ${describe(data?.groups)}`,
+    );
   }
   const dims = data.dims ?? 2;
   assertOneOf(fn, 'data.dims', String(dims), ['2', '3']);
@@ -200,7 +226,9 @@ function formatLjsonAs(fn: string, data: LjsonInput): string {
     const arr = ArrayBuffer.isView(shape) && !(shape instanceof Float32Array) ? Array.from(shape) : shape;
     assertFiniteArray(fn, `data.groups.${name}`, arr);
     if (arr.length % dims !== 0) {
-      throw new ShapeError(`${fn}: argument 'data.groups.${name}' expected a multiple of ${dims} values, got length ${arr.length}`);
+      throw new ShapeError(
+        `${fn}: argument 'data.groups.${name}' expected a multiple of ${dims} values, got length ${arr.length}`,
+      );
     }
     const n = arr.length / dims;
     const points: number[][] = [];
@@ -209,7 +237,9 @@ function formatLjsonAs(fn: string, data: LjsonInput): string {
     }
     const checkIndex = (k: unknown, what: string): void => {
       if (typeof k !== 'number' || !Number.isInteger(k) || k < 0 || k >= n) {
-        throw new ValueError(`${fn}: argument '${what}' expected point indices in 0..${n - 1}, got ${describe(k)}`);
+        throw new ValueError(
+          `${fn}: argument '${what}' expected point indices in 0..${n - 1}, got ${describe(k)}`,
+        );
       }
     };
     const labels = Object.entries(data.labels?.[name] ?? {}).map(([label, mask]) => {

@@ -45,7 +45,8 @@ export interface Mat300wLpOptions {
 
 /** Reads a 300W-LP / AFLW2000-3D `.mat` annotation. */
 export function readMat300wLp(path: string, opts: Mat300wLpOptions = {}): Mat300wLp {
-  if (typeof path !== 'string') throw new ValueError(`readMat300wLp: argument 'path' expected a string, got ${describe(path)}`);
+  if (typeof path !== 'string')
+    throw new ValueError(`readMat300wLp: argument 'path' expected a string, got ${describe(path)}`);
   return parse300wLpAs('readMat300wLp', fs.readFileSync(path), { ...opts, file: opts.file ?? path });
 }
 
@@ -86,7 +87,8 @@ function parse300wLpAs(fn: string, bytes: Uint8Array, opts: Mat300wLpOptions): M
     if (!v.data) fail(`variable '${name}': expected a numeric matrix, got class ${v.class}`);
     const d = v.data as Float64Array;
     for (let i = 0; i < d.length; i++) {
-      if (!Number.isFinite(Math.fround(d[i]))) fail(`variable '${name}': expected finite values, got ${d[i]} at index ${i}`);
+      if (!Number.isFinite(Math.fround(d[i])))
+        fail(`variable '${name}': expected finite values, got ${d[i]} at index ${i}`);
     }
     return d;
   };
@@ -116,7 +118,8 @@ function parse300wLpAs(fn: string, bytes: Uint8Array, opts: Mat300wLpOptions): M
   const poseVar = find('Pose_Para');
   if (poseVar) {
     const p = numeric(poseVar, 'Pose_Para');
-    if (p.length !== 7) fail(`variable 'Pose_Para': expected 7 values (pitch, yaw, roll, tx, ty, tz, scale), got ${p.length}`);
+    if (p.length !== 7)
+      fail(`variable 'Pose_Para': expected 7 values (pitch, yaw, roll, tx, ty, tz, scale), got ${p.length}`);
     result.poseParams = Float64Array.from(p);
     result.pose = poseFrom3ddfa(p[0], p[1], p[2]);
   }

@@ -89,7 +89,21 @@ const CLASSES: (MatClass | undefined)[] = [
 ];
 
 // Data types: byte size per element (0 = not a numeric type).
-const MI_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 2, 5: 4, 6: 4, 7: 4, 9: 8, 12: 8, 13: 8, 16: 1, 17: 2, 18: 4 };
+const MI_SIZE: Record<number, number> = {
+  1: 1,
+  2: 1,
+  3: 2,
+  4: 2,
+  5: 4,
+  6: 4,
+  7: 4,
+  9: 8,
+  12: 8,
+  13: 8,
+  16: 1,
+  17: 2,
+  18: 4,
+};
 const MI_MATRIX = 14;
 const MI_COMPRESSED = 15;
 
@@ -100,7 +114,8 @@ export function parseMat(bytes: Uint8Array, opts: ParseMatOptions = {}): Record<
 
 /** Reads a MAT-file (Level 5, as written by `save -v6`/`-v7` or scipy) into its variables, by name. */
 export function readMat(path: string, opts: ParseMatOptions = {}): Record<string, MatArray> {
-  if (typeof path !== 'string') throw new ValueError(`readMat: argument 'path' expected a string, got ${describe(path)}`);
+  if (typeof path !== 'string')
+    throw new ValueError(`readMat: argument 'path' expected a string, got ${describe(path)}`);
   return parseMatAs('readMat', fs.readFileSync(path), { ...opts, file: opts.file ?? path });
 }
 
@@ -110,14 +125,20 @@ export function encodeMat(vars: Record<string, MatMatrixInput>, opts: EncodeMatO
 }
 
 /** Writes numeric matrices as a Level 5 MAT-file, atomically. */
-export function writeMat(path: string, vars: Record<string, MatMatrixInput>, opts: EncodeMatOptions = {}): void {
-  if (typeof path !== 'string') throw new ValueError(`writeMat: argument 'path' expected a string, got ${describe(path)}`);
+export function writeMat(
+  path: string,
+  vars: Record<string, MatMatrixInput>,
+  opts: EncodeMatOptions = {},
+): void {
+  if (typeof path !== 'string')
+    throw new ValueError(`writeMat: argument 'path' expected a string, got ${describe(path)}`);
   writeFileAtomic(path, encodeMatAs('writeMat', vars, opts));
 }
 
 /** Parser shared by the MAT readers; `fn` names the public function in messages. */
 export function parseMatAs(fn: string, bytes: Uint8Array, opts: ParseMatOptions): Record<string, MatArray> {
-  if (!(bytes instanceof Uint8Array)) throw new ValueError(`${fn}: argument 'bytes' expected a Uint8Array, got ${describe(bytes)}`);
+  if (!(bytes instanceof Uint8Array))
+    throw new ValueError(`${fn}: argument 'bytes' expected a Uint8Array, got ${describe(bytes)}`);
   const file = opts.file;
   const maxBytes = opts.maxBytes ?? 2 ** 28;
   const fail = (what: string): never => {
@@ -128,7 +149,9 @@ export function parseMatAs(fn: string, bytes: Uint8Array, opts: ParseMatOptions)
   if (/^MATLAB 7\.3/.test(text)) fail('MATLAB v7.3 (HDF5) files are not supported; save with -v7 or -v6');
   const endian = String.fromCharCode(bytes[126], bytes[127]);
   if (endian !== 'IM' && endian !== 'MI') {
-    fail(`expected a Level 5 MAT-file (endian indicator "IM" or "MI" at byte 126), got ${JSON.stringify(endian)} (a v4 file or not a MAT-file)`);
+    fail(
+      `expected a Level 5 MAT-file (endian indicator "IM" or "MI" at byte 126), got ${JSON.stringify(endian)} (a v4 file or not a MAT-file)`,
+    );
   }
   const le = endian === 'IM';
   const out: Record<string, MatArray> = {};
@@ -144,7 +167,9 @@ export function parseMatAs(fn: string, bytes: Uint8Array, opts: ParseMatOptions)
         if (!top) fail(`nested compressed data at byte ${pos}`);
         let inflated: Buffer;
         try {
-          inflated = zlib.inflateSync(buf.subarray(dataStart, dataStart + size), { maxOutputLength: maxBytes });
+          inflated = zlib.inflateSync(buf.subarray(dataStart, dataStart + size), {
+            maxOutputLength: maxBytes,
+          });
         } catch (e) {
           return fail(`compressed variable at byte ${pos} does not inflate (${(e as Error).message})`);
         }
@@ -158,7 +183,11 @@ export function parseMatAs(fn: string, bytes: Uint8Array, opts: ParseMatOptions)
     }
   }
 
-  function tagAt(dv: DataView, pos: number, end: number): { type: number; size: number; dataStart: number; next: number } {
+  function tagAt(
+    dv: DataView,
+    pos: number,
+    end: number,
+  ): { type: number; size: number; dataStart: number; next: number } {
     if (pos + 8 > end) fail(`truncated data element at byte ${pos}`);
     const first = dv.getUint32(pos, le);
     const small = first >>> 16;
@@ -170,12 +199,20 @@ export function parseMatAs(fn: string, bytes: Uint8Array, opts: ParseMatOptions)
     }
     const type = first;
     const size = dv.getUint32(pos + 4, le);
-    if (size > end - pos - 8) fail(`truncated data element at byte ${pos}: it says ${size} bytes, ${end - pos - 8} left`);
+    if (size > end - pos - 8)
+      fail(`truncated data element at byte ${pos}: it says ${size} bytes, ${end - pos - 8} left`);
     const padded = type === MI_COMPRESSED ? size : Math.ceil(size / 8) * 8;
     return { type, size, dataStart: pos + 8, next: Math.min(end, pos + 8 + padded) };
   }
 
-  function readNumbers(buf: Uint8Array, dv: DataView, type: number, start: number, size: number, what: string): Float64Array {
+  function readNumbers(
+    buf: Uint8Array,
+    dv: DataView,
+    type: number,
+    start: number,
+    size: number,
+    what: string,
+  ): Float64Array {
     const w = MI_SIZE[type];
     if (!w || type >= 16) fail(`${what}: expected a numeric data type, got type ${type}`);
     if (size % w !== 0) fail(`${what}: ${size} bytes is not a whole number of ${w}-byte values`);
@@ -221,7 +258,8 @@ export function parseMatAs(fn: string, bytes: Uint8Array, opts: ParseMatOptions)
     const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     const at = `matrix at byte ${start - 8}`;
     const flagsTag = tagAt(dv, start, end);
-    if (flagsTag.type !== 6 || flagsTag.size !== 8) fail(`${at}: expected array flags (2 × uint32), got type ${flagsTag.type} of ${flagsTag.size} bytes`);
+    if (flagsTag.type !== 6 || flagsTag.size !== 8)
+      fail(`${at}: expected array flags (2 × uint32), got type ${flagsTag.type} of ${flagsTag.size} bytes`);
     const flags = dv.getUint32(flagsTag.dataStart, le);
     const classId = flags & 0xff;
     const complex = (flags & 0x800) !== 0;
@@ -239,8 +277,11 @@ export function parseMatAs(fn: string, bytes: Uint8Array, opts: ParseMatOptions)
       dims.push(d);
     }
     const nameTag = tagAt(dv, dimsTag.next, end);
-    if (nameTag.type !== 1 && nameTag.type !== 2) fail(`${at}: expected the array name (int8), got type ${nameTag.type}`);
-    const name = Buffer.from(buf.subarray(nameTag.dataStart, nameTag.dataStart + nameTag.size)).toString('latin1');
+    if (nameTag.type !== 1 && nameTag.type !== 2)
+      fail(`${at}: expected the array name (int8), got type ${nameTag.type}`);
+    const name = Buffer.from(buf.subarray(nameTag.dataStart, nameTag.dataStart + nameTag.size)).toString(
+      'latin1',
+    );
     const where = `variable '${name}'`;
     const count = dims.reduce((a, b) => a * b, 1);
     const arr: MatArray = { class: logical ? 'logical' : (cls as MatClass), dims };
@@ -250,8 +291,16 @@ export function parseMatAs(fn: string, bytes: Uint8Array, opts: ParseMatOptions)
         const units = t.type === 16 ? buf.subarray(t.dataStart, t.dataStart + t.size) : undefined;
         if (units) arr.text = Buffer.from(units).toString('utf8');
         else {
-          const codes = readNumbers(buf, dv, t.type === 17 ? 4 : t.type === 18 ? 6 : t.type, t.dataStart, t.size, where);
-          if (codes.length !== count) fail(`${where}: expected ${count} characters (${dims.join('×')}), got ${codes.length}`);
+          const codes = readNumbers(
+            buf,
+            dv,
+            t.type === 17 ? 4 : t.type === 18 ? 6 : t.type,
+            t.dataStart,
+            t.size,
+            where,
+          );
+          if (codes.length !== count)
+            fail(`${where}: expected ${count} characters (${dims.join('×')}), got ${codes.length}`);
           let chars = '';
           for (let i = 0; i < codes.length; i++) {
             const c = codes[i];
@@ -263,11 +312,13 @@ export function parseMatAs(fn: string, bytes: Uint8Array, opts: ParseMatOptions)
     } else if (classId >= 6) {
       const re = tagAt(dv, nameTag.next, end);
       arr.data = readNumbers(buf, dv, re.type, re.dataStart, re.size, where);
-      if (arr.data.length !== count) fail(`${where}: expected ${count} values (${dims.join('×')}), got ${arr.data.length}`);
+      if (arr.data.length !== count)
+        fail(`${where}: expected ${count} values (${dims.join('×')}), got ${arr.data.length}`);
       if (complex) {
         const im = tagAt(dv, re.next, end);
         arr.imag = readNumbers(buf, dv, im.type, im.dataStart, im.size, `${where} (imaginary part)`);
-        if (arr.imag.length !== count) fail(`${where}: expected ${count} imaginary values, got ${arr.imag.length}`);
+        if (arr.imag.length !== count)
+          fail(`${where}: expected ${count} imaginary values, got ${arr.imag.length}`);
       }
     }
     out[name] = arr;
@@ -275,7 +326,8 @@ export function parseMatAs(fn: string, bytes: Uint8Array, opts: ParseMatOptions)
 }
 
 function encodeMatAs(fn: string, vars: Record<string, MatMatrixInput>, opts: EncodeMatOptions): Buffer {
-  if (vars === null || typeof vars !== 'object') throw new ValueError(`${fn}: argument 'vars' expected an object of matrices, got ${describe(vars)}`);
+  if (vars === null || typeof vars !== 'object')
+    throw new ValueError(`${fn}: argument 'vars' expected an object of matrices, got ${describe(vars)}`);
   const header = Buffer.alloc(128, 0x20);
   header.write('MATLAB 5.0 MAT-file, written by exemplar-landmarks', 0, 'latin1');
   header.fill(0, 116, 124); // no subsystem data
@@ -284,21 +336,30 @@ function encodeMatAs(fn: string, vars: Record<string, MatMatrixInput>, opts: Enc
   const parts: Buffer[] = [header];
   for (const [name, v] of Object.entries(vars)) {
     if (!/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(name)) {
-      throw new ValueError(`${fn}: argument 'vars' expected MATLAB variable names, got ${JSON.stringify(name)}`);
+      throw new ValueError(
+        `${fn}: argument 'vars' expected MATLAB variable names, got ${JSON.stringify(name)}`,
+      );
     }
-    const data = ArrayBuffer.isView(v?.data) && !(v.data instanceof Float32Array) ? Array.from(v.data) : v?.data;
+    const data =
+      ArrayBuffer.isView(v?.data) && !(v.data instanceof Float32Array) ? Array.from(v.data) : v?.data;
     assertFiniteArray(fn, `vars.${name}.data`, data);
     const dims = v.dims ?? [1, data.length];
     if (!Array.isArray(dims) || dims.length < 2 || dims.some((d) => !Number.isInteger(d) || d < 0)) {
-      throw new ShapeError(`${fn}: argument 'vars.${name}.dims' expected ≥ 2 non-negative integers, got ${describe(dims)}`);
+      throw new ShapeError(
+        `${fn}: argument 'vars.${name}.dims' expected ≥ 2 non-negative integers, got ${describe(dims)}`,
+      );
     }
     const count = dims.reduce((a, b) => a * b, 1);
     if (count !== data.length) {
-      throw new ShapeError(`${fn}: argument 'vars.${name}.data' expected ${count} values (${dims.join('×')}), got length ${data.length}`);
+      throw new ShapeError(
+        `${fn}: argument 'vars.${name}.data' expected ${count} values (${dims.join('×')}), got length ${data.length}`,
+      );
     }
     const single = (v.class ?? 'double') === 'single';
     if (v.class !== undefined && v.class !== 'double' && v.class !== 'single') {
-      throw new ValueError(`${fn}: argument 'vars.${name}.class' expected "double" or "single", got ${describe(v.class)}`);
+      throw new ValueError(
+        `${fn}: argument 'vars.${name}.class' expected "double" or "single", got ${describe(v.class)}`,
+      );
     }
     const values = Buffer.alloc(count * (single ? 4 : 8));
     for (let i = 0; i < count; i++) {

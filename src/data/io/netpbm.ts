@@ -42,9 +42,12 @@ export function parseNetpbm(b: Uint8Array, fn: string, file?: string, limits: Ne
     }
     const start = pos;
     let v = 0;
-    while (pos < b.length && b[pos] >= 0x30 && b[pos] <= 0x39 && pos - start < 9) v = v * 10 + (b[pos++] - 0x30);
+    while (pos < b.length && b[pos] >= 0x30 && b[pos] <= 0x39 && pos - start < 9)
+      v = v * 10 + (b[pos++] - 0x30);
     if (pos === start) {
-      fail(`header: expected ${what} (a decimal integer), got ${pos >= b.length ? 'end of file' : `byte 0x${b[pos].toString(16)}`}`);
+      fail(
+        `header: expected ${what} (a decimal integer), got ${pos >= b.length ? 'end of file' : `byte 0x${b[pos].toString(16)}`}`,
+      );
     }
     return v;
   };
@@ -61,7 +64,8 @@ export function parseNetpbm(b: Uint8Array, fn: string, file?: string, limits: Ne
 
   if (kind >= 4) {
     // Binary: exactly one whitespace byte after the header.
-    if (pos >= b.length || !isSpace(b[pos])) fail('header: expected one whitespace byte before the pixel data');
+    if (pos >= b.length || !isSpace(b[pos]))
+      fail('header: expected one whitespace byte before the pixel data');
     pos++;
     if (kind === 4) {
       const rowBytes = Math.ceil(width / 8);
@@ -99,7 +103,8 @@ export function parseNetpbm(b: Uint8Array, fn: string, file?: string, limits: Ne
       }
       const start = pos;
       let v = 0;
-      while (pos < b.length && b[pos] >= 0x30 && b[pos] <= 0x39 && pos - start < 6) v = v * 10 + (b[pos++] - 0x30);
+      while (pos < b.length && b[pos] >= 0x30 && b[pos] <= 0x39 && pos - start < 6)
+        v = v * 10 + (b[pos++] - 0x30);
       if (pos === start || (pos < b.length && !isSpace(b[pos]) && b[pos] !== 0x23)) {
         fail(`sample ${i}: expected a decimal integer, got byte 0x${b[pos].toString(16)}`);
       }
@@ -112,7 +117,8 @@ export function parseNetpbm(b: Uint8Array, fn: string, file?: string, limits: Ne
 
 /** Encodes a gray raster as binary PGM (P5) or an RGB raster as binary PPM (P6), maxval 255. */
 export function encodeNetpbm(r: Raster): Buffer {
-  if (r.channels !== 1 && r.channels !== 3) throw new Error('encodeNetpbm: internal: expected 1 or 3 channels');
+  if (r.channels !== 1 && r.channels !== 3)
+    throw new Error('encodeNetpbm: internal: expected 1 or 3 channels');
   const header = Buffer.from(`${r.channels === 1 ? 'P5' : 'P6'}\n${r.width} ${r.height}\n255\n`, 'latin1');
   return Buffer.concat([header, r.data]);
 }

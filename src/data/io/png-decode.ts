@@ -8,7 +8,8 @@
 import * as zlib from 'node:zlib';
 import type { Raster } from '../../types';
 
-const be32 = (b: Uint8Array, i: number): number => ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
+const be32 = (b: Uint8Array, i: number): number =>
+  ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
 
 /**
  * Decodes a non-interlaced PNG into `channels` (the channels its header implies: gray 1, gray with
@@ -24,7 +25,7 @@ export function decodePng(b: Uint8Array, channels: 1 | 3 | 4): Raster | string |
   let plte: Uint8Array | undefined;
   let trns: Uint8Array | undefined;
   const idat: Uint8Array[] = [];
-  for (let i = 8; i + 12 <= b.length; ) {
+  for (let i = 8; i + 12 <= b.length;) {
     const len = be32(b, i);
     const type = String.fromCharCode(b[i + 4], b[i + 5], b[i + 6], b[i + 7]);
     const body = b.subarray(i + 8, i + 8 + len);
@@ -44,7 +45,8 @@ export function decodePng(b: Uint8Array, channels: 1 | 3 | 4): Raster | string |
   } catch (e) {
     return `the image data does not inflate (${(e as Error).message})`;
   }
-  if (raw.length !== height * (rowBytes + 1)) return `expected ${height * (rowBytes + 1)} bytes of image data, got ${raw.length}`;
+  if (raw.length !== height * (rowBytes + 1))
+    return `expected ${height * (rowBytes + 1)} bytes of image data, got ${raw.length}`;
   if (colorType === 3 && !plte) return 'palette image without a PLTE chunk';
 
   // Undo the row filters in place (each row keeps its filter byte in front).
@@ -79,10 +81,13 @@ export function decodePng(b: Uint8Array, channels: 1 | 3 | 4): Raster | string |
     return (raw[o + (bit >> 3)] >> (8 - depth - (bit & 7))) & ((1 << depth) - 1);
   };
   const max = (1 << depth) - 1;
-  const to8 = (v: number): number => (depth === 8 ? v : depth === 16 ? Math.round(v / 257) : Math.round((v * 255) / max));
+  const to8 = (v: number): number =>
+    depth === 8 ? v : depth === 16 ? Math.round(v / 257) : Math.round((v * 255) / max);
   const trnsGray = trns && colorType === 0 && trns.length >= 2 ? (trns[0] << 8) | trns[1] : -1;
   const trnsRgb =
-    trns && colorType === 2 && trns.length >= 6 ? [(trns[0] << 8) | trns[1], (trns[2] << 8) | trns[3], (trns[4] << 8) | trns[5]] : undefined;
+    trns && colorType === 2 && trns.length >= 6
+      ? [(trns[0] << 8) | trns[1], (trns[2] << 8) | trns[3], (trns[4] << 8) | trns[5]]
+      : undefined;
   const out = new Uint8Array(width * height * channels);
   const px = [0, 0, 0, 255];
   for (let y = 0; y < height; y++) {
@@ -102,7 +107,12 @@ export function decodePng(b: Uint8Array, channels: 1 | 3 | 4): Raster | string |
         px[0] = to8(r);
         px[1] = to8(g);
         px[2] = to8(bl);
-        px[3] = colorType === 6 ? to8(sample(o, 4 * x + 3)) : trnsRgb && r === trnsRgb[0] && g === trnsRgb[1] && bl === trnsRgb[2] ? 0 : 255;
+        px[3] =
+          colorType === 6
+            ? to8(sample(o, 4 * x + 3))
+            : trnsRgb && r === trnsRgb[0] && g === trnsRgb[1] && bl === trnsRgb[2]
+              ? 0
+              : 255;
       } else {
         const k = sample(o, x);
         const pal = plte as Uint8Array;

@@ -75,7 +75,9 @@ function formatPtsAs(fn: string, shape: Shape | ArrayLike<number>, opts: FormatP
   const arr = ArrayBuffer.isView(shape) && !(shape instanceof Float32Array) ? Array.from(shape) : shape;
   assertFiniteArray(fn, 'shape', arr);
   if (arr.length % 2 !== 0) {
-    throw new ShapeError(`${fn}: argument 'shape' expected an even length (x, y pairs), got length ${arr.length}`);
+    throw new ShapeError(
+      `${fn}: argument 'shape' expected an even length (x, y pairs), got length ${arr.length}`,
+    );
   }
   const off = oneBased ? 1 : 0;
   const n = arr.length / 2;
@@ -163,7 +165,10 @@ function parsePtsAs(fn: string, text: string, opts: ParsePtsOptions): Shape {
     }
     const tokens = raw.split(/[\s,]+/);
     if (tokens.length !== 2) {
-      fail(i + 1, `expected "x y" (2 numbers), got ${tokens.length === 1 ? 'one value' : `${tokens.length} values`} ${quote(raw)}`);
+      fail(
+        i + 1,
+        `expected "x y" (2 numbers), got ${tokens.length === 1 ? 'one value' : `${tokens.length} values`} ${quote(raw)}`,
+      );
     }
     const x = parseFiniteNumber(tokens[0]);
     if (x === undefined) fail(i + 1, `expected a number for x, got ${quote(tokens[0])}`);

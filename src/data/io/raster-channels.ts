@@ -12,7 +12,9 @@ import { describe } from '../../util';
 export function rasterToChannels(r: Raster, channels: 1 | 3 | 4): Raster {
   assertRaster('rasterToChannels', 'r', r);
   if (channels !== 1 && channels !== 3 && channels !== 4) {
-    throw new ValueError(`rasterToChannels: argument 'channels' expected 1, 3 or 4, got ${describe(channels)}`);
+    throw new ValueError(
+      `rasterToChannels: argument 'channels' expected 1, 3 or 4, got ${describe(channels)}`,
+    );
   }
   const from = r.channels;
   if (from === channels) return r;
@@ -49,7 +51,12 @@ export function assertRaster(fn: string, name: string, r: unknown): asserts r is
     throw new ValueError(`${fn}: argument '${name}' expected a Raster, got ${describe(r)}`);
   }
   const { width, height, channels, data } = x;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || (width as number) < 1 || (height as number) < 1) {
+  if (
+    !Number.isInteger(width) ||
+    !Number.isInteger(height) ||
+    (width as number) < 1 ||
+    (height as number) < 1
+  ) {
     throw new ShapeError(
       `${fn}: argument '${name}' expected positive integer width and height, got ${describe(width)}×${describe(height)}`,
     );

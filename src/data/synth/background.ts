@@ -61,7 +61,8 @@ export function drawBackground(
         for (let c = 0; c < 3; c++) {
           const q = (iy * gw + ix) * 3 + c;
           px[c] =
-            (1 - ty) * ((1 - tx) * lat[q] + tx * lat[q + 3]) + ty * ((1 - tx) * lat[q + 3 * gw] + tx * lat[q + 3 * gw + 3]);
+            (1 - ty) * ((1 - tx) * lat[q] + tx * lat[q + 3]) +
+            ty * ((1 - tx) * lat[q + 3 * gw] + tx * lat[q + 3 * gw + 3]);
         }
         const o = y * W + x;
         if (C === 1) data[o] = (data[o] + (0.299 * px[0] + 0.587 * px[1] + 0.114 * px[2])) >> 1;
@@ -89,7 +90,11 @@ export function drawBackground(
         const dx = (x - cx) / rx;
         const dy = (y - cy) / ry;
         const inside =
-          kindOf === 0 ? true : kindOf === 1 ? dx * dx + dy * dy <= 1 : Math.floor((x + y) / period) % 2 === 0;
+          kindOf === 0
+            ? true
+            : kindOf === 1
+              ? dx * dx + dy * dy <= 1
+              : Math.floor((x + y) / period) % 2 === 0;
         if (inside) fill(y * W + x, c);
       }
     }

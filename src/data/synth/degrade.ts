@@ -39,7 +39,14 @@ export function gaussianBlur(data: Uint8Array, W: number, H: number, C: number, 
 }
 
 /** Motion blur: the mean of samples along a segment of `length` px at `angle` (radians), centred on each pixel. */
-export function motionBlur(data: Uint8Array, W: number, H: number, C: number, length: number, angle: number): void {
+export function motionBlur(
+  data: Uint8Array,
+  W: number,
+  H: number,
+  C: number,
+  length: number,
+  angle: number,
+): void {
   const taps = Math.max(2, Math.ceil(length));
   const ox = new Int32Array(taps);
   const oy = new Int32Array(taps);
@@ -98,7 +105,8 @@ export function lowResolution(data: Uint8Array, W: number, H: number, C: number,
       for (let c = 0; c < C; c++) {
         const q = (iy * w + ix) * C + c;
         const v =
-          (1 - ty) * ((1 - tx) * small[q] + tx * small[q + C]) + ty * ((1 - tx) * small[q + w * C] + tx * small[q + w * C + C]);
+          (1 - ty) * ((1 - tx) * small[q] + tx * small[q + C]) +
+          ty * ((1 - tx) * small[q + w * C] + tx * small[q + w * C + C]);
         data[(y * W + x) * C + c] = v + 0.5;
       }
     }
@@ -115,19 +123,51 @@ export function addNoise(rng: Rng, data: Uint8Array, sigma: number): void {
 
 /** IJG base quantisation tables (JPEG Annex K), natural (row-major) order. */
 const Q_LUMA = [
-  16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80,
-  62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98,
-  112, 100, 103, 99,
+  16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22,
+  29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87, 103,
+  121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
 ];
 const Q_CHROMA = [
-  17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99, 24, 26, 56, 99, 99, 99, 99, 99, 47, 66, 99, 99, 99, 99, 99,
-  99, ...new Array<number>(32).fill(99),
+  17,
+  18,
+  24,
+  47,
+  99,
+  99,
+  99,
+  99,
+  18,
+  21,
+  26,
+  66,
+  99,
+  99,
+  99,
+  99,
+  24,
+  26,
+  56,
+  99,
+  99,
+  99,
+  99,
+  99,
+  47,
+  66,
+  99,
+  99,
+  99,
+  99,
+  99,
+  99,
+  ...new Array<number>(32).fill(99),
 ];
 
 /** cos((2x+1)uπ/16)·c(u)/2: the orthonormal 8-point DCT-II basis, [u·8 + x]. */
 const DCT = new Float64Array(64);
 for (let u = 0; u < 8; u++) {
-  for (let x = 0; x < 8; x++) DCT[u * 8 + x] = (u === 0 ? Math.SQRT1_2 : 1) * 0.5 * Math.cos(((2 * x + 1) * u * Math.PI) / 16);
+  for (let x = 0; x < 8; x++)
+    DCT[u * 8 + x] = (u === 0 ? Math.SQRT1_2 : 1) * 0.5 * Math.cos(((2 * x + 1) * u * Math.PI) / 16);
 }
 
 function scaledTable(base: readonly number[], quality: number): Float64Array {

@@ -35,7 +35,9 @@ export function exportSamples(samples: Iterable<Sample>, dir: string, opts: Expo
     throw new ValueError(`${fn}: argument 'dir' expected a folder path, got ${describe(dir)}`);
   }
   if (samples === null || typeof (samples as Partial<Iterable<Sample>>)[Symbol.iterator] !== 'function') {
-    throw new ValueError(`${fn}: argument 'samples' expected an iterable of samples, got ${describe(samples)}`);
+    throw new ValueError(
+      `${fn}: argument 'samples' expected an iterable of samples, got ${describe(samples)}`,
+    );
   }
   const layout = opts.layout ?? '300w';
   assertOneOf(fn, 'layout', layout, EXPORT_LAYOUTS);
@@ -43,7 +45,9 @@ export function exportSamples(samples: Iterable<Sample>, dir: string, opts: Expo
   assertInteger(fn, 'quality', quality, 0, 100);
   const prefix = opts.prefix ?? 'synth_';
   if (typeof prefix !== 'string' || /[/\\]/.test(prefix)) {
-    throw new ValueError(`${fn}: argument 'prefix' expected a file-name prefix without slashes, got ${describe(prefix)}`);
+    throw new ValueError(
+      `${fn}: argument 'prefix' expected a file-name prefix without slashes, got ${describe(prefix)}`,
+    );
   }
   const imgDir = layout === '300vw' ? path.join(dir, 'frames') : dir;
   const ptsDir = layout === '300vw' ? path.join(dir, 'annot') : dir;

@@ -272,7 +272,8 @@ export function writeFaceMesh(mesh: FaceMesh, dir: string, source: string): void
     source,
     licence: 'BSD-3-Clause, menpo3d (Imperial College London and others); see LICENSE.txt',
     units: 'mm',
-    frame: 'canonical frontal: x to the image right, y down, z away from the viewer; origin at the landmarks centroid',
+    frame:
+      'canonical frontal: x to the image right, y down, z away from the viewer; origin at the landmarks centroid',
     scheme: 'ibug68',
     layout: {
       nVertices: mesh.positions.length / 3,

@@ -75,7 +75,11 @@ export const BLOTCH_FREQUENCIES = [0.025, 0.045, 0.07, 0.11] as const;
 const clip = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
 
 /** Identity parameters and skin tone of identity k in the stream `seed`. */
-export function drawIdentity(seed: number, k: number, scale: number): { identity: Identity; skin: [number, number, number] } {
+export function drawIdentity(
+  seed: number,
+  k: number,
+  scale: number,
+): { identity: Identity; skin: [number, number, number] } {
   const rng = new Rng(mixSeed(seed, 0x1d, k));
   const identity = {} as Identity;
   for (const p of IDENTITY_PARAMS) identity[p] = clip(rng.normal(0, 0.5 * scale), -1.5 * scale, 1.5 * scale);
@@ -102,12 +106,24 @@ export function drawPose(rng: Rng, pose: Resolved['pose']): HeadPose {
   const L = POSE_LIMITS;
   switch (pose) {
     case 'uniform':
-      return { yaw: rng.uniform(-L.yaw, L.yaw), pitch: rng.uniform(-L.pitch, L.pitch), roll: rng.uniform(-L.roll, L.roll) };
+      return {
+        yaw: rng.uniform(-L.yaw, L.yaw),
+        pitch: rng.uniform(-L.pitch, L.pitch),
+        roll: rng.uniform(-L.roll, L.roll),
+      };
     case 'near-frontal':
-      return { yaw: clip(rng.normal(0, 12), -30, 30), pitch: clip(rng.normal(0, 6), -15, 15), roll: clip(rng.normal(0, 6), -15, 15) };
+      return {
+        yaw: clip(rng.normal(0, 12), -30, 30),
+        pitch: clip(rng.normal(0, 6), -15, 15),
+        roll: clip(rng.normal(0, 6), -15, 15),
+      };
     case 'frontal': {
       const yaw = rng.next() < 0.8 ? rng.normal(0, 15) : rng.uniform(-L.yaw, L.yaw);
-      return { yaw: clip(yaw, -L.yaw, L.yaw), pitch: clip(rng.normal(0, 10), -L.pitch, L.pitch), roll: clip(rng.normal(0, 8), -L.roll, L.roll) };
+      return {
+        yaw: clip(yaw, -L.yaw, L.yaw),
+        pitch: clip(rng.normal(0, 10), -L.pitch, L.pitch),
+        roll: clip(rng.normal(0, 8), -L.roll, L.roll),
+      };
     }
   }
 }

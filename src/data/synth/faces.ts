@@ -23,7 +23,13 @@ export function simulateDetection(rng: Rng, box: Box, jitter: number): Box {
 }
 
 /** Builds a Sample from a rendered face and its parameters. */
-export function toSample(id: string, r: RenderedFace, p: FaceParams, detection: Box, extra: Partial<Sample> = {}): Sample {
+export function toSample(
+  id: string,
+  r: RenderedFace,
+  p: FaceParams,
+  detection: Box,
+  extra: Partial<Sample> = {},
+): Sample {
   return {
     id,
     image: r.image,
@@ -44,14 +50,24 @@ export function toSample(id: string, r: RenderedFace, p: FaceParams, detection: 
       skin: p.skin,
       light: p.light,
       occluder: r.occluder === null ? null : { kind: r.occluder.kind, full: r.occluder.full },
-      degradations: { blur: p.blur, motionBlur: p.motion.length, noise: p.noise, jpeg: p.jpeg, lowRes: p.lowRes },
+      degradations: {
+        blur: p.blur,
+        motionBlur: p.motion.length,
+        noise: p.noise,
+        jpeg: p.jpeg,
+        lowRes: p.lowRes,
+      },
     },
     ...extra,
   };
 }
 
 /** Renders still i of a resolved stream (shared by faces() and the tests). */
-export function renderStill(renderer: FaceRenderer, o: Resolved, i: number): { rendered: RenderedFace; params: FaceParams; sample: Sample } {
+export function renderStill(
+  renderer: FaceRenderer,
+  o: Resolved,
+  i: number,
+): { rendered: RenderedFace; params: FaceParams; sample: Sample } {
   const rng = new Rng(mixSeed(o.seed, STREAM_STILLS, i));
   const params = drawFaceParams(rng, o);
   const occRng = rng.fork();

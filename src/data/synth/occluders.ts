@@ -48,7 +48,12 @@ export function occluderInside(o: Occluder, x: number, y: number): boolean {
 
 function primBounds(p: Prim): [number, number, number, number] {
   if (p.type === 'capsule') {
-    return [Math.min(p.ax, p.bx) - p.r, Math.min(p.ay, p.by) - p.r, Math.max(p.ax, p.bx) + p.r, Math.max(p.ay, p.by) + p.r];
+    return [
+      Math.min(p.ax, p.bx) - p.r,
+      Math.min(p.ay, p.by) - p.r,
+      Math.max(p.ax, p.bx) + p.r,
+      Math.max(p.ay, p.by) + p.r,
+    ];
   }
   const r = Math.max(p.rx, p.ry);
   return [p.cx - r, p.cy - r, p.cx + r, p.cy + r];
@@ -114,12 +119,24 @@ export function placeOccluder(
       const dy = Math.sin(ang) * 4 * bs;
       const [cx, cy] = full ? [bcx, bcy] : [ax, ay];
       const r = full ? diag * 1.05 : rng.uniform(0.06, 0.18) * bs;
-      return { kind, full, color: rnd(), prims: [{ type: 'capsule', ax: cx - dx, ay: cy - dy, bx: cx + dx, by: cy + dy, r }] };
+      return {
+        kind,
+        full,
+        color: rnd(),
+        prims: [{ type: 'capsule', ax: cx - dx, ay: cy - dy, bx: cx + dx, by: cy + dy, r }],
+      };
     }
     case 'disc': {
       const prim: Prim = full
         ? { type: 'ellipse', cx: bcx, cy: bcy, rx: diag * 1.05, ry: diag * 1.05, angle: 0 }
-        : { type: 'ellipse', cx: ax, cy: ay, rx: rng.uniform(0.15, 0.4) * bs, ry: rng.uniform(0.15, 0.4) * bs, angle: rng.uniform(0, Math.PI) };
+        : {
+            type: 'ellipse',
+            cx: ax,
+            cy: ay,
+            rx: rng.uniform(0.15, 0.4) * bs,
+            ry: rng.uniform(0.15, 0.4) * bs,
+            angle: rng.uniform(0, Math.PI),
+          };
       return { kind, full, color: rnd(), prims: [prim] };
     }
     case 'hand': {
@@ -128,7 +145,10 @@ export function placeOccluder(
       const ang = rng.uniform(0, 2 * Math.PI);
       const c = Math.cos(ang);
       const si = Math.sin(ang);
-      const at = (u: number, v: number): [number, number] => [cx + s * (u * c - v * si), cy + s * (u * si + v * c)];
+      const at = (u: number, v: number): [number, number] => [
+        cx + s * (u * c - v * si),
+        cy + s * (u * si + v * c),
+      ];
       const prims: Prim[] = [{ type: 'ellipse', cx, cy, rx: 0.3 * s, ry: 0.36 * s, angle: ang }];
       if (full) prims.push({ type: 'ellipse', cx, cy, rx: 0.36 * s, ry: 0.36 * s, angle: 0 });
       for (let f = 0; f < 4; f++) {
@@ -141,7 +161,11 @@ export function placeOccluder(
       const [tx1, ty1] = at(0.5, -0.2);
       prims.push({ type: 'capsule', ax: tx0, ay: ty0, bx: tx1, by: ty1, r: 0.075 * s });
       const k = rng.uniform(0.7, 1.05);
-      const color: [number, number, number] = [Math.min(255, 205 * skin[0] * k), 160 * skin[1] * k, 135 * skin[2] * k];
+      const color: [number, number, number] = [
+        Math.min(255, 205 * skin[0] * k),
+        160 * skin[1] * k,
+        135 * skin[2] * k,
+      ];
       return { kind, full, color, prims };
     }
     case 'sunglasses': {

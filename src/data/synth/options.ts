@@ -186,11 +186,15 @@ export function resolveOptions(fn: string, opts: SynthOptions): Resolved {
     assertInteger(fn, 'size[1]', size[1], 8, 4096);
     [width, height] = size;
   } else {
-    throw new ValueError(`${fn}: argument 'size' expected an integer 8..4096 or [width, height], got ${describe(size)}`);
+    throw new ValueError(
+      `${fn}: argument 'size' expected an integer 8..4096 or [width, height], got ${describe(size)}`,
+    );
   }
   const channels = opts.channels ?? 1;
   if (channels !== 1 && channels !== 3) {
-    throw new ValueError(`${fn}: argument 'channels' expected 1 (gray) or 3 (RGB), got ${describe(channels)}`);
+    throw new ValueError(
+      `${fn}: argument 'channels' expected 1 (gray) or 3 (RGB), got ${describe(channels)}`,
+    );
   }
   const defined = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
   const r = { ...BASE, ...PRESETS[preset], ...defined, seed, width, height, channels, preset } as Resolved;
@@ -198,7 +202,13 @@ export function resolveOptions(fn: string, opts: SynthOptions): Resolved {
     assertOneOf(fn, 'pose', r.pose, POSE_DISTRIBUTIONS);
   } else if (typeof r.pose === 'object' && r.pose !== null) {
     for (const k of ['yaw', 'pitch', 'roll'] as const) {
-      assertInRange(fn, `pose.${k}`, (r.pose as unknown as Record<string, unknown>)[k], -POSE_LIMITS[k], POSE_LIMITS[k]);
+      assertInRange(
+        fn,
+        `pose.${k}`,
+        (r.pose as unknown as Record<string, unknown>)[k],
+        -POSE_LIMITS[k],
+        POSE_LIMITS[k],
+      );
     }
   } else {
     throw new ValueError(
@@ -207,7 +217,9 @@ export function resolveOptions(fn: string, opts: SynthOptions): Resolved {
   }
   for (const p of PROBABILITIES) assertInRange(fn, p, r[p], 0, 1);
   if (!Array.isArray(r.occluders) || r.occluders.length === 0) {
-    throw new ValueError(`${fn}: argument 'occluders' expected a non-empty array of kinds, got ${describe(r.occluders)}`);
+    throw new ValueError(
+      `${fn}: argument 'occluders' expected a non-empty array of kinds, got ${describe(r.occluders)}`,
+    );
   }
   for (const k of r.occluders) assertOneOf(fn, 'occluders[]', k, OCCLUDER_KINDS);
   assertInRange(fn, 'detectorJitter', r.detectorJitter, 0, 0.5);

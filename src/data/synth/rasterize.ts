@@ -187,7 +187,10 @@ export function rasterizeFace(
           const r3 = 3 * tw;
           for (let ch = 0; ch < 3; ch++) {
             const val =
-              k00 * pix[q3 + ch] + k10 * pix[q3 + 3 + ch] + k01 * pix[q3 + r3 + ch] + k11 * pix[q3 + r3 + 3 + ch];
+              k00 * pix[q3 + ch] +
+              k10 * pix[q3 + 3 + ch] +
+              k01 * pix[q3 + r3 + ch] +
+              k11 * pix[q3 + r3 + 3 + ch];
             data[3 * o + ch] = clamp8(val * s * (ch === 0 ? g0 : ch === 1 ? g1 : g2));
           }
         }
@@ -212,7 +215,13 @@ export function smoothSilhouette(target: RenderTarget, scratch: Uint8Array): voi
     for (let x = 1; x < W - 1; x++) {
       const o = y * W + x;
       const m = depth[o] > 0;
-      if (m === depth[o - 1] > 0 && m === depth[o + 1] > 0 && m === depth[o - W] > 0 && m === depth[o + W] > 0) continue;
+      if (
+        m === depth[o - 1] > 0 &&
+        m === depth[o + 1] > 0 &&
+        m === depth[o - W] > 0 &&
+        m === depth[o + W] > 0
+      )
+        continue;
       for (let c = 0; c < C; c++) {
         let acc = 0;
         for (let dy = -W; dy <= W; dy += W) {

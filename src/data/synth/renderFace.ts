@@ -72,7 +72,14 @@ export function renderSpecOf(o: Resolved): Omit<RenderSpec, 'occluder' | 'rng'> 
  * its 3×3 neighbourhood, nothing is drawn or the drawn surface is at most the tolerance in front of it
  * (a sub-pixel point on a silhouette is tested against both sides of the edge).
  */
-export function inFrontOfZBuffer(depth: Float32Array, W: number, H: number, px: number, py: number, z: number): boolean {
+export function inFrontOfZBuffer(
+  depth: Float32Array,
+  W: number,
+  H: number,
+  px: number,
+  py: number,
+  z: number,
+): boolean {
   for (let dy = -1; dy <= 1; dy++) {
     const y = py + dy;
     if (y < 0 || y >= H) continue;
@@ -100,7 +107,9 @@ export class FaceRenderer {
 
   constructor(readonly model: FaceModel) {
     const table = (axis: number, fn: (v: number) => number): Float32Array[] =>
-      BLOTCH_FREQUENCIES.map((f) => Float32Array.from({ length: model.nVertices }, (_, i) => fn(f * model.positions[3 * i + axis])));
+      BLOTCH_FREQUENCIES.map((f) =>
+        Float32Array.from({ length: model.nVertices }, (_, i) => fn(f * model.positions[3 * i + axis])),
+      );
     this.sinX = table(0, Math.sin);
     this.cosX = table(0, Math.cos);
     this.sinY = table(1, Math.sin);
@@ -178,7 +187,11 @@ export class FaceRenderer {
     const depth = this.depth;
     depth.fill(0);
     const k = TEXTURE_GAIN;
-    const gain: [number, number, number] = [k * p.skin[0] * p.tint[0], k * p.skin[1] * p.tint[1], k * p.skin[2] * p.tint[2]];
+    const gain: [number, number, number] = [
+      k * p.skin[0] * p.tint[0],
+      k * p.skin[1] * p.tint[1],
+      k * p.skin[2] * p.tint[2],
+    ];
     const target = { width: W, height: H, channels: C, data, depth };
     rasterizeFace(m, this.proj, { shade: this.shade, level, gain }, target);
     if (this.scratch.length < data.length) this.scratch = new Uint8Array(data.length);
@@ -243,7 +256,8 @@ export class FaceRenderer {
     const occlusion = new Uint8Array(nl);
     if (occluder !== null) {
       drawOccluder(occluder, data, W, H, C);
-      for (let l = 0; l < nl; l++) occlusion[l] = occluderInside(occluder, landmarks[2 * l], landmarks[2 * l + 1]) ? 1 : 0;
+      for (let l = 0; l < nl; l++)
+        occlusion[l] = occluderInside(occluder, landmarks[2 * l], landmarks[2 * l + 1]) ? 1 : 0;
     }
     const image: Raster = { width: W, height: H, channels: C, data };
     if (p.lowRes > 1) lowResolution(data, W, H, C, p.lowRes);
@@ -251,6 +265,18 @@ export class FaceRenderer {
     if (p.motion.length > 0) motionBlur(data, W, H, C, p.motion.length, p.motion.angle);
     if (p.noise > 0) addNoise(spec.rng, data, p.noise);
     if (p.jpeg > 0) jpegArtefacts(data, W, H, C, p.jpeg);
-    return { image, landmarks, landmarks3d, visibility, occlusion, box, camera, verts, depth, occluder, level };
+    return {
+      image,
+      landmarks,
+      landmarks3d,
+      visibility,
+      occlusion,
+      box,
+      camera,
+      verts,
+      depth,
+      occluder,
+      level,
+    };
   }
 }

@@ -108,7 +108,11 @@ function frameParams(v: VideoPlan, t: number, o: Resolved): FaceParams {
 }
 
 /** The passing occluder at frame t: it enters on the left and leaves on the right, covering the face midway. */
-function passingOccluder(v: VideoPlan, t: number, width: number): ((lm: Float32Array, box: Box) => Occluder | null) | null {
+function passingOccluder(
+  v: VideoPlan,
+  t: number,
+  width: number,
+): ((lm: Float32Array, box: Box) => Occluder | null) | null {
   const { start, length, color, kind } = v.pass;
   if (length === 0 || t < start || t >= start + length) return null;
   return (_lm, box) => {
@@ -117,8 +121,18 @@ function passingOccluder(v: VideoPlan, t: number, width: number): ((lm: Float32A
     const x = -r + s * (width + 2 * r);
     const cy = box.y + box.height / 2;
     return kind === 'bar'
-      ? { kind, full: false, color, prims: [{ type: 'capsule', ax: x, ay: cy - 4 * r, bx: x, by: cy + 4 * r, r }] }
-      : { kind, full: false, color, prims: [{ type: 'ellipse', cx: x, cy, rx: 1.1 * r, ry: 1.1 * r, angle: 0 }] };
+      ? {
+          kind,
+          full: false,
+          color,
+          prims: [{ type: 'capsule', ax: x, ay: cy - 4 * r, bx: x, by: cy + 4 * r, r }],
+        }
+      : {
+          kind,
+          full: false,
+          color,
+          prims: [{ type: 'ellipse', cx: x, cy, rx: 1.1 * r, ry: 1.1 * r, angle: 0 }],
+        };
   };
 }
 
@@ -133,7 +147,9 @@ export function video(opts: VideoOptions = {}): SynthSet {
   assertInteger('video', 'frames', frames, 1, 1e6);
   const passing = opts.passingOccluder ?? true;
   if (typeof passing !== 'boolean') {
-    throw new ValueError(`video: argument 'passingOccluder' expected true or false, got ${describe(passing)}`);
+    throw new ValueError(
+      `video: argument 'passingOccluder' expected true or false, got ${describe(passing)}`,
+    );
   }
   const v = plan(o, frames, passing);
   const group = `synth-video-${o.preset}-${o.seed}`;
