@@ -4,7 +4,8 @@
  * TypeScript, in memory: no file is written). Each block becomes its own module: its `import` lines are kept
  * at the top (with 'exemplar-landmarks' pointed at src/), the rest runs inside an async function, and a
  * fixed preamble declares the free variables the examples use (`sample`, `image`, `shape`, `train`, …).
- * Also checks that every repository path named in ARCHITECTURE.md / README.md (`src/…`, `test/…`, …) exists.
+ * Also checks that every repository path named in ARCHITECTURE.md / README.md (`src/…`, `test/…`, …) exists, and
+ * that every file name in a code span (`train.ts`) is the name of a project file.
  *
  * Usage: `npx tsx scripts/check-docs.ts [README.md …]` prints the problems and exits 1 when there are any.
  * test/docs.test.ts runs the same checks.
@@ -268,16 +269,47 @@ export function missingPaths(markdown: string, file: string): DocProblem[] {
   return problems;
 }
 
+/** Base names of the project's files (source folders, scripts, tests, notebooks, CI; not node_modules or builds). */
+function projectFileNames(): Set<string> {
+  const names = new Set<string>();
+  const walk = (dir: string): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) {
+        if (!['node_modules', 'dist', 'out', '.git'].includes(e.name)) walk(path.join(dir, e.name));
+      } else {
+        names.add(e.name);
+      }
+    }
+  };
+  for (const d of ['src', 'test', 'bench', 'scripts', 'widgets', 'notebooks', 'data', '.ci']) {
+    if (fs.existsSync(path.join(ROOT, d))) walk(path.join(ROOT, d));
+  }
+  return names;
+}
+
+/** File names in code spans (`train.ts`, `setup.sh`, …) that no project file has. */
+export function missingFileNames(markdown: string, file: string, names = projectFileNames()): DocProblem[] {
+  const problems: DocProblem[] = [];
+  markdown.split(/\r?\n/).forEach((l, i) => {
+    for (const m of l.matchAll(/`([\w.-]+\.(?:ts|js|sh|py|ipynb))`/g)) {
+      if (!names.has(m[1]))
+        problems.push({ file, line: i + 1, message: `no project file is named '${m[1]}'` });
+    }
+  });
+  return problems;
+}
+
 /** Every check on the given Markdown files (paths relative to the project root). */
 export function checkDocs(files: string[]): DocProblem[] {
   const snippets: DocSnippet[] = [];
   const problems: DocProblem[] = [];
   const texts = new Map<string, string>();
+  const names = projectFileNames();
   for (const f of files) {
     const text = fs.readFileSync(path.join(ROOT, f), 'utf8');
     texts.set(f, text);
     if (f === 'README.md') snippets.push(...extractSnippets(text, f));
-    problems.push(...missingPaths(text, f));
+    problems.push(...missingPaths(text, f), ...missingFileNames(text, f, names));
   }
   const checked = typecheckSnippets(snippets);
   problems.push(...checked.problems);

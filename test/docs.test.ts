@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import {
   checkDocs,
   extractSnippets,
+  missingFileNames,
   missingPaths,
   referenceProblems,
   typecheckSnippets,
@@ -56,6 +57,14 @@ describe('docs (README.md, ARCHITECTURE.md)', function () {
         [1, "'readPtz' is not exported from namespace 'io'"],
         [3, "'NoSuchError' is not exported from src/index.ts"],
       ],
+    );
+  });
+
+  it('reports file names in code spans that no project file has', function () {
+    const md = 'The trainer is `train.ts`, not `trainer.ts`; `setup.sh` sets up.';
+    assert.deepEqual(
+      missingFileNames(md, 'X.md').map((p) => p.message),
+      ["no project file is named 'trainer.ts'"],
     );
   });
 
