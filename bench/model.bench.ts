@@ -17,6 +17,8 @@ import {
   SampledHeadScratch,
   backboneFlops,
   createModel,
+  EXPECTED_TOLERANCE,
+  expectedShapePlan,
   predictInputs,
   sampledHeadStep,
   train,
@@ -166,18 +168,39 @@ function headStepMs(K: number, reps: number): number {
 
 interface InferResult {
   K: number;
+  inference: boolean;
+  spread: number;
   msPerFace1: number;
   msPerFace32: number;
+  msPerFace32Exact: number;
   backboneMsPerFace32: number;
   rssMB: number;
+  top5Mass: number;
+  kept: number;
+  omittedMass: number;
 }
 
-/** Inference timings in this process (run in a fresh child for the RSS figure). */
-function inferInProcess(K: number, reps: number): InferResult {
+/**
+ * Inference timings in this process (run in a fresh child for the RSS figure). An untrained head gives an almost
+ * uniform posterior, unlike a trained one, so the head is scaled until the scores' standard deviation is `spread`
+ * (4: a fairly spread posterior, 8: a peaked one; the top-5 mass is reported) to time the expected shape's sum honestly; `msPerFace32Exact` sums every class.
+ * `inference`: the model is made inference-only (no JS copy of the head) before predicting.
+ */
+function inferInProcess(K: number, reps: number, inference: boolean, spread: number): InferResult {
   const model = createModel(randomTable(K, K), { seed: 1 });
   const rng = new Rng(5);
   const x32 = Float32Array.from({ length: 32 * 64 * 64 }, () => rng.uniform(-1, 1));
   const boxes: Box[] = Array.from({ length: 32 }, () => ({ x: 0, y: 0, width: 100, height: 100 }));
+  const f0 = tf.tidy(() =>
+    (model.backbone.predict(tf.tensor4d(x32, [32, 64, 64, 1])) as tf.Tensor).dataSync(),
+  );
+  let ff = 0;
+  for (let i = 0; i < f0.length; i++) ff += f0[i] * f0[i];
+  const scale = spread / (0.01 * Math.sqrt(ff / 32));
+  const W = model.headW;
+  for (let i = 0; i < W.length; i++) W[i] *= scale;
+  model.headChanged();
+  if (inference) model.inferenceOnly();
   const time = (f: () => void, perFace: number) => {
     f();
     const t: number[] = [];
@@ -190,19 +213,39 @@ function inferInProcess(K: number, reps: number): InferResult {
   };
   const msPerFace1 = time(() => predictInputs(model, x32.subarray(0, 64 * 64), 1, boxes.slice(0, 1), 5), 1);
   const msPerFace32 = time(() => predictInputs(model, x32, 32, boxes, 5), 32);
+
   const backboneMsPerFace32 = time(
     () => tf.tidy(() => (model.backbone.predict(tf.tensor4d(x32, [32, 64, 64, 1])) as tf.Tensor).dataSync()),
     32,
   );
-  const rssMB = process.memoryUsage().rss / 2 ** 20;
+  const ps = predictInputs(model, x32, 32, boxes, 5);
+  const mean = (g: (p: (typeof ps)[number]) => number) => ps.reduce((a, p) => a + g(p), 0) / ps.length;
+  const top5Mass = mean((p) => p.topK.reduce((a, t) => a + t.prob, 0));
+  const omittedMass = mean((p) => p.expectedOmittedMass);
+  let kept = 0;
+  for (const p of ps) kept += expectedShapePlan(p.posterior, 0, K, EXPECTED_TOLERANCE).kept;
+  const rssMB = process.memoryUsage().rss / 2 ** 20; // before the exact run, which may upload the centres
+  const msPerFace32Exact = time(() => predictInputs(model, x32, 32, boxes, 5, 0), 32);
   model.dispose();
-  return { K, msPerFace1, msPerFace32, backboneMsPerFace32, rssMB };
+  return {
+    K,
+    inference,
+    spread,
+    msPerFace1,
+    msPerFace32,
+    msPerFace32Exact,
+    backboneMsPerFace32,
+    rssMB,
+    top5Mass,
+    kept: kept / ps.length,
+    omittedMass,
+  };
 }
 
 /** Runs inferInProcess in a fresh Node process (so RSS reflects inference alone). */
-function inferInChild(K: number, reps: number): InferResult {
+function inferInChild(K: number, reps: number, inference: boolean, spread: number): InferResult {
   const out = execFileSync(process.execPath, ['--import', 'tsx', __filename], {
-    env: { ...process.env, XL_MODEL_BENCH_CHILD: JSON.stringify({ K, reps }) },
+    env: { ...process.env, XL_MODEL_BENCH_CHILD: JSON.stringify({ K, reps, inference, spread }) },
     encoding: 'utf8',
     maxBuffer: 1 << 20,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -219,68 +262,94 @@ const bench: Bench = async ({ quick }) => {
   const n = quick ? 192 : 640;
   const reps = quick ? 2 : 5;
   const tables: BenchTable[] = [];
+  // XL_MODEL_BENCH_PARTS=train,sampled,infer (default all) runs a subset, e.g. to compare one change in isolation
+  const parts = new Set((process.env.XL_MODEL_BENCH_PARTS ?? 'train,sampled,infer').split(','));
 
   // 1. training throughput
-  const bb = backboneStepMs(reps);
-  const rows1: Array<Array<string | number>> = [];
-  for (const K of [1000, kDense]) {
-    const ips = await trainRate(K, n, 'dense');
-    const stepMs = (64 / ips) * 1000;
-    rows1.push([K, ips, stepMs, bb.ms, (100 * bb.ms) / stepMs, (3 * bb.flops * 64) / (bb.ms / 1000) / 1e9]);
+  if (parts.has('train')) {
+    const bb = backboneStepMs(reps);
+    const rows1: Array<Array<string | number>> = [];
+    for (const K of [1000, kDense]) {
+      const ips = await trainRate(K, n, 'dense');
+      const stepMs = (64 / ips) * 1000;
+      rows1.push([K, ips, stepMs, bb.ms, (100 * bb.ms) / stepMs, (3 * bb.flops * 64) / (bb.ms / 1000) / 1e9]);
+    }
+    tables.push({
+      title: `model: training at 64×64 gray, small net, D 256, batch 64, multi-label, dense head (${backend})`,
+      columns: ['K', 'images/s', 'ms/step', 'backbone ms/step', 'backbone share %', 'backbone GFLOP/s'],
+      rows: rows1,
+      notes: [
+        `Target ≥ 100 images/s at K ≤ 20,000: ${rows1.every((r) => (r[1] as number) >= 100) ? 'met' : 'NOT met'} on this run.`,
+        `Backbone forward ${(bb.flops / 1e6).toFixed(1)} MFLOP/image; GFLOP/s counts 3 × forward per trained image (matmul limit on wasm ~30, native one-thread ~92, DESIGN §4).`,
+      ],
+    });
   }
-  tables.push({
-    title: `model: training at 64×64 gray, small net, D 256, batch 64, multi-label, dense head (${backend})`,
-    columns: ['K', 'images/s', 'ms/step', 'backbone ms/step', 'backbone share %', 'backbone GFLOP/s'],
-    rows: rows1,
-    notes: [
-      `Target ≥ 100 images/s at K ≤ 20,000: ${rows1.every((r) => (r[1] as number) >= 100) ? 'met' : 'NOT met'} on this run.`,
-      `Backbone forward ${(bb.flops / 1e6).toFixed(1)} MFLOP/image; GFLOP/s counts 3 × forward per trained image (matmul limit on wasm ~30, native one-thread ~92, DESIGN §4).`,
-    ],
-  });
 
   // 2. sampled head at large K
-  const rows2: Array<Array<string | number>> = [];
-  for (const K of [1000, kBig]) {
-    const ips = await trainRate(K, quick ? 128 : 256, 'sampled');
-    rows2.push([K, (64 / ips) * 1000, headStepMs(K, reps)]);
+  if (parts.has('sampled')) {
+    const rows2: Array<Array<string | number>> = [];
+    for (const K of [1000, kBig]) {
+      const ips = await trainRate(K, quick ? 128 : 256, 'sampled');
+      rows2.push([K, (64 / ips) * 1000, headStepMs(K, reps)]);
+    }
+    const ratio = (rows2[1][1] as number) / (rows2[0][1] as number);
+    tables.push({
+      title: `model: sampled multi-label head step, batch 64, 1,024 negatives, ≤ 64 positives (${backend})`,
+      columns: ['K', 'ms/step (train, whole step)', 'head part ms (sampled step + row Adam)'],
+      rows: rows2,
+      notes: [
+        `Step at K = ${kBig} / K = 1,000: ${ratio.toFixed(2)}× (target ≤ 2×): ${ratio <= 2 ? 'met' : 'NOT met'}.`,
+      ],
+    });
   }
-  const ratio = (rows2[1][1] as number) / (rows2[0][1] as number);
-  tables.push({
-    title: `model: sampled multi-label head step, batch 64, 1,024 negatives, ≤ 64 positives (${backend})`,
-    columns: ['K', 'ms/step (train, whole step)', 'head part ms (sampled step + row Adam)'],
-    rows: rows2,
-    notes: [
-      `Step at K = ${kBig} / K = 1,000: ${ratio.toFixed(2)}× (target ≤ 2×): ${ratio <= 2 ? 'met' : 'NOT met'}.`,
-    ],
-  });
 
-  // 3. inference
-  const big = inferInChild(kBig, reps);
-  const small = inferInChild(quick ? 1000 : 10000, reps);
-  const rows3 = [big, small].map((r) => [
-    r.K,
-    r.msPerFace1,
-    r.msPerFace32,
-    r.backboneMsPerFace32,
-    r.msPerFace32 / r.backboneMsPerFace32,
-    r.rssMB,
-  ]);
-  tables.push({
-    title: `model: inference per face incl. posterior, expected shape and top-5 (${backend}, fresh process each)`,
-    columns: [
-      'K',
-      'ms/face (batch 1)',
-      'ms/face (batch 32)',
-      'backbone ms/face (batch 32)',
-      'ratio to backbone',
-      'RSS MB',
-    ],
-    rows: rows3,
-    notes: [
-      `K = ${big.K}: ${big.msPerFace1.toFixed(1)} ms/face alone, ${big.msPerFace32.toFixed(1)} in batches (target ≤ 10 ms), RSS ${big.rssMB.toFixed(0)} MB (target ≤ 500 MB).`,
-      `K = ${small.K}: ${(small.msPerFace32 / small.backboneMsPerFace32).toFixed(2)}× the backbone alone (target ≤ 2×).`,
-    ],
-  });
+  // 3. inference: the trainable model and the inference-only one side by side, each in a fresh process
+  if (parts.has('infer')) {
+    const kSmall = quick ? 1000 : 10000;
+    const runs = [
+      inferInChild(kBig, reps, false, 4),
+      inferInChild(kBig, reps, true, 4),
+      inferInChild(kBig, reps, true, 8),
+      inferInChild(kSmall, reps, true, 4),
+    ];
+    const [full, big, , small] = runs;
+    tables.push({
+      title: `model: inference per face incl. posterior, expected shape and top-5 (${backend}, fresh process each)`,
+      columns: [
+        'K',
+        'model',
+        'score spread',
+        'ms/face (batch 1)',
+        'ms/face (batch 32)',
+        'ms/face (batch 32, exact expected shape)',
+        'backbone ms/face (batch 32)',
+        'ratio to backbone',
+        'RSS MB',
+        'top-5 mass',
+        'classes needed (JS sum if ≤ 8,192)',
+        'omitted mass',
+      ],
+      rows: runs.map((r) => [
+        r.K,
+        r.inference ? 'inference-only' : 'trainable',
+        r.spread,
+        r.msPerFace1,
+        r.msPerFace32,
+        r.msPerFace32Exact,
+        r.backboneMsPerFace32,
+        r.msPerFace32 / r.backboneMsPerFace32,
+        r.rssMB,
+        r.top5Mass,
+        r.kept,
+        r.omittedMass,
+      ]),
+      notes: [
+        `K = ${big.K}, inference-only: ${big.msPerFace1.toFixed(1)} ms/face alone, ${big.msPerFace32.toFixed(1)} in batches (target ≤ 10 ms), RSS ${big.rssMB.toFixed(0)} MB (target ≤ 500 MB; trainable model ${full.rssMB.toFixed(0)} MB).`,
+        `K = ${small.K}: ${(small.msPerFace32 / small.backboneMsPerFace32).toFixed(2)}× the backbone alone (target ≤ 2×).`,
+        'The head is scaled to a score spread (std) of 4 or 8 (an untrained head gives a uniform posterior). The expected shape is summed in JS over the classes holding all but 1e-4 of the mass (default expectedTolerance) when ≤ 8,192 are needed, else exactly on the engine (centres uploaded then: more RSS). The exact column sums every class (expectedTolerance 0).',
+      ],
+    });
+  }
   return tables;
 };
 
@@ -288,10 +357,15 @@ export default bench;
 
 // Child mode for the inference RSS measurement.
 if (process.env.XL_MODEL_BENCH_CHILD) {
-  const { K, reps } = JSON.parse(process.env.XL_MODEL_BENCH_CHILD) as { K: number; reps: number };
+  const { K, reps, inference, spread } = JSON.parse(process.env.XL_MODEL_BENCH_CHILD) as {
+    K: number;
+    reps: number;
+    inference: boolean;
+    spread: number;
+  };
   engine
     .init()
-    .then(() => process.stdout.write(JSON.stringify(inferInProcess(K, reps)) + '\n'))
+    .then(() => process.stdout.write(JSON.stringify(inferInProcess(K, reps, inference, spread)) + '\n'))
     .catch((e: unknown) => {
       console.error(e);
       process.exit(1);

@@ -9,9 +9,13 @@ import {
   SampledHeadScratch,
   backboneFlops,
   batchTargets,
+  centerSummary,
   createModel,
   cropToInput,
   denseLoss,
+  expectedShapePlan,
+  expectedShapeSum,
+  JS_MAX_CLASSES,
   lineProgress,
   loadModel,
   notebookProgress,
@@ -24,6 +28,7 @@ import {
   saveModel,
   targetMatrix,
   topIndices,
+  train,
 } from '../src/model';
 import type { Raster } from '../src/types';
 import { Rng } from '../src/util/rng';
@@ -428,6 +433,123 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       for (let i = 0; i < 1000; i++) predict(model, s.image, s.box);
       assert.equal(tf.memory().numTensors, before);
       model.dispose();
+    });
+
+    it('expected shape: exact with tolerance 0, within the reported bound otherwise', () => {
+      const K = 3000;
+      const dim = 10;
+      const table = randomTable(K, 5, 11);
+      const rng = new Rng(4);
+      // a peaked posterior: a few large classes, a long tail spanning many exponents, some exact zeros
+      const p = new Float32Array(K);
+      for (let k = 0; k < K; k++) p[k] = k % 97 === 0 ? 0 : Math.exp(-30 * rng.uniform(0, 1) ** 0.3);
+      let sum = 0;
+      for (let k = 0; k < K; k++) sum += p[k];
+      for (let k = 0; k < K; k++) p[k] /= sum;
+      const exact = new Float64Array(dim);
+      for (let k = 0; k < K; k++) for (let j = 0; j < dim; j++) exact[j] += p[k] * table.centers[k * dim + j];
+      const summary = centerSummary(table.centers, K, dim);
+      const out = new Float32Array(dim + 3);
+      const s0 = expectedShapePlan(p, 0, K, 0);
+      expectedShapeSum(p, 0, K, table.centers, dim, summary, s0, out, 3);
+      assert.equal(s0.omittedMass, 0);
+      assert.equal(s0.kept, K - Math.ceil(K / 97));
+      expectClose(out.subarray(3), exact, 1e-6, 'exact');
+      for (const tol of [1e-4, 1e-2, 0.2]) {
+        const st = expectedShapePlan(p, 0, K, tol);
+        expectedShapeSum(p, 0, K, table.centers, dim, summary, st, out, 0);
+        assert.ok(st.omittedMass > 0 && st.omittedMass <= tol, `omitted ${st.omittedMass} at ${tol}`);
+        assert.ok(st.kept < s0.kept);
+        for (let j = 0; j < dim; j++) {
+          const r = j % 2 === 0 ? summary.radiusX : summary.radiusY;
+          assert.ok(Math.abs(out[j] - exact[j]) <= st.omittedMass * r + 1e-6, `coordinate ${j} at ${tol}`);
+        }
+      }
+    });
+
+    it('sums a spread posterior exactly on the engine (more than JS_MAX_CLASSES classes), leaking nothing', () => {
+      const K = JS_MAX_CLASSES + 500;
+      const table = randomTable(K, 5, 13);
+      const model = createModel(table, { input: { size: 16 }, widths: [4], featureDim: 8, seed: 4 });
+      const [s] = tinySamples(1, 6, 24);
+      predict(model, s.image, s.box);
+      const before = tf.memory().numTensors;
+      const [p, q] = predictBatch(model, [s, s], { expectedTolerance: 0 }); // near-uniform: every class needed
+      assert.equal(tf.memory().numTensors, before);
+      assert.equal(p.expectedOmittedMass, 0);
+      const ref = new Float32Array(10);
+      const plan = expectedShapePlan(p.posterior, 0, K, 0);
+      expectedShapeSum(
+        p.posterior,
+        0,
+        K,
+        table.centers,
+        10,
+        centerSummary(table.centers, K, 10),
+        plan,
+        ref,
+        0,
+      );
+      const px = Array.from(ref, (v, j) =>
+        j % 2 === 0 ? s.box.x + v * s.box.width : s.box.y + v * s.box.height,
+      );
+      expectClose(p.expectedShape, px, 1e-3, 'engine vs JS');
+      expectClose(q.expectedShape, p.expectedShape, 1e-5, 'batch');
+      model.dispose();
+    });
+
+    it('inferenceOnly / loadModel({ inference }) drop the JS head and predict the same, leaking nothing', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xl-infer-'));
+      const table = randomTable(40, 5, 12);
+      const opts = { input: { size: 16 }, widths: [4, 8], featureDim: 8, seed: 3 };
+      const full = createModel(table, opts);
+      for (let i = 0; i < full.headW.length; i++) full.headW[i] = Math.cos(i) * 3;
+      full.headChanged();
+      const W = Float32Array.from(full.headW);
+      const [s] = tinySamples(1, 5, 24);
+      const ref = predict(full, s.image, s.box, { topK: 4, expectedTolerance: 0 });
+      const file = path.join(dir, 'm.xlm');
+      saveModel(full, file);
+      const before = tf.memory().numTensors;
+      const inf = loadModel(file, { inference: true });
+      assert.ok(inf.isInferenceOnly && !full.isInferenceOnly);
+      assert.throws(() => inf.headW, /inference-only/);
+      expectClose(inf.headWeights(), W, 0, 'headWeights');
+      const q = predict(inf, s.image, s.box, { topK: 4, expectedTolerance: 0 });
+      expectClose(q.posterior, ref.posterior, 1e-6, 'posterior');
+      expectClose(q.expectedShape, ref.expectedShape, 1e-4, 'expected');
+      expectClose(q.mapShape, ref.mapShape, 0, 'map');
+      assert.deepEqual(
+        q.topK.map((t) => t.index),
+        ref.topK.map((t) => t.index),
+      );
+      // the default tolerance stays within its reported bound
+      const d = predict(inf, s.image, s.box);
+      for (let j = 0; j < d.expectedShape.length; j++) {
+        assert.ok(Math.abs(d.expectedShape[j] - ref.expectedShape[j]) <= d.expectedErrorBound + 1e-3);
+      }
+      // the same model made inference-only in place, and saved again from the engine copy
+      full.inferenceOnly();
+      expectClose(
+        predict(full, s.image, s.box, { expectedTolerance: 0 }).posterior,
+        ref.posterior,
+        1e-6,
+        'in place',
+      );
+      saveModel(full, path.join(dir, 'again.xlm'));
+      const again = loadModel(path.join(dir, 'again.xlm'));
+      expectClose(again.headW, W, 0, 'saved from the engine');
+      again.dispose();
+      const mid = tf.memory().numTensors;
+      for (let i = 0; i < 50; i++) predict(inf, s.image, s.box);
+      assert.equal(tf.memory().numTensors, mid);
+      await assert.rejects(() => train(inf, [s]), /inference-only/);
+      assert.throws(() => loadModel(file, { inference: 1 as unknown as boolean }), /'opts.inference'/);
+      assert.throws(() => predict(inf, s.image, s.box, { expectedTolerance: -1 }), /'expectedTolerance'/);
+      inf.dispose();
+      assert.equal(tf.memory().numTensors, before);
+      full.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
     });
 
     it('topIndices picks the k largest, largest first', () => {

@@ -2,6 +2,8 @@
  * The exemplar classifier: backbone (image → feature f, D) + K-way head (W: K × D, b: K) + its class table.
  * The head lives on the JS side as plain Float32Arrays (the source of truth between training steps, saved as is);
  * prediction uploads it once to the engine and caches the tensors until the head changes or the model is disposed.
+ * `inferenceOnly()` drops the JS copy of the head weights once they are on the engine (143 MB at K = 140,000):
+ * such a model predicts, evaluates and saves (the head is read back from the engine), but does not train.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ClassTable } from '../classes/types';
@@ -10,6 +12,7 @@ import { Rng } from '../util/rng';
 import { describe } from '../util/validate';
 import { buildBackbone } from './backbone';
 import { modelConfig, type ModelConfig, type ModelOptions } from './config';
+import { centerSummary, type CenterSummary } from './expectedShape';
 import { transpose } from './transpose';
 
 /** A block of class centres, transposed (2N × cols), with their squared norms: what batchTargets multiplies with. */
@@ -21,26 +24,27 @@ export interface CenterChunk {
 }
 
 /**
- * Engine-side copies used by prediction and training. Products are arranged so that none needs a transposed
- * operand (wasm runs transposeA/B products 7-10× slower): the head is kept as Wᵀ (D × K), centres both as K × 2N
- * (posterior · centres) and as transposed chunks (shapes · centresᵀ).
+ * Engine-side copies used by prediction. Products are arranged so that none needs a transposed operand (wasm runs
+ * transposeA/B products 7-10× slower): the head is kept as Wᵀ (D × K). The expected shape is summed on the JS side
+ * (expectedShape.ts), so prediction keeps no engine copy of the centres unless a posterior is too spread for that
+ * (centersTensor); training uses transposed centre chunks.
  */
 export interface Cached {
   WT: tf.Tensor2D;
   b: tf.Tensor1D;
-  centers: tf.Tensor2D;
 }
 
 /** Classes per centre chunk. */
 const CHUNK = 16384;
 
 export class ExemplarModel {
-  /** Head weights, K × D row-major (row k scores class k). */
-  readonly headW: Float32Array;
   /** Head bias, K. */
   readonly headB: Float32Array;
+  private W: Float32Array | null;
   private cached: Cached | null = null;
   private chunks: CenterChunk[] | null = null;
+  private summary: CenterSummary | null = null;
+  private centersT: tf.Tensor2D | null = null;
   private disposed = false;
 
   constructor(
@@ -51,13 +55,65 @@ export class ExemplarModel {
     headB?: Float32Array,
   ) {
     const { K, featureDim: D } = config;
-    this.headW = headW ?? new Float32Array(K * D);
+    this.W = headW ?? new Float32Array(K * D);
     this.headB = headB ?? new Float32Array(K);
-    if (this.headW.length !== K * D || this.headB.length !== K) {
+    if (this.W.length !== K * D || this.headB.length !== K) {
       throw new ShapeError(
-        `ExemplarModel: head expected ${K}×${D} weights and ${K} biases, got ${this.headW.length} and ${this.headB.length}`,
+        `ExemplarModel: head expected ${K}×${D} weights and ${K} biases, got ${this.W.length} and ${this.headB.length}`,
       );
     }
+  }
+
+  /**
+   * Head weights, K × D row-major (row k scores class k); edit in place, then call headChanged(). Throws ValueError
+   * on an inference-only model (use headWeights() to read a copy back from the engine).
+   */
+  get headW(): Float32Array {
+    if (!this.W) {
+      throw new ValueError(
+        'ExemplarModel: the head weights of an inference-only model live on the engine only (headWeights() reads a copy; load the model without { inference: true } to train)',
+      );
+    }
+    return this.W;
+  }
+
+  /** True after inferenceOnly(): the JS copy of the head weights is gone. */
+  get isInferenceOnly(): boolean {
+    return this.W === null;
+  }
+
+  /** The head weights K × D: the JS array itself, or (inference-only) a copy read back from the engine. */
+  headWeights(): Float32Array {
+    if (this.W) return this.W;
+    const { K, featureDim: D } = this;
+    return transpose(this.tensors().WT.dataSync() as Float32Array, D, K);
+  }
+
+  /**
+   * Uploads the head to the engine (if not yet) and drops the JS copy of its weights, keeping one copy of the
+   * head instead of two (plus XNNPACK's packed one on wasm). Predictions are unchanged. Returns the model.
+   * @example const m = createModel(table).inferenceOnly()
+   */
+  inferenceOnly(): this {
+    this.tensors();
+    this.W = null;
+    return this;
+  }
+
+  /**
+   * The centres K × 2N on the engine, uploaded on first use: prediction needs them only for a posterior too spread
+   * for the JS sum of the expected shape (predict.ts, JS_MAX_CLASSES); kept until dispose.
+   */
+  centersTensor(): tf.Tensor2D {
+    if (this.disposed) throw new ValueError('ExemplarModel: used after dispose()');
+    if (!this.centersT) this.centersT = tf.tensor2d(this.table.centers, [this.K, 2 * this.config.nPoints]);
+    return this.centersT;
+  }
+
+  /** Mean centre and radius around it (for the expected shape's error bound), computed once. */
+  centerSummary(): CenterSummary {
+    if (!this.summary) this.summary = centerSummary(this.table.centers, this.K, 2 * this.config.nPoints);
+    return this.summary;
   }
 
   get K(): number {
@@ -68,28 +124,21 @@ export class ExemplarModel {
     return this.config.featureDim;
   }
 
-  /** Call after changing headW/headB in place so prediction re-uploads them. */
+  /** Call after changing headW/headB in place so prediction re-uploads them (only headB on an inference-only model). */
   headChanged(): void {
-    if (this.cached) {
+    if (!this.cached) return;
+    this.cached.b.dispose();
+    this.cached.b = tf.tensor1d(this.headB);
+    if (this.W) {
       this.cached.WT.dispose();
-      this.cached.b.dispose();
       this.cached.WT = this.uploadWT();
-      this.cached.b = tf.tensor1d(this.headB);
     }
   }
 
-  /** The engine-side head and centres for prediction (created on first use, kept until dispose; head re-uploaded by headChanged). */
+  /** The engine-side head for prediction (created on first use, kept until dispose; head re-uploaded by headChanged). */
   tensors(): Cached {
     if (this.disposed) throw new ValueError('ExemplarModel: used after dispose()');
-    if (!this.cached) {
-      const { K } = this;
-      const dim = 2 * this.config.nPoints;
-      this.cached = {
-        WT: this.uploadWT(),
-        b: tf.tensor1d(this.headB),
-        centers: tf.tensor2d(this.table.centers, [K, dim]),
-      };
-    }
+    if (!this.cached) this.cached = { WT: this.uploadWT(), b: tf.tensor1d(this.headB) };
     return this.cached;
   }
 
@@ -136,8 +185,12 @@ export class ExemplarModel {
     this.disposed = true;
     if (this.cached) {
       const c = this.cached;
-      tf.dispose([c.WT, c.b, c.centers]);
+      tf.dispose([c.WT, c.b]);
       this.cached = null;
+    }
+    if (this.centersT) {
+      this.centersT.dispose();
+      this.centersT = null;
     }
     if (this.chunks) {
       tf.dispose(this.chunks.flatMap((ch) => [ch.t, ch.norms]));

@@ -33,13 +33,22 @@ export {
   predictBatch,
   predictInputs,
   topIndices,
+  EXPECTED_TOLERANCE,
+  JS_MAX_CLASSES,
   type Prediction,
   type PredictOptions,
   type PredictItem,
   type TopClass,
 } from './predict';
 export { evaluateModel, boxDiagonalError, type EvaluateModelOptions } from './evaluateModel';
-export { saveModel, loadModel, MODEL_KIND } from './modelFile';
+export { saveModel, loadModel, MODEL_KIND, type LoadModelOptions } from './modelFile';
+export {
+  centerSummary,
+  expectedShapePlan,
+  expectedShapeSum,
+  type CenterSummary,
+  type ExpectedShapePlan,
+} from './expectedShape';
 export {
   autoProgress,
   terminalProgress,

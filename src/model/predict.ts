@@ -7,8 +7,9 @@ import * as tf from '@tensorflow/tfjs';
 import { ShapeError, ValueError } from '../errors';
 import { boxValidate } from '../landmarks/box';
 import type { Box, Raster, Shape } from '../types';
-import { assertInteger, describe } from '../util/validate';
+import { assertInRange, assertInteger, describe } from '../util/validate';
 import type { ExemplarModel } from './exemplarModel';
+import { expectedShapePlan, expectedShapeSum } from './expectedShape';
 import { cropInto, rasterValidate } from './input';
 
 /** One class among the top k. */
@@ -29,8 +30,15 @@ export interface Prediction {
   topK: TopClass[];
   /** Centre of the most probable class, in image pixels. */
   mapShape: Shape;
-  /** Σ_k p_k mu_k, in image pixels. */
+  /**
+   * Σ_k p_k mu_k, in image pixels, summed over the classes holding all but `expectedOmittedMass` of the posterior
+   * (the rest counted at the mean centre); within `expectedErrorBound` pixels of the full sum.
+   */
   expectedShape: Shape;
+  /** Posterior mass left out of the expected shape's sum (≤ the `expectedTolerance` option). */
+  expectedOmittedMass: number;
+  /** Bound on |expectedShape − Σ_k p_k mu_k| per coordinate, in pixels (0 when nothing was left out). */
+  expectedErrorBound: number;
   /** The backbone's feature f (D). */
   feature: Float32Array;
   /** The box the prediction is relative to. */
@@ -43,7 +51,22 @@ export interface PredictOptions {
   topK?: number;
   /** Faces per forward pass. @default 32 */
   batchSize?: number;
+  /**
+   * Posterior mass the expected shape may leave out (smallest classes first; each coordinate then errs by at most
+   * this × the centres' radius × the box size, reported as `expectedErrorBound`). 0: every class is summed.
+   * @default 1e-4
+   */
+  expectedTolerance?: number;
 }
+
+/** Default of PredictOptions.expectedTolerance. */
+export const EXPECTED_TOLERANCE = 1e-4;
+
+/**
+ * Most classes the expected shape sums on the JS side per face (~1 M multiply-adds at 2N = 136, ≲ 2 ms); a face
+ * whose posterior needs more is summed exactly on the engine (posterior · centres, centres uploaded on first need).
+ */
+export const JS_MAX_CLASSES = 8192;
 
 /** A face to predict: an image and its (detection) box. */
 export interface PredictItem {
@@ -78,8 +101,10 @@ export function predictBatch(
     throw new ValueError(`${fn}: argument 'items' expected an array, got ${describe(items)}`);
   const topK = opts.topK ?? 5;
   const batchSize = opts.batchSize ?? 32;
+  const tolerance = opts.expectedTolerance ?? EXPECTED_TOLERANCE;
   assertInteger(fn, 'topK', topK, 1, model.K);
   assertInteger(fn, 'batchSize', batchSize, 1, 4096);
+  assertInRange(fn, 'expectedTolerance', tolerance, 0, 1);
   items.forEach((it, i) => {
     rasterValidate(fn, items.length === 1 ? 'image' : `items[${i}].image`, it?.image);
     boxValidate(fn, items.length === 1 ? 'box' : `items[${i}].box`, it?.box);
@@ -98,6 +123,7 @@ export function predictBatch(
         chunk.length,
         chunk.map((c) => c.box),
         topK,
+        tolerance,
       ),
     );
   }
@@ -114,6 +140,7 @@ export function predictInputs(
   B: number,
   boxes: Box[],
   topK = 5,
+  expectedTolerance = EXPECTED_TOLERANCE,
 ): Prediction[] {
   const { size, channels } = model.config.input;
   if (
@@ -129,22 +156,45 @@ export function predictInputs(
   const D = model.featureDim;
   const dim = 2 * model.config.nPoints;
   const t = model.tensors();
-  const [fT, pT, eT] = tf.tidy(() => {
+  const [fT, pT] = tf.tidy(() => {
     const x = tf.tensor4d(inputs, [B, size, size, channels]);
     const f = model.backbone.predict(x) as tf.Tensor2D;
-    const p = tf.softmax(tf.add(tf.matMul(f, t.WT), t.b));
-    return [f, p, tf.matMul(p, t.centers)];
+    return [f, tf.softmax(tf.add(tf.matMul(f, t.WT), t.b))];
   });
   const f = fT.dataSync() as Float32Array;
   const post = pT.dataSync() as Float32Array;
-  const expected = eT.dataSync() as Float32Array;
-  tf.dispose([fT, pT, eT]);
   const { table } = model;
+  const summary = model.centerSummary();
+  // expected shapes: JS sum over the classes holding all but `expectedTolerance` of the mass when few enough,
+  // else (spread posteriors) the exact product on the engine for those faces
+  const plans = Array.from({ length: B }, (_, i) => expectedShapePlan(post, i * K, K, expectedTolerance));
+  const expected = new Float32Array(B * dim);
+  const onEngine: number[] = [];
+  plans.forEach((plan, i) => {
+    if (plan.kept <= JS_MAX_CLASSES) {
+      expectedShapeSum(post, i * K, K, table.centers, dim, summary, plan, expected, i * dim);
+    } else {
+      onEngine.push(i);
+      plans[i] = { minExp: 0, omittedMass: 0, kept: K };
+    }
+  });
+  if (onEngine.length > 0) {
+    const centers = model.centersTensor(); // created outside tidy: it is cached on the model
+    const e = tf.tidy(() => {
+      const p = onEngine.length === B ? pT : tf.gather(pT, onEngine);
+      return tf.matMul(p, centers);
+    });
+    const ev = e.dataSync() as Float32Array;
+    e.dispose();
+    onEngine.forEach((i, j) => expected.set(ev.subarray(j * dim, (j + 1) * dim), i * dim));
+  }
+  tf.dispose([fT, pT]);
   const res: Prediction[] = [];
   for (let i = 0; i < B; i++) {
     const posterior = post.slice(i * K, (i + 1) * K);
     const top = topIndices(posterior, topK);
     const box = boxes[i];
+    const omitted = plans[i].omittedMass;
     const toPixels = (src: ArrayLike<number>, o: number): Float32Array => {
       const s = new Float32Array(dim);
       for (let j = 0; j < dim; j += 2) {
@@ -162,6 +212,8 @@ export function predictInputs(
       })),
       mapShape: toPixels(table.centers, top[0] * dim),
       expectedShape: toPixels(expected, i * dim),
+      expectedOmittedMass: omitted,
+      expectedErrorBound: omitted * Math.max(summary.radiusX * box.width, summary.radiusY * box.height),
       feature: f.slice(i * D, (i + 1) * D),
       box: { ...box },
     });

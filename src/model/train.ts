@@ -256,6 +256,11 @@ export async function train(
       `${fn}: argument 'train' expected a non-empty array of samples, got ${describe(samples)}`,
     );
   }
+  if (model.isInferenceOnly) {
+    throw new ValueError(
+      `${fn}: argument 'model' is inference-only (its head weights live on the engine only); load it without { inference: true } to train`,
+    );
+  }
   const o = resolve(fn, model.K, opts);
   const { K } = model;
   const D = model.featureDim;
