@@ -159,7 +159,8 @@ export function predictInputs(
   const [fT, pT] = tf.tidy(() => {
     const x = tf.tensor4d(inputs, [B, size, size, channels]);
     const f = model.backbone.predict(x) as tf.Tensor2D;
-    return [f, tf.softmax(tf.add(tf.matMul(f, t.WT), t.b))];
+    // bias fused into the product: one pass less over B × K
+    return [f, tf.softmax(tf.fused.matMul({ a: f, b: t.WT, bias: t.b }))];
   });
   const f = fT.dataSync() as Float32Array;
   const post = pT.dataSync() as Float32Array;
@@ -191,7 +192,7 @@ export function predictInputs(
   tf.dispose([fT, pT]);
   const res: Prediction[] = [];
   for (let i = 0; i < B; i++) {
-    const posterior = post.slice(i * K, (i + 1) * K);
+    const posterior = B === 1 ? post : post.slice(i * K, (i + 1) * K); // dataSync gave a fresh array
     const top = topIndices(posterior, topK);
     const box = boxes[i];
     const omitted = plans[i].omittedMass;
