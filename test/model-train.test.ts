@@ -46,7 +46,7 @@ describe('model: train', function () {
 
   it('learns: the loss falls and validation error beats the mean shape (dense multiLabel)', async () => {
     const model = createModel(table, { ...tiny, seed: 1 });
-    model.tensors(); // the model's own engine-side caches (head and centres), freed by dispose()
+    model.tensors(); // the model's own engine-side caches (head; centre chunks below), freed by dispose()
     model.centerChunks();
     const before = tf.memory().numTensors;
     const states: ProgressState[] = [];

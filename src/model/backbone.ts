@@ -2,7 +2,7 @@
  * Backbones: image → feature f (D). Built with tf.layers (functional API), so weights list, save and load in a
  * fixed order. Every initialiser is seeded from the config's seed: the same config builds the same weights.
  *
- * - `small` (CPU): stem 3×3/2, one residual block per stage (first stage stride 1, then stride 2), the last map
+ * - `small` (CPU): stem 3×3/2, one residual block per stage (default widths 8-16-64-128, see ModelConfig.widths) (first stage stride 1, then stride 2), the last map
  *   flattened (default; keeps positions) or average-pooled, linear projection to D. Without batch norm the last conv of each residual branch starts at zero (as in
  *   Fixup), so every block starts as the identity and the net trains stably without normalisation.
  * - `resnet18` (GPU class): stem 7×7/2 + max-pool 3×3/2, two basic blocks per stage, batch norm, GAP (default), linear to D.

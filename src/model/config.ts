@@ -22,7 +22,13 @@ export interface ModelOptions {
   input?: InputOptions;
   /** Feature dimension D. @default 256 */
   featureDim?: number;
-  /** Channel widths of the stages. @default [16, 32, 64, 128] (small), [64, 128, 256, 512] (resnet18) */
+  /**
+   * Channel widths of the stages. The small net's first two stages run at 32×32 and 16×16, where wasm's convs are
+   * least efficient; [8, 16, 64, 128] trains ~1.8× faster than [16, 32, 64, 128] (180 vs 90-101 images/s for the
+   * backbone step, 18.8 vs 32.8 MFLOP) and learned as well on synthetic 64×64 faces (validation error after 8
+   * epochs, two seeds: 0.0087 vs 0.0135, 0.0139 vs 0.0155).
+   * @default [8, 16, 64, 128] (small), [64, 128, 256, 512] (resnet18)
+   */
   widths?: number[];
   /** Batch normalisation in the backbone (DESIGN §4: ~2× slower to train on wasm). @default false (small), true (resnet18) */
   batchNorm?: boolean;
@@ -68,7 +74,7 @@ export function modelConfig(
   });
   const featureDim = opts.featureDim ?? 256;
   assertInteger(fn, 'featureDim', featureDim, 1, 8192);
-  const widths = opts.widths ?? (small ? [16, 32, 64, 128] : [64, 128, 256, 512]);
+  const widths = opts.widths ?? (small ? [8, 16, 64, 128] : [64, 128, 256, 512]);
   if (!Array.isArray(widths) || widths.length < 1 || widths.length > 6) {
     throw new ValueError(`${fn}: argument 'widths' expected 1 to 6 stage widths, got ${String(widths)}`);
   }
