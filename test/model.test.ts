@@ -495,6 +495,19 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       );
       expectClose(p.expectedShape, px, 1e-3, 'engine vs JS');
       expectClose(q.expectedShape, p.expectedShape, 1e-5, 'batch');
+      // a peaked posterior is summed on the JS side (some mass omitted), within its bound of the exact sum
+      for (let i = 0; i < model.headW.length; i++) model.headW[i] *= 400;
+      model.headChanged();
+      const exact = predict(model, s.image, s.box, { expectedTolerance: 0 });
+      const lean = predict(model, s.image, s.box);
+      assert.ok(
+        lean.expectedOmittedMass > 0 && lean.expectedOmittedMass <= 1e-4,
+        `${lean.expectedOmittedMass}`,
+      );
+      assert.ok(lean.expectedErrorBound > 0);
+      for (let j = 0; j < 10; j++) {
+        assert.ok(Math.abs(lean.expectedShape[j] - exact.expectedShape[j]) <= lean.expectedErrorBound + 1e-3);
+      }
       model.dispose();
     });
 

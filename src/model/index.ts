@@ -35,6 +35,7 @@ export {
   topIndices,
   EXPECTED_TOLERANCE,
   JS_MAX_CLASSES,
+  JS_MAX_FRACTION,
   type Prediction,
   type PredictOptions,
   type PredictItem,

@@ -63,10 +63,13 @@ export interface PredictOptions {
 export const EXPECTED_TOLERANCE = 1e-4;
 
 /**
- * Most classes the expected shape sums on the JS side per face (~1 M multiply-adds at 2N = 136, ≲ 2 ms); a face
- * whose posterior needs more is summed exactly on the engine (posterior · centres, centres uploaded on first need).
+ * Most classes the expected shape sums on the JS side per face: min(JS_MAX_CLASSES, K / JS_MAX_FRACTION) (~1 M
+ * multiply-adds at 2N = 136, ≲ 2 ms; beyond K / 16 the engine's product over all K is faster). A face whose posterior
+ * needs more is summed exactly on the engine (posterior · centres, centres uploaded on first need).
  */
 export const JS_MAX_CLASSES = 8192;
+/** See JS_MAX_CLASSES. */
+export const JS_MAX_FRACTION = 16;
 
 /** A face to predict: an image and its (detection) box. */
 export interface PredictItem {
@@ -168,11 +171,12 @@ export function predictInputs(
   const summary = model.centerSummary();
   // expected shapes: JS sum over the classes holding all but `expectedTolerance` of the mass when few enough,
   // else (spread posteriors) the exact product on the engine for those faces
+  const jsMax = Math.min(JS_MAX_CLASSES, K / JS_MAX_FRACTION);
   const plans = Array.from({ length: B }, (_, i) => expectedShapePlan(post, i * K, K, expectedTolerance));
   const expected = new Float32Array(B * dim);
   const onEngine: number[] = [];
   plans.forEach((plan, i) => {
-    if (plan.kept <= JS_MAX_CLASSES) {
+    if (plan.kept <= jsMax) {
       expectedShapeSum(post, i * K, K, table.centers, dim, summary, plan, expected, i * dim);
     } else {
       onEngine.push(i);
