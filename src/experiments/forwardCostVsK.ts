@@ -2,7 +2,8 @@
  * The paper's Fig. 2: test-time cost of the classifier against K. For each K a model with a K-way head over a
  * stand-in class table (random centres: the cost does not depend on their values) predicts a batch of random
  * inputs (posterior, top-k, MAP and expected shapes); reported per face, next to the backbone alone, with the
- * engine memory the K-dependent tensors (head Wᵀ, bias, centres) take and the process's resident memory.
+ * engine memory the model keeps after predicting (head Wᵀ, bias, and the centres when it uploads them) and the
+ * process's resident memory.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ClassTable } from '../classes/types';
@@ -21,7 +22,7 @@ export interface ForwardCostRow {
   msPerFace: number;
   /** The backbone alone, ms per face (median over repeats). */
   backboneMsPerFace: number;
-  /** Engine memory of the K-dependent tensors (head Wᵀ, bias, centres), MB. */
+  /** Engine memory the model holds after predicting (head Wᵀ and bias, and the centres when prediction uploaded them), MB. */
   headMB: number;
   /** Resident memory of the process after the run, MB. */
   rssMB: number;
@@ -99,8 +100,6 @@ export function forwardCostVsK(opts: ForwardCostOptions = {}): ForwardCostRow[] 
       for (let i = 0; i < x.length; i++) x[i] = rng.uniform(-1, 1);
       const boxes: Box[] = Array.from({ length: batch }, () => ({ x: 0, y: 0, width: 100, height: 100 }));
       const before = tf.memory().numBytes;
-      model.tensors();
-      const headMB = (tf.memory().numBytes - before) / 2 ** 20;
       const timeIt = (f: () => void): number => {
         f();
         const t: number[] = [];
@@ -117,6 +116,7 @@ export function forwardCostVsK(opts: ForwardCostOptions = {}): ForwardCostRow[] 
         );
       });
       const msPerFace = timeIt(() => predictInputs(model, x, batch, boxes, topK));
+      const headMB = (tf.memory().numBytes - before) / 2 ** 20;
       rows.push({ K, msPerFace, backboneMsPerFace, headMB, rssMB: process.memoryUsage().rss / 2 ** 20 });
     } finally {
       model.dispose();
