@@ -45,9 +45,13 @@ describe('model: train', function () {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('learns: the loss falls and validation error beats the mean shape (dense multiLabel)', async () => {
+    const empty = tf.memory().numTensors;
     const model = createModel(table, { ...tiny, seed: 1 });
-    model.tensors(); // the model's own engine-side caches (head; centre chunks below), freed by dispose()
+    // The model's own engine-side caches (head, centre chunks, the centres for the engine's expected-shape sum),
+    // created on first need and freed by dispose(): warm them so that only training's own tensors are counted.
+    model.tensors();
     model.centerChunks();
+    model.centersTensor();
     const before = tf.memory().numTensors;
     const states: ProgressState[] = [];
     const r = await train(model, trainSet, {
@@ -85,6 +89,7 @@ describe('model: train', function () {
     );
     assert.ok(err < 0.5 * base, `model ${err} vs mean shape ${base}`);
     model.dispose();
+    assert.equal(tf.memory().numTensors, empty, 'dispose() frees every tensor the model made');
   });
 
   it('trains every loss and the sampled head', async () => {
