@@ -132,9 +132,11 @@ describe('model: train', function () {
       await train(b, trainSet, opts);
       assert.ok(sameWeights(a, b), `${head}: two runs with one seed differ`);
       const ckpt = path.join(dir, `resume-${head}.ckpt`);
+      const beforeCheckpointing = tf.memory().numTensors;
       const c = createModel(table, { ...tiny, seed: 4 });
       await train(c, trainSet, { ...opts, epochs: 1, checkpoint: ckpt });
       c.dispose();
+      assert.equal(tf.memory().numTensors, beforeCheckpointing, `${head}: checkpointing leaked tensors`);
       const d = createModel(table, { ...tiny, seed: 4 });
       const r = await train(d, trainSet, { ...opts, checkpoint: ckpt, resume: true });
       assert.equal(r.history.length, 2);

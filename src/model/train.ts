@@ -376,8 +376,12 @@ export async function train(
     if (!opts.checkpoint) return;
     const { header, arrays } = modelParts(model);
     const all: Record<string, StoredArray> = { ...arrays };
+    // getWeights() returns the optimiser's variables plus a fresh 'iter' scalar each call: copy the values out and
+    // free the tensors that are not the optimiser's own variables, so that checkpointing leaks nothing.
     const ow = await optimizer.getWeights();
-    ow.forEach((nt, i) => (all[`opt/${i}`] = nt.tensor.dataSync() as Float32Array));
+    ow.forEach((nt, i) => (all[`opt/${i}`] = Float32Array.from(nt.tensor.dataSync() as Float32Array)));
+    const optimizerShapes = ow.map((nt) => nt.tensor.shape);
+    tf.dispose(ow.filter((nt) => !(nt.tensor instanceof tf.Variable)).map((nt) => nt.tensor));
     if (best && state.bestEpoch !== state.epochsDone) {
       best.backbone.forEach((a, i) => (all[`best/backbone/${i}`] = a));
       all['best/head/W'] = best.W;
@@ -399,7 +403,7 @@ export async function train(
         state,
         hasBest: best !== null && state.bestEpoch !== state.epochsDone,
         optimizer: ow.map((nt) => nt.name),
-        optimizerShapes: ow.map((nt) => nt.tensor.shape),
+        optimizerShapes,
         rowAdamT: rowAdam ? rowAdam.t : 0,
       },
       all,
