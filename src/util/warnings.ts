@@ -4,7 +4,7 @@
  * read and count them. There is no global list: a sink is created by whoever wants to collect.
  */
 export interface Warning {
-  /** Short machine-readable code, e.g. 'skipped-file', 'empty-membership'. */
+  /** Short machine-readable code, e.g. 'skipped-item', 'empty-membership'. */
   code: string;
   /** Human-readable message naming the function and the item. */
   message: string;
