@@ -5,6 +5,7 @@ import * as zlib from 'node:zlib';
 import { Image, createCanvas } from '@napi-rs/canvas';
 import { decodeImage, encodeImage } from '../src/data/io';
 import { pngChunk as chunk } from '../src/data/io/png-encode';
+import { ADAM7_PASSES, pngRowBytes } from '../src/data/io/png-layout';
 import { Rng } from '../src/util';
 import { requireSharedData } from './helpers';
 
@@ -18,25 +19,13 @@ function randomPng(
   extra: Buffer[] = [],
   interlace = false,
 ): Buffer {
-  const samples = [1, 0, 3, 1, 2, 0, 4][colorType];
-  const rowBytes = (pw: number): number => Math.ceil((pw * samples * depth) / 8);
   // (sub-)images: the whole image, or the 7 Adam7 passes
-  const passes = interlace
-    ? [
-        [0, 0, 8, 8],
-        [4, 0, 8, 8],
-        [0, 4, 4, 8],
-        [2, 0, 4, 4],
-        [0, 2, 2, 4],
-        [1, 0, 2, 2],
-        [0, 1, 1, 2],
-      ]
-    : [[0, 0, 1, 1]];
+  const passes = interlace ? ADAM7_PASSES : [[0, 0, 1, 1] as const];
   const rows: number[] = [];
   for (const [x0, y0, dx, dy] of passes) {
     const pw = Math.ceil((w - x0) / dx);
     const ph = Math.ceil((h - y0) / dy);
-    if (pw > 0 && ph > 0) for (let y = 0; y < ph; y++) rows.push(rowBytes(pw));
+    if (pw > 0 && ph > 0) for (let y = 0; y < ph; y++) rows.push(pngRowBytes(pw, colorType, depth));
   }
   const raw = Buffer.alloc(rows.reduce((acc, r) => acc + r + 1, 0));
   let o = 0;

@@ -7,6 +7,7 @@
  */
 import * as zlib from 'node:zlib';
 import { crc32 } from './crc32';
+import { ADAM7_PASSES, pngRowBytes } from './png-layout';
 import type { ImageHeader } from './image-header';
 
 const be32 = (b: Uint8Array, i: number): number =>
@@ -112,23 +113,11 @@ function pngProblem(b: Uint8Array, h: ImageHeader): string | undefined {
   if (interlace > 1) return `corrupt png: unknown interlace method ${interlace}`;
   // Non-interlaced files are decoded by png-decode.ts, which inflates and checks the data itself.
   if (interlace === 0) return undefined;
-  const samples = [1, 0, 3, 1, 2, 0, 4][colorType];
-  const rowBytes = (w: number): number => Math.ceil((w * samples * depth) / 8);
-  // Adam7 passes: start x, start y, step x, step y
-  const passes = [
-    [0, 0, 8, 8],
-    [4, 0, 8, 8],
-    [0, 4, 4, 8],
-    [2, 0, 4, 4],
-    [0, 2, 2, 4],
-    [1, 0, 2, 2],
-    [0, 1, 1, 2],
-  ];
   let expected = 0;
-  for (const [x0, y0, dx, dy] of passes) {
+  for (const [x0, y0, dx, dy] of ADAM7_PASSES) {
     const pw = Math.ceil((h.width - x0) / dx);
     const ph = Math.ceil((h.height - y0) / dy);
-    if (pw > 0 && ph > 0) expected += ph * (1 + rowBytes(pw));
+    if (pw > 0 && ph > 0) expected += ph * (1 + pngRowBytes(pw, colorType, depth));
   }
   let raw: Buffer;
   try {

@@ -7,6 +7,7 @@
  */
 import * as zlib from 'node:zlib';
 import type { Raster } from '../../types';
+import { PNG_SAMPLES, pngRowBytes } from './png-layout';
 
 const be32 = (b: Uint8Array, i: number): number =>
   ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
@@ -35,9 +36,9 @@ export function decodePng(b: Uint8Array, channels: 1 | 3 | 4): Raster | string |
     else if (type === 'IEND') break;
     i += 12 + len;
   }
-  const samples = [1, 0, 3, 1, 2, 0, 4][colorType];
+  const samples = PNG_SAMPLES[colorType];
   const bitsPerPixel = samples * depth;
-  const rowBytes = Math.ceil((width * bitsPerPixel) / 8);
+  const rowBytes = pngRowBytes(width, colorType, depth);
   const bpp = Math.max(1, bitsPerPixel >> 3);
   let raw: Buffer;
   try {
