@@ -123,6 +123,38 @@ describe('engine: wasm kernels vs the cpu backend', function () {
     await engine.init({ backend: saved !== null && engine.isBackendName(saved) ? saved : 'wasm' });
   });
 
+  it('the depthwise gradient kernels refuse dilations other than 1 with a named error', () => {
+    const before = tf.memory().numTensors;
+    const x = tf.zeros([1, 6, 6, 2]);
+    const f = tf.zeros([3, 3, 2, 1]);
+    const dy = tf.zeros([1, 2, 2, 2]);
+    const attrs = { strides: 1, pad: 'valid', dilations: 2 };
+    assert.throws(
+      () =>
+        tf
+          .engine()
+          .runKernel(
+            'DepthwiseConv2dNativeBackpropInput',
+            { dy, filter: f },
+            { ...attrs, inputShape: [1, 6, 6, 2] },
+          ),
+      /DepthwiseConv2dNativeBackpropInput \(wasm\): dilations must be 1, got \[2, 2\]/,
+    );
+    assert.throws(
+      () =>
+        tf
+          .engine()
+          .runKernel(
+            'DepthwiseConv2dNativeBackpropFilter',
+            { x, dy },
+            { ...attrs, filterShape: [3, 3, 2, 1] },
+          ),
+      /DepthwiseConv2dNativeBackpropFilter \(wasm\): dilations must be 1, got \[2, 2\]/,
+    );
+    tf.dispose([x, f, dy]);
+    assert.equal(tf.memory().numTensors, before);
+  });
+
   /** Runs the input- and filter-gradient kernels of one case on both backends and compares. */
   async function checkBackprop(c: ConvCase, seed: number, depthwise: { M: number } | null): Promise<void> {
     const rng = new Rng(seed);

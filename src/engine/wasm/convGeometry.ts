@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { type Scratch, slice } from './wasmOps';
+import { ValueError } from '../../errors';
+import { pair, type Scratch, slice } from './wasmOps';
 
 type Info = tf.TensorInfo;
 type ConvInfoArgs = Parameters<typeof tf.backend_util.computeConv2DInfo>;
@@ -100,4 +101,15 @@ export function cropToShape(b: BackendWasm, s: Scratch, t: Info, p: Padding, sha
   if (p.bottom >= 0 && p.right >= 0) return t;
   s.keep(t);
   return slice(b, t, [0, 0, 0, 0], shape);
+}
+
+/** The depthwise gradient kernels support dilation 1 only: a named error for anything else. */
+export function assertUnitDilations(
+  kernel: string,
+  dilations: number | [number, number] | number[] | undefined,
+): void {
+  const [dH, dW] = pair(dilations);
+  if (dH !== 1 || dW !== 1) {
+    throw new ValueError(`${kernel} (wasm): dilations must be 1, got [${dH}, ${dW}]`);
+  }
 }

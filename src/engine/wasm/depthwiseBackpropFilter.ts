@@ -5,9 +5,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { ValueError } from '../../errors';
 import { depthwiseConv2d, pair, Scratch, sum, transpose, view, type KernelArgs } from './wasmOps';
-import { cropToShape, explicitPad, filterGradPadding, forwardPadInfo, type Shape4 } from './convGeometry';
+import {
+  assertUnitDilations,
+  cropToShape,
+  explicitPad,
+  filterGradPadding,
+  forwardPadInfo,
+  type Shape4,
+} from './convGeometry';
 
 type Info = tf.TensorInfo;
 
@@ -15,12 +21,7 @@ function depthwiseBackpropFilter(args: KernelArgs): Info {
   const b = args.backend as BackendWasm;
   const { x, dy } = args.inputs as { x: Info; dy: Info };
   const attrs = args.attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
-  const [dH, dW] = pair(attrs.dilations);
-  if (dH !== 1 || dW !== 1) {
-    throw new ValueError(
-      `DepthwiseConv2dNativeBackpropFilter (wasm): dilations must be 1, got [${dH}, ${dW}]`,
-    );
-  }
+  assertUnitDilations('DepthwiseConv2dNativeBackpropFilter', attrs.dilations);
   const [B, H, W, C] = x.shape;
   const [KH, KW, , M] = attrs.filterShape;
   const padInfo = forwardPadInfo(x.shape as Shape4, attrs.filterShape, attrs, true);

@@ -6,7 +6,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { ValueError } from '../../errors';
-import { cropToShape, explicitPad, forwardPadInfo, inputGradPadding, type Shape4 } from './convGeometry';
+import {
+  assertUnitDilations,
+  cropToShape,
+  explicitPad,
+  forwardPadInfo,
+  inputGradPadding,
+  type Shape4,
+} from './convGeometry';
 import {
   depthwiseConv2d,
   interleaveZeros,
@@ -24,12 +31,7 @@ function depthwiseBackpropInput(args: KernelArgs): Info {
   const b = args.backend as BackendWasm;
   const { dy, filter } = args.inputs as { dy: Info; filter: Info };
   const attrs = args.attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
-  const [dH, dW] = pair(attrs.dilations);
-  if (dH !== 1 || dW !== 1) {
-    throw new ValueError(
-      `DepthwiseConv2dNativeBackpropInput (wasm): dilations must be 1, got [${dH}, ${dW}]`,
-    );
-  }
+  assertUnitDilations('DepthwiseConv2dNativeBackpropInput', attrs.dilations);
   const inShape = attrs.inputShape;
   const [B, H, W, C] = inShape;
   const [KH, KW, , M] = filter.shape;
