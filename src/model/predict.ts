@@ -9,7 +9,8 @@ import { boxValidate } from '../landmarks/box';
 import type { Box, Raster, Shape } from '../types';
 import { assertInRange, assertInteger, describe } from '../util/validate';
 import type { ExemplarModel } from './exemplarModel';
-import { expectedShapePlan, expectedShapeSum } from './expectedShape';
+import { expectedShapePlan, expectedShapeSum, type ExpectedShapePlan } from './expectedShape';
+import { INT8_MAX_BATCH } from './int8Head';
 import { cropInto, rasterValidate } from './input';
 
 /** One class among the top k. */
@@ -39,6 +40,11 @@ export interface Prediction {
   expectedOmittedMass: number;
   /** Bound on |expectedShape − Σ_k p_k mu_k| per coordinate, in pixels (0 when nothing was left out). */
   expectedErrorBound: number;
+  /**
+   * Bound on any class score's error from an 8-bit head's quantisation (ExemplarModel.inferenceOnly({ head: 'int8' }));
+   * 0 for a float32 head. Each probability is then within a factor e^(±2 · bound) of the float head's.
+   */
+  scoreErrorBound: number;
   /** The backbone's feature f (D). */
   feature: Float32Array;
   /** The box the prediction is relative to. */
@@ -158,45 +164,87 @@ export function predictInputs(
   const { K } = model;
   const D = model.featureDim;
   const dim = 2 * model.config.nPoints;
-  const t = model.tensors();
-  const [fT, pT] = tf.tidy(() => {
-    const x = tf.tensor4d(inputs, [B, size, size, channels]);
-    const f = model.backbone.predict(x) as tf.Tensor2D;
-    // bias fused into the product: one pass less over B × K
-    return [f, tf.softmax(tf.fused.matMul({ a: f, b: t.WT, bias: t.b }))];
-  });
-  const f = fT.dataSync() as Float32Array;
-  const post = pT.dataSync() as Float32Array;
+  const q = model.int8Head();
   const { table } = model;
   const summary = model.centerSummary();
-  // expected shapes: JS sum over the classes holding all but `expectedTolerance` of the mass when few enough,
-  // else (spread posteriors) the exact product on the engine for those faces
-  const jsMax = Math.min(JS_MAX_CLASSES, K / JS_MAX_FRACTION);
-  const plans = Array.from({ length: B }, (_, i) => expectedShapePlan(post, i * K, K, expectedTolerance));
+  let f: Float32Array;
+  let post: Float32Array;
+  let stride = K;
+  const plans: ExpectedShapePlan[] = [];
   const expected = new Float32Array(B * dim);
-  const onEngine: number[] = [];
-  plans.forEach((plan, i) => {
-    if (plan.kept <= jsMax) {
-      expectedShapeSum(post, i * K, K, table.centers, dim, summary, plan, expected, i * dim);
-    } else {
-      onEngine.push(i);
-      plans[i] = { minExp: 0, omittedMass: 0, kept: K };
+  const scoreError = new Float64Array(B);
+  if (q) {
+    // 8-bit head in its own wasm module: features from the engine, then scores, softmax and expected shapes there
+    const fT = tf.tidy(
+      () => model.backbone.predict(tf.tensor4d(inputs, [B, size, size, channels])) as tf.Tensor2D,
+    );
+    f = fT.dataSync() as Float32Array;
+    fT.dispose();
+    for (let i = 0; i < f.length; i++) {
+      if (!Number.isFinite(f[i])) {
+        throw new ValueError(
+          `predict: the backbone gave a non-finite feature for face ${Math.floor(i / D)} (NaN or ±inf): the input or the backbone's weights hold NaN or ±inf`,
+        );
+      }
     }
-  });
-  if (onEngine.length > 0) {
-    const centers = model.centersTensor(); // created outside tidy: it is cached on the model
-    const e = tf.tidy(() => {
-      const p = onEngine.length === B ? pT : tf.gather(pT, onEngine);
-      return tf.matMul(p, centers);
+    stride = q.Kp;
+    post = new Float32Array(B * stride);
+    for (let b0 = 0; b0 < B; b0 += INT8_MAX_BATCH) {
+      const n = Math.min(INT8_MAX_BATCH, B - b0);
+      const { probs, scoreErrorBound } = q.posteriors(f.subarray(b0 * D, (b0 + n) * D), n);
+      scoreError.set(scoreErrorBound, b0);
+      const minExp = new Int32Array(n);
+      for (let j = 0; j < n; j++) {
+        const plan = expectedShapePlan(probs, j * stride, K, expectedTolerance);
+        plans.push(plan);
+        minExp[j] = plan.minExp;
+      }
+      const sums = q.expectedSums(n, minExp);
+      for (let j = 0; j < n; j++) {
+        const m = plans[b0 + j].omittedMass;
+        for (let c = 0; c < dim; c++) expected[(b0 + j) * dim + c] = sums[j * dim + c] + m * summary.mean[c];
+      }
+      post.set(probs, b0 * stride);
+    }
+  } else {
+    const t = model.tensors();
+    const [fT, pT] = tf.tidy(() => {
+      const x = tf.tensor4d(inputs, [B, size, size, channels]);
+      const feat = model.backbone.predict(x) as tf.Tensor2D;
+      // bias fused into the product: one pass less over B × K
+      return [feat, tf.softmax(tf.fused.matMul({ a: feat, b: t.WT, bias: t.b }))];
     });
-    const ev = e.dataSync() as Float32Array;
-    e.dispose();
-    onEngine.forEach((i, j) => expected.set(ev.subarray(j * dim, (j + 1) * dim), i * dim));
+    f = fT.dataSync() as Float32Array;
+    post = pT.dataSync() as Float32Array;
+    // expected shapes: JS sum over the classes holding all but `expectedTolerance` of the mass when few enough,
+    // else (spread posteriors) the exact product on the engine for those faces
+    const jsMax = Math.min(JS_MAX_CLASSES, K / JS_MAX_FRACTION);
+    for (let i = 0; i < B; i++) plans.push(expectedShapePlan(post, i * K, K, expectedTolerance));
+    const onEngine: number[] = [];
+    plans.forEach((plan, i) => {
+      if (plan.kept <= jsMax) {
+        expectedShapeSum(post, i * K, K, table.centers, dim, summary, plan, expected, i * dim);
+      } else {
+        onEngine.push(i);
+        plans[i] = { minExp: 0, omittedMass: 0, kept: K };
+      }
+    });
+    if (onEngine.length > 0) {
+      const centers = model.centersTensor(); // created outside tidy: it is cached on the model
+      const e = tf.tidy(() => {
+        const p = onEngine.length === B ? pT : tf.gather(pT, onEngine);
+        return tf.matMul(p, centers);
+      });
+      const ev = e.dataSync() as Float32Array;
+      e.dispose();
+      onEngine.forEach((i, j) => expected.set(ev.subarray(j * dim, (j + 1) * dim), i * dim));
+    }
+    tf.dispose([fT, pT]);
   }
-  tf.dispose([fT, pT]);
   const res: Prediction[] = [];
   for (let i = 0; i < B; i++) {
-    const posterior = B === 1 ? post : post.slice(i * K, (i + 1) * K); // dataSync gave a fresh array
+    // dataSync (or the int8 path) gave a fresh array, so one face may keep it whole
+    const posterior = B === 1 && stride === K ? post : post.slice(i * stride, i * stride + K);
     const top = topIndices(posterior, topK);
     const box = boxes[i];
     const omitted = plans[i].omittedMass;
@@ -219,6 +267,7 @@ export function predictInputs(
       expectedShape: toPixels(expected, i * dim),
       expectedOmittedMass: omitted,
       expectedErrorBound: omitted * Math.max(summary.radiusX * box.width, summary.radiusY * box.height),
+      scoreErrorBound: scoreError[i],
       feature: f.slice(i * D, (i + 1) * D),
       box: { ...box },
     });

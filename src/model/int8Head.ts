@@ -1,0 +1,262 @@
+/**
+ * The K-way head of an inference-only model in 8 bits (ExemplarModel.inferenceOnly({ head: 'int8' })): weights
+ * quantised per class row (w ≈ s_k · q, q ∈ [−127, 127], s_k = max_d |w_kd| / 127), the feature per face in 16 bits,
+ * products summed exactly in 32-bit integers, then scaled back and biased in float32. It runs in its own small
+ * WebAssembly module (wasm/int8Head.wat, 128-bit SIMD), not on the tfjs engine, and also holds the class centres
+ * (the model's table views them in place) so that the expected shape is summed there too.
+ *
+ * Why: at K = 140,000 and D = 256 a float32 head is 143 MB, and the wasm backend keeps a second, packed copy for
+ * XNNPACK; a single face's product then reads 143 MB and is bound by memory bandwidth. The 8-bit head is 36 MB and
+ * reads a quarter of the bytes. Cost: each score errs by at most s_k / 2 · ‖f‖₁ + (rounding of f), reported per
+ * face as `scoreErrorBound`; bench/model.bench.ts and the tests measure the effect on the posterior.
+ *
+ * One instance owns one WebAssembly.Memory, laid out once (never grown, so views into it stay valid):
+ *   W8 K × Dp int8 | scale K | bias K | centres K × dim f32 | x MAX_BATCH × Dp int16 | xs | minExp |
+ *   scores/probabilities MAX_BATCH × Kp f32 | acc32 MAX_BATCH × dim f32 | acc64 MAX_BATCH × dim f64
+ */
+import { ShapeError, ValueError } from '../errors';
+import { WASM_BASE64 } from './wasm/int8HeadWasm';
+
+/** Faces per call of the kernels (callers split larger batches). */
+export const INT8_MAX_BATCH = 32;
+
+/** The part of the WebAssembly API used here (the project's TypeScript lib has no DOM / WebAssembly types). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+interface Exports {
+  memory: WasmMemory;
+  scores(
+    w: number,
+    scale: number,
+    bias: number,
+    x: number,
+    xs: number,
+    out: number,
+    K: number,
+    Dp: number,
+    B: number,
+    Kp: number,
+  ): void;
+  softmax(p: number, Kp: number): number;
+  expected(
+    p: number,
+    Kp: number,
+    B: number,
+    c: number,
+    K: number,
+    dim: number,
+    minExp: number,
+    acc32: number,
+    acc64: number,
+  ): void;
+}
+
+let compiled: object | null = null;
+
+/** The compiled module (compiled once per process, on first use; instances are cheap). */
+function wasmModule(): object {
+  compiled ??= new WA.Module(Buffer.from(WASM_BASE64, 'base64'));
+  return compiled;
+}
+
+const PAGE = 65536;
+const align16 = (n: number) => Math.ceil(n / 16) * 16;
+
+/** Largest |x16| such that Dp products of 127 · x16 cannot overflow a signed 32-bit sum. */
+export function int16FeatureLimit(Dp: number): number {
+  return Math.min(32767, Math.floor(0x7fffffff / (127 * Dp)));
+}
+
+export class Int8Head {
+  /** Feature dimension rounded up to 16 (rows are zero padded). */
+  readonly Dp: number;
+  /** K rounded up to 4 (score rows are padded with −inf). */
+  readonly Kp: number;
+  /** The class centres K × dim, a view into the module's memory (the model's table uses it in place). */
+  readonly centers: Float32Array;
+  /** Per-class scale s_k (K). */
+  readonly scale: Float32Array;
+  /** Bytes of WebAssembly memory this head holds. */
+  readonly bytes: number;
+  private readonly ex: Exports;
+  private readonly w8: Int8Array;
+  private readonly bias: Float32Array;
+  private readonly x16: Int16Array;
+  private readonly xs: Float32Array;
+  private readonly minExp: Int32Array;
+  private readonly probs: Float32Array;
+  private readonly acc64: Float64Array;
+  private readonly off: Record<
+    'w' | 'scale' | 'bias' | 'c' | 'x' | 'xs' | 'minExp' | 'out' | 'acc32' | 'acc64',
+    number
+  >;
+  /** Largest |x16|. */
+  private readonly xMax: number;
+  /** max_k s_k (for the error bound). */
+  private maxScale = 0;
+
+  /**
+   * Quantises a float head. `W` is K × D row-major (row k scores class k), `b` K, `centers` K × dim.
+   * Throws ShapeError on mismatched lengths and ValueError on non-finite weights.
+   */
+  constructor(
+    readonly K: number,
+    readonly D: number,
+    readonly dim: number,
+    W: Float32Array,
+    b: Float32Array,
+    centers: Float32Array,
+  ) {
+    const fn = 'Int8Head';
+    if (W.length !== K * D || b.length !== K || centers.length !== K * dim) {
+      throw new ShapeError(
+        `${fn}: expected ${K}×${D} weights, ${K} biases and ${K}×${dim} centres, got ${W.length}, ${b.length} and ${centers.length} values`,
+      );
+    }
+    const Dp = align16(D);
+    const Kp = Math.ceil(K / 4) * 4;
+    this.Dp = Dp;
+    this.Kp = Kp;
+    this.xMax = int16FeatureLimit(Dp);
+    const MB = INT8_MAX_BATCH;
+    let at = 0;
+    const take = (bytes: number) => {
+      const o = at;
+      at = align16(at + bytes);
+      return o;
+    };
+    this.off = {
+      w: take(K * Dp),
+      scale: take(K * 4),
+      bias: take(K * 4),
+      c: take(K * dim * 4),
+      x: take(MB * Dp * 2),
+      xs: take(MB * 4),
+      minExp: take(MB * 4),
+      out: take(MB * Kp * 4),
+      acc32: take(MB * dim * 4),
+      acc64: take(MB * dim * 8),
+    };
+    const instance = new WA.Instance(wasmModule(), {});
+    this.ex = instance.exports as unknown as Exports;
+    const mem = this.ex.memory;
+    const pages = Math.ceil(at / PAGE);
+    if (pages > mem.buffer.byteLength / PAGE) mem.grow(pages - mem.buffer.byteLength / PAGE);
+    this.bytes = mem.buffer.byteLength;
+    const buf = mem.buffer;
+    const o = this.off;
+    this.w8 = new Int8Array(buf, o.w, K * Dp);
+    this.scale = new Float32Array(buf, o.scale, K);
+    this.bias = new Float32Array(buf, o.bias, K);
+    this.centers = new Float32Array(buf, o.c, K * dim);
+    this.x16 = new Int16Array(buf, o.x, MB * Dp);
+    this.xs = new Float32Array(buf, o.xs, MB);
+    this.minExp = new Int32Array(buf, o.minExp, MB);
+    this.probs = new Float32Array(buf, o.out, MB * Kp);
+    this.acc64 = new Float64Array(buf, o.acc64, MB * dim);
+    // quantise the rows
+    for (let k = 0; k < K; k++) {
+      const r = k * D;
+      let m = 0;
+      for (let d = 0; d < D; d++) {
+        const a = Math.abs(W[r + d]);
+        if (a > m) m = a;
+        else if (!(a <= m)) m = NaN;
+      }
+      if (!Number.isFinite(m)) {
+        throw new ValueError(`${fn}: head weights of class ${k} are not finite (NaN or ±inf)`);
+      }
+      const s = m / 127;
+      this.scale[k] = s;
+      if (s > this.maxScale) this.maxScale = s;
+      if (s === 0) continue;
+      const inv = 1 / s;
+      const q = k * Dp;
+      for (let d = 0; d < D; d++) this.w8[q + d] = Math.round(W[r + d] * inv);
+    }
+    this.bias.set(b);
+    this.centers.set(centers);
+  }
+
+  /** Replaces the biases (K). */
+  setBias(b: Float32Array): void {
+    if (b.length !== this.K)
+      throw new ShapeError(`Int8Head.setBias: expected ${this.K} biases, got ${b.length}`);
+    this.bias.set(b);
+  }
+
+  /** The dequantised weights K × D (s_k · q): what the scores are computed with. */
+  dequantized(): Float32Array {
+    const { K, D, Dp } = this;
+    const W = new Float32Array(K * D);
+    for (let k = 0; k < K; k++) {
+      const s = this.scale[k];
+      for (let d = 0; d < D; d++) W[k * D + d] = s * this.w8[k * Dp + d];
+    }
+    return W;
+  }
+
+  /**
+   * Posteriors (softmax of the scores) of B ≤ INT8_MAX_BATCH faces from their features (B × D, finite: checked by
+   * the caller). Returns a view B × Kp (face b at b · Kp; lanes ≥ K are 0), valid until the next call, and per face
+   * the bound on any score's error from quantisation.
+   */
+  posteriors(features: Float32Array, B: number): { probs: Float32Array; scoreErrorBound: Float64Array } {
+    const { K, D, Dp, Kp, off } = this;
+    if (!Number.isInteger(B) || B < 1 || B > INT8_MAX_BATCH || features.length < B * D) {
+      throw new ShapeError(
+        `Int8Head.posteriors: expected 1…${INT8_MAX_BATCH} faces of ${D} features, got B=${B} and ${features.length} values`,
+      );
+    }
+    const bound = new Float64Array(B);
+    const maxS = this.maxScale;
+    this.x16.fill(0, 0, B * Dp);
+    for (let b = 0; b < B; b++) {
+      let m = 0;
+      let l1 = 0;
+      for (let d = 0; d < D; d++) {
+        const a = Math.abs(features[b * D + d]);
+        l1 += a;
+        if (a > m) m = a;
+      }
+      const xs = m / this.xMax;
+      this.xs[b] = xs;
+      if (xs > 0) {
+        const inv = 1 / xs;
+        for (let d = 0; d < D; d++) this.x16[b * Dp + d] = Math.round(features[b * D + d] * inv);
+      }
+      // |s q · x̂ − w · f| ≤ Σ |s q − w| |f| + Σ |s q| |x̂ − f| ≤ (s/2) ‖f‖₁ + 127 s · D · xs / 2, s ≤ max_k s_k
+      bound[b] = (maxS / 2) * l1 + 127 * maxS * D * (xs / 2);
+    }
+    this.probs.fill(-Infinity, 0, B * Kp);
+    this.ex.scores(off.w, off.scale, off.bias, off.x, off.xs, off.out, K, Dp, B, Kp);
+    for (let b = 0; b < B; b++) {
+      const sum = this.ex.softmax(off.out + b * Kp * 4, Kp);
+      if (!(sum >= 1 && sum < Infinity)) {
+        throw new ValueError(
+          `Int8Head.posteriors: the scores of face ${b} are not finite (softmax normaliser ${sum}); the model's head or bias holds NaN or ±inf`,
+        );
+      }
+    }
+    return { probs: this.probs.subarray(0, B * Kp), scoreErrorBound: bound };
+  }
+
+  /**
+   * Σ_k p_k mu_k for the B faces of the last `posteriors` call, over the classes whose float exponent is ≥
+   * minExp[b] (see expectedShape.ts); B × dim into a fresh Float64Array.
+   */
+  expectedSums(B: number, minExp: ArrayLike<number>): Float64Array {
+    const { off } = this;
+    for (let b = 0; b < B; b++) this.minExp[b] = minExp[b];
+    this.ex.expected(off.out, this.Kp, B, off.c, this.K, this.dim, off.minExp, off.acc32, off.acc64);
+    return this.acc64.slice(0, B * this.dim);
+  }
+}

@@ -1,0 +1,219 @@
+;; The quantised K-way head of an inference-only model (src/model/int8Head.ts): scores = s_k · x_s · (W8_k · x16) + b_k,
+;; the softmax over K, and the expected shape Σ_k p_k mu_k, all with 128-bit SIMD. Compiled by scripts/build-wasm.ts
+;; (wabt) into int8HeadWasm.ts; test/model/int8Head.test.ts checks that the compiled bytes match this source.
+;;
+;; Memory is laid out by the host (pointers are byte offsets); this module only computes. Conventions:
+;;   W8     K × Dp int8, row k = class k's weights / s_k, Dp a multiple of 16 (zero padded)
+;;   scale  K f32 (s_k), bias K f32
+;;   x      B × Dp int16, face b's feature / x_s[b]; xs B f32
+;;   out    B × Kp f32 scores, then (softmax) probabilities; Kp a multiple of 4, lanes K … Kp−1 hold −inf
+;;   The host bounds |x16| by (2³¹ − 1) / (127 · Dp), so no i32 sum overflows.
+(module
+  (memory (export "memory") 1)
+
+  ;; out[b·Kp + k] = s_k · xs[b] · Σ_d W8[k, d] · x[b, d] + b_k, for k < K, b < B (each weight row read once per call)
+  (func (export "scores")
+    (param $w i32) (param $scale i32) (param $bias i32) (param $x i32) (param $xs i32)
+    (param $out i32) (param $K i32) (param $Dp i32) (param $B i32) (param $Kp i32)
+    (local $k i32) (local $b i32) (local $d i32) (local $wrow i32) (local $xrow i32)
+    (local $acc0 v128) (local $acc1 v128) (local $sk f32) (local $bk f32) (local $s i32)
+    (local.set $k (i32.const 0))
+    (block $kdone
+      (loop $kloop
+        (br_if $kdone (i32.ge_u (local.get $k) (local.get $K)))
+        (local.set $wrow (i32.add (local.get $w) (i32.mul (local.get $k) (local.get $Dp))))
+        (local.set $sk (f32.load (i32.add (local.get $scale) (i32.shl (local.get $k) (i32.const 2)))))
+        (local.set $bk (f32.load (i32.add (local.get $bias) (i32.shl (local.get $k) (i32.const 2)))))
+        (local.set $b (i32.const 0))
+        (local.set $xrow (local.get $x))
+        (block $bdone
+          (loop $bloop
+            (br_if $bdone (i32.ge_u (local.get $b) (local.get $B)))
+            (local.set $acc0 (v128.const i32x4 0 0 0 0))
+            (local.set $acc1 (v128.const i32x4 0 0 0 0))
+            (local.set $d (i32.const 0))
+            (block $ddone
+              (loop $dloop
+                (br_if $ddone (i32.ge_u (local.get $d) (local.get $Dp)))
+                (local.set $acc0
+                  (i32x4.add (local.get $acc0)
+                    (i32x4.dot_i16x8_s
+                      (v128.load8x8_s (i32.add (local.get $wrow) (local.get $d)))
+                      (v128.load (i32.add (local.get $xrow) (i32.shl (local.get $d) (i32.const 1)))))))
+                (local.set $acc1
+                  (i32x4.add (local.get $acc1)
+                    (i32x4.dot_i16x8_s
+                      (v128.load8x8_s offset=8 (i32.add (local.get $wrow) (local.get $d)))
+                      (v128.load offset=16 (i32.add (local.get $xrow) (i32.shl (local.get $d) (i32.const 1)))))))
+                (local.set $d (i32.add (local.get $d) (i32.const 16)))
+                (br $dloop)))
+            (local.set $acc0 (i32x4.add (local.get $acc0) (local.get $acc1)))
+            (local.set $s
+              (i32.add
+                (i32.add (i32x4.extract_lane 0 (local.get $acc0)) (i32x4.extract_lane 1 (local.get $acc0)))
+                (i32.add (i32x4.extract_lane 2 (local.get $acc0)) (i32x4.extract_lane 3 (local.get $acc0)))))
+            (f32.store
+              (i32.add (local.get $out)
+                (i32.shl (i32.add (i32.mul (local.get $b) (local.get $Kp)) (local.get $k)) (i32.const 2)))
+              (f32.add
+                (f32.mul (f32.convert_i32_s (local.get $s))
+                  (f32.mul (local.get $sk)
+                    (f32.load (i32.add (local.get $xs) (i32.shl (local.get $b) (i32.const 2))))))
+                (local.get $bk)))
+            (local.set $xrow (i32.add (local.get $xrow) (i32.shl (local.get $Dp) (i32.const 1))))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br $bloop)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $kloop))))
+
+  ;; e^x for x ≤ 0, 4 lanes: x = n ln2 + r (|r| ≤ ln2 / 2), e^r by its degree-6 Taylor polynomial (relative error
+  ;; ≤ 2e-7), 2^n from the exponent bits; x < −87 (and −inf) gives 0
+  (func $exp4 (param $x v128) (result v128)
+    (local $xc v128) (local $n v128) (local $r v128) (local $p v128)
+    (local.set $xc (f32x4.max (local.get $x) (v128.const f32x4 -87 -87 -87 -87)))
+    (local.set $n
+      (f32x4.nearest (f32x4.mul (local.get $xc) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+    (local.set $r
+      (f32x4.sub
+        (f32x4.sub (local.get $xc)
+          (f32x4.mul (local.get $n) (v128.const f32x4 0.693145751953125 0.693145751953125 0.693145751953125 0.693145751953125)))
+        (f32x4.mul (local.get $n) (v128.const f32x4 1.428606765330187e-6 1.428606765330187e-6 1.428606765330187e-6 1.428606765330187e-6))))
+    (local.set $p (v128.const f32x4 1.3888889e-3 1.3888889e-3 1.3888889e-3 1.3888889e-3))
+    (local.set $p
+      (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 8.3333333e-3 8.3333333e-3 8.3333333e-3 8.3333333e-3)))
+    (local.set $p
+      (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 4.1666667e-2 4.1666667e-2 4.1666667e-2 4.1666667e-2)))
+    (local.set $p
+      (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 0.16666667 0.16666667 0.16666667 0.16666667)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 0.5 0.5 0.5 0.5)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 1 1 1 1)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 1 1 1 1)))
+    (v128.bitselect
+      (v128.const i32x4 0 0 0 0)
+      (f32x4.mul (local.get $p)
+        (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $n)) (v128.const i32x4 127 127 127 127))
+          (i32.const 23)))
+      (f32x4.lt (local.get $x) (v128.const f32x4 -87 -87 -87 -87))))
+
+  ;; In place: p[0 … Kp) ← softmax(p) (Kp a multiple of 4). Returns Σ e^(p − max) as f64: the host checks that it is
+  ;; finite and ≥ 1 (a NaN score makes it NaN).
+  (func (export "softmax") (param $p i32) (param $Kp i32) (result f64)
+    (local $i i32) (local $end i32) (local $m v128) (local $mx f32) (local $e v128)
+    (local $s0 v128) (local $s1 v128) (local $sum f64) (local $inv v128)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $Kp) (i32.const 2))))
+    (local.set $m (v128.const f32x4 -inf -inf -inf -inf))
+    (local.set $i (local.get $p))
+    (block $d1
+      (loop $l1
+        (br_if $d1 (i32.ge_u (local.get $i) (local.get $end)))
+        ;; pmax keeps the old lane on NaN; NaN is caught by the sum instead
+        (local.set $m (f32x4.pmax (local.get $m) (v128.load (local.get $i))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l1)))
+    (local.set $mx
+      (f32.max
+        (f32.max (f32x4.extract_lane 0 (local.get $m)) (f32x4.extract_lane 1 (local.get $m)))
+        (f32.max (f32x4.extract_lane 2 (local.get $m)) (f32x4.extract_lane 3 (local.get $m)))))
+    (local.set $m (f32x4.splat (local.get $mx)))
+    (local.set $s0 (v128.const f64x2 0 0))
+    (local.set $s1 (v128.const f64x2 0 0))
+    (local.set $i (local.get $p))
+    (block $d2
+      (loop $l2
+        (br_if $d2 (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $e (call $exp4 (f32x4.sub (v128.load (local.get $i)) (local.get $m))))
+        (v128.store (local.get $i) (local.get $e))
+        (local.set $s0 (f64x2.add (local.get $s0) (f64x2.promote_low_f32x4 (local.get $e))))
+        (local.set $s1
+          (f64x2.add (local.get $s1)
+            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $e) (local.get $e)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l2)))
+    (local.set $s0 (f64x2.add (local.get $s0) (local.get $s1)))
+    (local.set $sum (f64.add (f64x2.extract_lane 0 (local.get $s0)) (f64x2.extract_lane 1 (local.get $s0))))
+    (local.set $inv (f32x4.splat (f32.demote_f64 (f64.div (f64.const 1) (local.get $sum)))))
+    (local.set $i (local.get $p))
+    (block $d3
+      (loop $l3
+        (br_if $d3 (i32.ge_u (local.get $i) (local.get $end)))
+        (v128.store (local.get $i) (f32x4.mul (v128.load (local.get $i)) (local.get $inv)))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l3)))
+    (local.get $sum))
+
+  ;; Expected shapes of B faces, each centre row read once: acc64[b·dim + j] = Σ_k p[b·Kp + k] · c[k·dim + j] over the
+  ;; classes whose probability's biased float exponent is ≥ minExp[b] (i32 per face) and > 0. Sums run in f32 over
+  ;; blocks of 256 classes (acc32, B × dim f32 scratch) and are carried into f64 between blocks. dim: any; its
+  ;; multiple-of-4 part runs 4 lanes at a time.
+  (func (export "expected")
+    (param $p i32) (param $Kp i32) (param $B i32) (param $c i32) (param $K i32) (param $dim i32) (param $minExp i32)
+    (param $acc32 i32) (param $acc64 i32)
+    (local $k i32) (local $b i32) (local $j i32) (local $pk f32) (local $pv v128) (local $crow i32) (local $a i32)
+    (local $dim4 i32) (local $n i32) (local $a64 i32)
+    (local.set $dim4 (i32.and (local.get $dim) (i32.const -4)))
+    (local.set $n (i32.mul (local.get $B) (local.get $dim)))
+    ;; zero both accumulators
+    (local.set $j (i32.const 0))
+    (block $z (loop $zl
+      (br_if $z (i32.ge_u (local.get $j) (local.get $n)))
+      (f32.store (i32.add (local.get $acc32) (i32.shl (local.get $j) (i32.const 2))) (f32.const 0))
+      (f64.store (i32.add (local.get $acc64) (i32.shl (local.get $j) (i32.const 3))) (f64.const 0))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $zl)))
+    (local.set $k (i32.const 0))
+    (block $kdone
+      (loop $kloop
+        (br_if $kdone (i32.ge_u (local.get $k) (local.get $K)))
+        (local.set $crow (i32.add (local.get $c) (i32.shl (i32.mul (local.get $k) (local.get $dim)) (i32.const 2))))
+        (local.set $b (i32.const 0))
+        (block $bdone
+          (loop $bloop
+            (br_if $bdone (i32.ge_u (local.get $b) (local.get $B)))
+            (local.set $pk
+              (f32.load (i32.add (local.get $p)
+                (i32.shl (i32.add (i32.mul (local.get $b) (local.get $Kp)) (local.get $k)) (i32.const 2)))))
+            (if (i32.and
+                  (f32.gt (local.get $pk) (f32.const 0))
+                  (i32.ge_u (i32.shr_u (i32.reinterpret_f32 (local.get $pk)) (i32.const 23))
+                    (i32.load (i32.add (local.get $minExp) (i32.shl (local.get $b) (i32.const 2))))))
+              (then
+                (local.set $pv (f32x4.splat (local.get $pk)))
+                (local.set $a (i32.add (local.get $acc32) (i32.shl (i32.mul (local.get $b) (local.get $dim)) (i32.const 2))))
+                (local.set $j (i32.const 0))
+                (block $jdone
+                  (loop $jloop
+                    (br_if $jdone (i32.ge_u (local.get $j) (local.get $dim4)))
+                    (v128.store (i32.add (local.get $a) (i32.shl (local.get $j) (i32.const 2)))
+                      (f32x4.add (v128.load (i32.add (local.get $a) (i32.shl (local.get $j) (i32.const 2))))
+                        (f32x4.mul (local.get $pv)
+                          (v128.load (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 2)))))))
+                    (local.set $j (i32.add (local.get $j) (i32.const 4)))
+                    (br $jloop)))
+                (block $tdone
+                  (loop $tloop
+                    (br_if $tdone (i32.ge_u (local.get $j) (local.get $dim)))
+                    (f32.store (i32.add (local.get $a) (i32.shl (local.get $j) (i32.const 2)))
+                      (f32.add (f32.load (i32.add (local.get $a) (i32.shl (local.get $j) (i32.const 2))))
+                        (f32.mul (local.get $pk)
+                          (f32.load (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 2)))))))
+                    (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                    (br $tloop)))))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br $bloop)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        ;; every 256 classes (and at the end): carry the f32 block sums into f64
+        (if (i32.or (i32.eqz (i32.and (local.get $k) (i32.const 255))) (i32.eq (local.get $k) (local.get $K)))
+          (then
+            (local.set $j (i32.const 0))
+            (block $cdone
+              (loop $cloop
+                (br_if $cdone (i32.ge_u (local.get $j) (local.get $n)))
+                (local.set $a (i32.add (local.get $acc32) (i32.shl (local.get $j) (i32.const 2))))
+                (local.set $a64 (i32.add (local.get $acc64) (i32.shl (local.get $j) (i32.const 3))))
+                (f64.store (local.get $a64)
+                  (f64.add (f64.load (local.get $a64)) (f64.promote_f32 (f32.load (local.get $a)))))
+                (f32.store (local.get $a) (f32.const 0))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br $cloop)))))
+        (br $kloop))))
+)

@@ -1,0 +1,278 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { ShapeError, ValueError } from '../src/errors';
+import {
+  createModel,
+  Int8Head,
+  int16FeatureLimit,
+  loadModel,
+  predict,
+  predictBatch,
+  saveModel,
+  train,
+} from '../src/model';
+import { Rng } from '../src/util/rng';
+import { compileWat, generatedPath } from '../scripts/build-wasm';
+import { expectClose } from './helpers';
+import { exemplarTable, initBackend, randomTable, tinySamples } from './modelFixtures';
+
+/** Scores and softmax in float64 (the reference). */
+function reference(W: Float32Array, b: Float32Array, f: Float32Array, K: number, D: number) {
+  const s = new Float64Array(K);
+  for (let k = 0; k < K; k++) {
+    let a = b[k];
+    for (let d = 0; d < D; d++) a += W[k * D + d] * f[d];
+    s[k] = a;
+  }
+  let m = -Infinity;
+  for (const v of s) m = Math.max(m, v);
+  let z = 0;
+  for (const v of s) z += Math.exp(v - m);
+  return { s, p: Float64Array.from(s, (v) => Math.exp(v - m) / z) };
+}
+
+function randoms(n: number, rng: Rng, scale = 1): Float32Array {
+  return Float32Array.from({ length: n }, () => scale * rng.normal());
+}
+
+describe('model: 8-bit head (int8Head.ts, wasm)', function () {
+  this.timeout(120000);
+
+  before(async () => {
+    console.log(`      backend: ${await initBackend()}`);
+  });
+
+  it('the compiled module matches its .wat source (npm run build:wasm)', async () => {
+    const src = path.join(__dirname, '..', 'src', 'model', 'wasm', 'int8Head.wat');
+    assert.equal(await compileWat(src), fs.readFileSync(generatedPath(src), 'utf8'));
+  });
+
+  it('scores stay within their error bound and the softmax is normalised (odd K and D, several faces)', () => {
+    const rng = new Rng(1);
+    for (const [K, D, B] of [
+      [1, 1, 1],
+      [7, 13, 3],
+      [1003, 250, 5],
+      [64, 1024, 2],
+    ]) {
+      const W = randoms(K * D, rng, 0.1);
+      const b = randoms(K, rng);
+      const dim = 6;
+      const h = new Int8Head(K, D, dim, W, b, randoms(K * dim, rng));
+      assert.equal(h.Dp % 16, 0);
+      assert.equal(h.Kp % 4, 0);
+      const f = randoms(B * D, rng, 3);
+      const { probs, scoreErrorBound } = h.posteriors(f, B);
+      assert.equal(probs.length, B * h.Kp);
+      for (let i = 0; i < B; i++) {
+        const { p } = reference(W, b, f.subarray(i * D, (i + 1) * D), K, D);
+        let sum = 0;
+        let worst = 0;
+        for (let k = 0; k < K; k++) {
+          const q = probs[i * h.Kp + k];
+          sum += q;
+          if (p[k] > 1e-30) worst = Math.max(worst, Math.abs(Math.log(q / p[k])));
+        }
+        for (let k = K; k < h.Kp; k++) assert.equal(probs[i * h.Kp + k], 0, 'padding lanes');
+        assert.ok(Math.abs(sum - 1) < 1e-5, `K ${K} D ${D}: sum ${sum}`);
+        // a probability ratio moves by at most twice the score bound (plus float32 rounding)
+        assert.ok(
+          worst <= 2 * scoreErrorBound[i] + 1e-4,
+          `K ${K} D ${D}: ${worst} > 2 × ${scoreErrorBound[i]}`,
+        );
+        assert.ok(scoreErrorBound[i] > 0);
+      }
+    }
+  });
+
+  it('sums exactly in 32 bits at the largest features (no overflow at D = 1024)', () => {
+    const K = 3;
+    const D = 1024;
+    const W = new Float32Array(K * D).fill(1); // every weight at q = 127
+    W.fill(-1, D, 2 * D);
+    W.fill(0, 2 * D);
+    const h = new Int8Head(K, D, 2, W, new Float32Array(K), new Float32Array(K * 2));
+    assert.equal(int16FeatureLimit(1024), Math.floor(0x7fffffff / (127 * 1024)));
+    const f = new Float32Array(D).fill(0.01); // all features at the limit: the largest sum
+    const { probs } = h.posteriors(f, 1);
+    // scores 10.24, −10.24, 0 exactly representable in the quantised form
+    const z = Math.exp(10.24) + Math.exp(-10.24) + 1;
+    expectClose(probs.subarray(0, 3), [Math.exp(10.24) / z, Math.exp(-10.24) / z, 1 / z], 1e-6, 'probs');
+  });
+
+  it('its exp is accurate to float32 over the whole range and flushes below e^-87 to 0', () => {
+    const K = 200;
+    const D = 16;
+    const W = new Float32Array(K * D);
+    const b = Float32Array.from({ length: K }, (_, k) => -k * 0.6); // scores 0 … −119.4
+    const h = new Int8Head(K, D, 2, W, b, new Float32Array(K * 2));
+    const { probs } = h.posteriors(new Float32Array(D), 1);
+    const { p } = reference(W, b, new Float32Array(D), K, D);
+    for (let k = 0; k < K; k++) {
+      if (b[k] < -87) assert.equal(probs[k], 0, `k ${k}`);
+      else assert.ok(Math.abs(probs[k] / p[k] - 1) < 2e-6, `k ${k}: ${probs[k]} vs ${p[k]}`);
+    }
+  });
+
+  it('a zero row scores its bias; a zero feature gives the softmax of the biases', () => {
+    const K = 5;
+    const D = 8;
+    const W = Float32Array.from({ length: K * D }, (_, i) => (i < D ? 0 : Math.sin(i)));
+    const b = Float32Array.from([1, 2, 3, 4, 5]);
+    const h = new Int8Head(K, D, 2, W, b, new Float32Array(K * 2));
+    const { probs } = h.posteriors(new Float32Array(D), 1);
+    const z = [1, 2, 3, 4, 5].reduce((a, v) => a + Math.exp(v), 0);
+    expectClose(
+      probs.subarray(0, 5),
+      [1, 2, 3, 4, 5].map((v) => Math.exp(v) / z),
+      1e-6,
+      'bias softmax',
+    );
+    assert.deepEqual(Array.from(h.dequantized().subarray(0, D)), new Array(D).fill(0));
+  });
+
+  it('expected sums match float64 over the kept classes, for several faces at once', () => {
+    const rng = new Rng(4);
+    const K = 700;
+    const D = 32;
+    const dim = 10; // not a multiple of 4: the tail runs lane by lane
+    const W = randoms(K * D, rng, 0.5);
+    const c = randoms(K * dim, rng);
+    const h = new Int8Head(K, D, dim, W, new Float32Array(K), c);
+    const B = 4;
+    const { probs } = h.posteriors(randoms(B * D, rng), B);
+    const bits = new Int32Array(probs.buffer, probs.byteOffset, probs.length);
+    const minExp = [0, 110, 120, 127];
+    const sums = h.expectedSums(B, minExp);
+    for (let i = 0; i < B; i++) {
+      const ref = new Float64Array(dim);
+      for (let k = 0; k < K; k++) {
+        const v = probs[i * h.Kp + k];
+        if (v > 0 && bits[i * h.Kp + k] >>> 23 >= minExp[i])
+          for (let j = 0; j < dim; j++) ref[j] += v * c[k * dim + j];
+      }
+      expectClose(sums.subarray(i * dim, (i + 1) * dim), ref, 1e-6, `face ${i}`);
+    }
+  });
+
+  it('refuses bad input with named errors', () => {
+    const W = new Float32Array(8);
+    assert.throws(
+      () => new Int8Head(2, 4, 2, new Float32Array(7), new Float32Array(2), new Float32Array(4)),
+      (e: Error) => e instanceof ShapeError && /expected 2×4 weights/.test(e.message),
+    );
+    W[5] = NaN;
+    assert.throws(
+      () => new Int8Head(2, 4, 2, W, new Float32Array(2), new Float32Array(4)),
+      (e: Error) => e instanceof ValueError && /class 1 are not finite/.test(e.message),
+    );
+    const h = new Int8Head(2, 4, 2, new Float32Array(8), Float32Array.from([0, NaN]), new Float32Array(4));
+    assert.throws(() => h.posteriors(new Float32Array(4), 1), /scores of face 0 are not finite/);
+    assert.throws(() => h.posteriors(new Float32Array(4), 33), ShapeError);
+    assert.throws(() => h.setBias(new Float32Array(3)), ShapeError);
+  });
+
+  it('inferenceOnly({ head: "int8" }) on a trained model: same MAP classes, posterior close, no tensor leaks', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xl-int8-'));
+    const empty = tf.memory().numTensors;
+    const trainSet = tinySamples(96, 1, 24);
+    const valSet = tinySamples(24, 2, 24);
+    const opts = { input: { size: 16 }, widths: [8, 16], featureDim: 16, seed: 1 };
+    const model = createModel(exemplarTable(trainSet), opts);
+    await train(model, trainSet, {
+      progress: 'none',
+      batchSize: 16,
+      tau: 0.08,
+      learningRate: 0.01,
+      seed: 3,
+      epochs: 6,
+    });
+    const items = valSet.map((s) => ({ image: s.image, box: s.box }));
+    const ref = predictBatch(model, items, { expectedTolerance: 0 });
+    const file = path.join(dir, 'm.xlm');
+    saveModel(model, file);
+    const before = tf.memory().numTensors;
+    const q = loadModel(file, { inference: true, head: 'int8' });
+    assert.equal(q.headPrecision, 'int8');
+    assert.ok(q.isInferenceOnly);
+    // the float head never reached the engine: only the backbone's variables were added
+    assert.equal(tf.memory().numTensors - before, q.backbone.getWeights().length);
+    assert.throws(() => q.tensors(), /8-bit head has no engine-side tensors/);
+    assert.throws(() => q.headW, /inference-only/);
+    const got = predictBatch(q, items, { expectedTolerance: 0 });
+    let agree = 0;
+    got.forEach((g, i) => {
+      const r = ref[i];
+      if (g.topK[0].index === r.topK[0].index) agree++;
+      let tv = 0;
+      for (let k = 0; k < q.K; k++) tv += Math.abs(g.posterior[k] - r.posterior[k]) / 2;
+      assert.ok(tv < 0.02, `face ${i}: total variation ${tv}`);
+      assert.ok(g.scoreErrorBound > 0 && r.scoreErrorBound === 0);
+      // expected shapes within a hundredth of a pixel of the float head's (boxes ~ 8 px)
+      expectClose(g.expectedShape, r.expectedShape, 0.01, `expected ${i}`);
+      assert.equal(g.posterior.length, q.K);
+    });
+    assert.ok(agree >= items.length - 1, `MAP class agrees on ${agree} of ${items.length}`);
+    // batches above the kernel's 32 faces, and batch sizes that split them, give the same answer
+    const many = predictBatch(q, [...items, ...items], { batchSize: 48, expectedTolerance: 0 });
+    expectClose(many[30].posterior, got[6].posterior, 1e-7, 'batch 48');
+    expectClose(
+      predict(q, items[3].image, items[3].box, { expectedTolerance: 0 }).expectedShape,
+      got[3].expectedShape,
+      1e-4,
+    );
+    // the default tolerance stays within its bound
+    const lean = predict(q, items[0].image, items[0].box);
+    for (let j = 0; j < lean.expectedShape.length; j++) {
+      assert.ok(Math.abs(lean.expectedShape[j] - got[0].expectedShape[j]) <= lean.expectedErrorBound + 1e-4);
+    }
+    const mid = tf.memory().numTensors;
+    for (let i = 0; i < 100; i++) predict(q, items[i % items.length].image, items[i % items.length].box);
+    assert.equal(tf.memory().numTensors, mid, 'no tensors leaked by 100 predictions');
+    // in place on the trainable model: the same weights, and its engine head is freed
+    model.tensors();
+    const withHead = tf.memory().numTensors;
+    model.inferenceOnly({ head: 'int8' });
+    // the engine head (Wᵀ, b) and, when a spread posterior needed it, the engine copy of the centres are freed
+    assert.ok(withHead - tf.memory().numTensors >= 2, 'engine head freed');
+    expectClose(model.headWeights(), q.headWeights(), 0, 'same quantisation');
+    expectClose(model.table.centers, q.table.centers, 0, 'centres');
+    assert.throws(() => model.inferenceOnly(), /already 8-bit/);
+    assert.throws(() => model.inferenceOnly({ head: 'int4' as 'int8' }), /'float32' or 'int8'/);
+    // saving stores the dequantised head: reloading as int8 reproduces the same weights exactly
+    saveModel(q, path.join(dir, 'q.xlm'));
+    const q2 = loadModel(path.join(dir, 'q.xlm'), { inference: true, head: 'int8' });
+    expectClose(q2.headWeights(), q.headWeights(), 1e-7, 'requantised');
+    assert.throws(() => loadModel(file, { head: 'int8' }), /needs inference: true/);
+    assert.throws(() => loadModel(file, { inference: true, head: 'half' as 'int8' }), /'float32' or 'int8'/);
+    await assert.rejects(() => train(q, trainSet), /inference-only/);
+    // a NaN reaching the features is refused by name, not turned into a NaN posterior: the feature layer's bias
+    const ws = q2.backbone.getWeights();
+    const nan = tf.fill(ws[ws.length - 1].shape, NaN);
+    q2.backbone.setWeights([...ws.slice(0, -1), nan]);
+    nan.dispose();
+    assert.throws(
+      () => predict(q2, items[0].image, items[0].box),
+      (e: Error) => e instanceof ValueError && /non-finite feature for face 0/.test(e.message),
+    );
+    for (const m of [q, q2, model]) m.dispose();
+    assert.equal(tf.memory().numTensors, empty, 'every tensor freed');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a random 5-class head: int8 and float predict the same top class on random inputs', () => {
+    const table = randomTable(5, 5, 3);
+    const m = createModel(table, { input: { size: 16 }, widths: [4, 8], featureDim: 8, seed: 5 });
+    for (let i = 0; i < m.headW.length; i++) m.headW[i] = Math.sin(i * 1.3) * 2;
+    m.headChanged();
+    const [s] = tinySamples(1, 9, 32);
+    const a = predict(m, s.image, s.box);
+    m.inferenceOnly({ head: 'int8' });
+    const b = predict(m, s.image, s.box);
+    assert.equal(b.topK[0].index, a.topK[0].index);
+    m.dispose();
+  });
+});
