@@ -5,7 +5,8 @@
  * 2. A sampled-head training step at K = 140,000 vs K = 1,000 (target ≤ 2×), and the head's own part of it.
  * 3. Inference per face at K = 140,000 incl. posterior, expected shape and top-5 (target ≤ 10 ms, ≤ 500 MB RSS,
  *    measured in a fresh child process so training's memory does not count), and at K = 10,000 vs the backbone
- *    alone (target ≤ 2×).
+ *    alone (target ≤ 2×): trainable, inference-only float32 and inference-only int8 heads side by side, with the
+ *    int8 head's error against float64 scores.
  * Quick mode: K 140,000 → 14,000 and 20,000 → 5,000, fewer images and repetitions; same code paths.
  */
 import { execFileSync } from 'node:child_process';
@@ -167,41 +168,50 @@ function headStepMs(K: number, reps: number): number {
   return median(t);
 }
 
+/** How the inference benchmark holds the model: trainable (JS head + engine copy), or inference-only float32 / int8. */
+type InferMode = 'trainable' | 'float32' | 'int8';
+
 interface InferResult {
   K: number;
-  inference: boolean;
+  mode: InferMode;
   spread: number;
   msPerFace1: number;
   msPerFace32: number;
   msPerFace32Exact: number;
+  backboneMsPerFace1: number;
   backboneMsPerFace32: number;
   rssMB: number;
   top5Mass: number;
   kept: number;
   omittedMass: number;
+  /** int8 only, against the float64 scores of the same head and features (32 faces): */
+  quality?: { tv: number; top1Agree: number; maxLogRatio: number; expectedDiff: number; bound: number };
 }
 
 /**
  * Inference timings in this process (run in a fresh child for the RSS figure). An untrained head gives an almost
  * uniform posterior, unlike a trained one, so the head is scaled until the scores' standard deviation is `spread`
  * (4: a fairly spread posterior, 8: a peaked one; the top-5 mass is reported) to time the expected shape's sum honestly; `msPerFace32Exact` sums every class.
- * `inference`: the model is made inference-only (no JS copy of the head) before predicting.
+ * `mode`: 'float32' / 'int8' make the model inference-only (no JS copy of the head) before predicting; for 'int8' the
+ * posterior is also compared with float64 scores of the unquantised head (quality).
  */
-function inferInProcess(K: number, reps: number, inference: boolean, spread: number): InferResult {
+function inferInProcess(K: number, reps: number, mode: InferMode, spread: number): InferResult {
   const model = createModel(randomTable(K, K), { seed: 1 });
   const rng = new Rng(5);
   const x32 = Float32Array.from({ length: 32 * 64 * 64 }, () => rng.uniform(-1, 1));
   const boxes: Box[] = Array.from({ length: 32 }, () => ({ x: 0, y: 0, width: 100, height: 100 }));
   const f0 = tf.tidy(() =>
     (model.backbone.predict(tf.tensor4d(x32, [32, 64, 64, 1])) as tf.Tensor).dataSync(),
-  );
+  ) as Float32Array;
   let ff = 0;
   for (let i = 0; i < f0.length; i++) ff += f0[i] * f0[i];
   const scale = spread / (0.01 * Math.sqrt(ff / 32));
   const W = model.headW;
   for (let i = 0; i < W.length; i++) W[i] *= scale;
   model.headChanged();
-  if (inference) model.inferenceOnly();
+  let reference: { post: Float64Array; expected: Float64Array } | null = null;
+  if (mode === 'int8') reference = floatReference(model.headW, model.headB, model.table.centers, f0, K);
+  if (mode !== 'trainable') model.inferenceOnly({ head: mode });
   const time = (f: () => void, perFace: number) => {
     f();
     const t: number[] = [];
@@ -214,17 +224,45 @@ function inferInProcess(K: number, reps: number, inference: boolean, spread: num
   };
   const msPerFace1 = time(() => predictInputs(model, x32.subarray(0, 64 * 64), 1, boxes.slice(0, 1), 5), 1);
   const msPerFace32 = time(() => predictInputs(model, x32, 32, boxes, 5), 32);
-
-  const backboneMsPerFace32 = time(
-    () => tf.tidy(() => (model.backbone.predict(tf.tensor4d(x32, [32, 64, 64, 1])) as tf.Tensor).dataSync()),
-    32,
-  );
+  const backbone = (B: number) => () =>
+    tf.tidy(() =>
+      (
+        model.backbone.predict(tf.tensor4d(x32.subarray(0, B * 64 * 64), [B, 64, 64, 1])) as tf.Tensor
+      ).dataSync(),
+    );
+  const backboneMsPerFace1 = time(backbone(1), 1);
+  const backboneMsPerFace32 = time(backbone(32), 32);
   const ps = predictInputs(model, x32, 32, boxes, 5);
   const mean = (g: (p: (typeof ps)[number]) => number) => ps.reduce((a, p) => a + g(p), 0) / ps.length;
   const top5Mass = mean((p) => p.topK.reduce((a, t) => a + t.prob, 0));
   const omittedMass = mean((p) => p.expectedOmittedMass);
   let kept = 0;
   for (const p of ps) kept += expectedShapePlan(p.posterior, 0, K, EXPECTED_TOLERANCE).kept;
+  let quality: InferResult['quality'];
+  if (reference) {
+    const exact = predictInputs(model, x32, 32, boxes, 1, 0);
+    const dim = 2 * N_POINTS;
+    let tv = 0;
+    let agree = 0;
+    let maxLogRatio = 0;
+    let expectedDiff = 0;
+    exact.forEach((p, i) => {
+      const r = reference.post.subarray(i * K, (i + 1) * K);
+      let best = 0;
+      for (let k = 0; k < K; k++) {
+        tv += Math.abs(p.posterior[k] - r[k]) / 2 / 32;
+        if (r[k] > r[best]) best = k;
+        if (r[k] > 1e-6) maxLogRatio = Math.max(maxLogRatio, Math.abs(Math.log(p.posterior[k] / r[k])));
+      }
+      if (best === p.topK[0].index) agree++;
+      // expected shape in box units (the boxes are 100 px)
+      for (let j = 0; j < dim; j++) {
+        const d = Math.abs(p.expectedShape[j] / 100 - reference.expected[i * dim + j]);
+        expectedDiff = Math.max(expectedDiff, d);
+      }
+    });
+    quality = { tv, top1Agree: agree / 32, maxLogRatio, expectedDiff, bound: mean((p) => p.scoreErrorBound) };
+  }
   // live memory: collect the garbage first (the dropped JS head, upload temporaries), then read RSS before the
   // exact run, which may upload the centres
   (globalThis as { gc?: () => void }).gc?.();
@@ -233,23 +271,51 @@ function inferInProcess(K: number, reps: number, inference: boolean, spread: num
   model.dispose();
   return {
     K,
-    inference,
+    mode,
     spread,
     msPerFace1,
     msPerFace32,
     msPerFace32Exact,
+    backboneMsPerFace1,
     backboneMsPerFace32,
     rssMB,
     top5Mass,
     kept: kept / ps.length,
     omittedMass,
+    quality,
   };
 }
 
+/** Float64 posteriors and expected shapes (box units) of 32 faces' features with a float head: the int8 reference. */
+function floatReference(W: Float32Array, b: Float32Array, centers: Float32Array, f: Float32Array, K: number) {
+  const D = W.length / K;
+  const dim = centers.length / K;
+  const B = f.length / D;
+  const post = new Float64Array(B * K);
+  const expected = new Float64Array(B * dim);
+  for (let i = 0; i < B; i++) {
+    const p = post.subarray(i * K, (i + 1) * K);
+    let m = -Infinity;
+    for (let k = 0; k < K; k++) {
+      let a = b[k];
+      for (let d = 0; d < D; d++) a += W[k * D + d] * f[i * D + d];
+      p[k] = a;
+      if (a > m) m = a;
+    }
+    let z = 0;
+    for (let k = 0; k < K; k++) z += p[k] = Math.exp(p[k] - m);
+    for (let k = 0; k < K; k++) {
+      p[k] /= z;
+      for (let j = 0; j < dim; j++) expected[i * dim + j] += p[k] * centers[k * dim + j];
+    }
+  }
+  return { post, expected };
+}
+
 /** Runs inferInProcess in a fresh Node process (so RSS reflects inference alone). */
-function inferInChild(K: number, reps: number, inference: boolean, spread: number): InferResult {
+function inferInChild(K: number, reps: number, mode: InferMode, spread: number): InferResult {
   const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', __filename], {
-    env: { ...process.env, XL_MODEL_BENCH_CHILD: JSON.stringify({ K, reps, inference, spread }) },
+    env: { ...process.env, XL_MODEL_BENCH_CHILD: JSON.stringify({ K, reps, mode, spread }) },
     encoding: 'utf8',
     maxBuffer: 1 << 20,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -327,16 +393,20 @@ const bench: Bench = async ({ quick }) => {
     });
   }
 
-  // 3. inference: the trainable model and the inference-only one side by side, each in a fresh process
+  // 3. inference: the trainable model and the inference-only ones (float32 on the engine, 8-bit head) side by side,
+  // each in a fresh process
   if (parts.has('infer')) {
     const kSmall = quick ? 1000 : 10000;
     const runs = [
-      inferInChild(kBig, reps, false, 4),
-      inferInChild(kBig, reps, true, 4),
-      inferInChild(kBig, reps, true, 8),
-      inferInChild(kSmall, reps, true, 4),
+      inferInChild(kBig, reps, 'trainable', 4),
+      inferInChild(kBig, reps, 'float32', 4),
+      inferInChild(kBig, reps, 'float32', 8),
+      inferInChild(kBig, reps, 'int8', 4),
+      inferInChild(kBig, reps, 'int8', 8),
+      inferInChild(kSmall, reps, 'float32', 4),
+      inferInChild(kSmall, reps, 'int8', 4),
     ];
-    const [full, big, , small] = runs;
+    const [full, big, , int8, int8Peaked, small, smallInt8] = runs;
     tables.push({
       title: `model: inference per face incl. posterior, expected shape and top-5 (${backend}, fresh process each)`,
       columns: [
@@ -346,20 +416,22 @@ const bench: Bench = async ({ quick }) => {
         'ms/face (batch 1)',
         'ms/face (batch 32)',
         'ms/face (batch 32, exact expected shape)',
+        'backbone ms/face (batch 1)',
         'backbone ms/face (batch 32)',
-        'ratio to backbone',
+        'ratio to backbone (batch 32)',
         'RSS MB (after GC)',
         'top-5 mass',
-        'classes needed (JS sum if ≤ min(8,192, K/16))',
+        'classes needed (expected shape)',
         'omitted mass',
       ],
       rows: runs.map((r) => [
         r.K,
-        r.inference ? 'inference-only' : 'trainable',
+        r.mode === 'trainable' ? 'trainable' : `inference-only, ${r.mode} head`,
         r.spread,
         r.msPerFace1,
         r.msPerFace32,
         r.msPerFace32Exact,
+        r.backboneMsPerFace1,
         r.backboneMsPerFace32,
         r.msPerFace32 / r.backboneMsPerFace32,
         r.rssMB,
@@ -368,9 +440,30 @@ const bench: Bench = async ({ quick }) => {
         r.omittedMass,
       ]),
       notes: [
-        `K = ${big.K}, inference-only: ${big.msPerFace1.toFixed(1)} ms/face alone, ${big.msPerFace32.toFixed(1)} in batches (target ≤ 10 ms), RSS ${big.rssMB.toFixed(0)} MB (target ≤ 500 MB; trainable model ${full.rssMB.toFixed(0)} MB).`,
-        `K = ${small.K}: ${(small.msPerFace32 / small.backboneMsPerFace32).toFixed(2)}× the backbone alone (target ≤ 2×).`,
-        'The head is scaled to a score spread (std) of 4 or 8 (an untrained head gives a uniform posterior). The expected shape is summed in JS over the classes holding all but 1e-4 of the mass (default expectedTolerance) when ≤ min(8,192, K/16) are needed, else exactly on the engine (centres uploaded then: more RSS). The exact column sums every class (expectedTolerance 0).',
+        `K = ${big.K}, inference-only float32 head: ${big.msPerFace1.toFixed(1)} ms/face alone, ${big.msPerFace32.toFixed(1)} in batches, RSS ${big.rssMB.toFixed(0)} MB (trainable model ${full.rssMB.toFixed(0)} MB).`,
+        `K = ${int8.K}, inference-only int8 head: ${int8.msPerFace1.toFixed(1)} ms/face alone, ${int8.msPerFace32.toFixed(1)} in batches (target ≤ 10 ms: ${Math.max(int8.msPerFace1, int8.msPerFace32, int8Peaked.msPerFace1, int8Peaked.msPerFace32) <= 10 ? 'met' : 'NOT met'}), RSS ${int8.rssMB.toFixed(0)} MB (target ≤ 500 MB: ${Math.max(int8.rssMB, int8Peaked.rssMB) <= 500 ? 'met' : 'NOT met'}).`,
+        `K = ${small.K}: ${(small.msPerFace32 / small.backboneMsPerFace32).toFixed(2)}× the backbone alone with the float32 head, ${(smallInt8.msPerFace32 / smallInt8.backboneMsPerFace32).toFixed(2)}× with the int8 head (target ≤ 2×).`,
+        'The head is scaled to a score spread (std) of 4 or 8 (an untrained head gives a uniform posterior). The expected shape leaves out up to 1e-4 of the mass (default expectedTolerance); float32 head: summed in JS when ≤ min(8,192, K/16) classes are needed, else on the engine (centres uploaded then: more RSS); int8 head: always in its wasm module. The exact column sums every class (expectedTolerance 0).',
+      ],
+    });
+    const qRows = [int8, int8Peaked, smallInt8].map((r) => {
+      const q = r.quality as NonNullable<InferResult['quality']>;
+      return [r.K, r.spread, q.top1Agree, q.tv, q.maxLogRatio, q.bound, q.expectedDiff];
+    });
+    tables.push({
+      title: 'model: the int8 head against float64 scores of the same head and features (32 faces)',
+      columns: [
+        'K',
+        'score spread',
+        'top-1 agreement',
+        'mean total variation',
+        'max |log p ratio| (p > 1e-6)',
+        'mean score error bound',
+        'max expected-shape difference (box units)',
+      ],
+      rows: qRows,
+      notes: [
+        'Each probability ratio is within e^(±2 × bound); the bound is a worst case, the measured error is far below it.',
       ],
     });
   }
@@ -381,15 +474,15 @@ export default bench;
 
 // Child mode for the inference RSS measurement.
 if (process.env.XL_MODEL_BENCH_CHILD) {
-  const { K, reps, inference, spread } = JSON.parse(process.env.XL_MODEL_BENCH_CHILD) as {
+  const { K, reps, mode, spread } = JSON.parse(process.env.XL_MODEL_BENCH_CHILD) as {
     K: number;
     reps: number;
-    inference: boolean;
+    mode: InferMode;
     spread: number;
   };
   engine
     .init()
-    .then(() => process.stdout.write(JSON.stringify(inferInProcess(K, reps, inference, spread)) + '\n'))
+    .then(() => process.stdout.write(JSON.stringify(inferInProcess(K, reps, mode, spread)) + '\n'))
     .catch((e: unknown) => {
       console.error(e);
       process.exit(1);

@@ -9,13 +9,8 @@ export {
   type ModelConfig,
 } from './config';
 export { buildBackbone, backboneFlops } from './backbone';
-export {
-  ExemplarModel,
-  createModel,
-  type HeadPrecision,
-  type InferenceOnlyOptions,
-} from './exemplarModel';
-export { Int8Head, INT8_MAX_BATCH, int16FeatureLimit } from './int8Head';
+export { ExemplarModel, createModel, type HeadPrecision, type InferenceOnlyOptions } from './exemplarModel';
+export { Int8Head, INT8_MAX_BATCH, REFINE_DELTA, int16FeatureLimit } from './int8Head';
 export { batchTargets, type BatchTargets } from './batchTargets';
 export { targetMatrix, denseLoss } from './losses';
 export {

@@ -1,24 +1,35 @@
 /**
- * The K-way head of an inference-only model in 8 bits (ExemplarModel.inferenceOnly({ head: 'int8' })): weights
- * quantised per class row (w ≈ s_k · q, q ∈ [−127, 127], s_k = max_d |w_kd| / 127), the feature per face in 16 bits,
- * products summed exactly in 32-bit integers, then scaled back and biased in float32. It runs in its own small
+ * The K-way head of an inference-only model in 8-bit planes (ExemplarModel.inferenceOnly({ head: 'int8' })):
+ * weights quantised per class row, w ≈ s_k · (q + r / 254) with q, r ∈ [−127, 127] and s_k = max_d |w_kd| / 127;
+ * the feature per face in 16 bits; products summed exactly in 32-bit integers, then scaled back and biased in float32.
+ * Two passes: the coarse plane q scores every class (a quarter of a float head's bytes), then the residual plane r
+ * refines the classes within REFINE_DELTA (e^−20) of the face's top score, so every probability that matters is
+ * computed with 16-bit weights in effect (error ≤ s_k / 508 · ‖f‖₁ + rounding of f, reported per face as
+ * `scoreErrorBound`), and the rest (each below 2e-9 of the top) with 8-bit ones. It runs in its own small
  * WebAssembly module (wasm/int8Head.wat, 128-bit SIMD), not on the tfjs engine, and also holds the class centres
  * (the model's table views them in place) so that the expected shape is summed there too.
  *
  * Why: at K = 140,000 and D = 256 a float32 head is 143 MB, and the wasm backend keeps a second, packed copy for
- * XNNPACK; a single face's product then reads 143 MB and is bound by memory bandwidth. The 8-bit head is 36 MB and
- * reads a quarter of the bytes. Cost: each score errs by at most s_k / 2 · ‖f‖₁ + (rounding of f), reported per
- * face as `scoreErrorBound`; bench/model.bench.ts and the tests measure the effect on the posterior.
+ * XNNPACK; a single face's product then reads 143 MB and is bound by memory bandwidth. The two planes are 72 MB, and
+ * a face reads the 36 MB coarse plane plus the few refined rows. bench/model.bench.ts and the tests measure the
+ * effect on the posterior.
  *
  * One instance owns one WebAssembly.Memory, laid out once (never grown, so views into it stay valid):
- *   W8 K × Dp int8 | scale K | bias K | centres K × dim f32 | x MAX_BATCH × Dp int16 | xs | minExp |
- *   scores/probabilities MAX_BATCH × Kp f32 | acc32 MAX_BATCH × dim f32 | acc64 MAX_BATCH × dim f64
+ *   q K × Dp int8 | r K × Dp int8 | scale K | bias K | centres K × dim f32 | x MAX_BATCH × Dp int16 | xs | minExp |
+ *   scores/probabilities MAX_BATCH × Kp f32 | candidate indices K i32 | acc32 MAX_BATCH × dim f32 |
+ *   acc64 MAX_BATCH × dim f64
  */
 import { ShapeError, ValueError } from '../errors';
 import { WASM_BASE64 } from './wasm/int8HeadWasm';
 
 /** Faces per call of the kernels (callers split larger batches). */
 export const INT8_MAX_BATCH = 32;
+
+/**
+ * Classes whose 8-bit score is within this of the face's top score get the second, residual pass (16-bit weights in
+ * effect); the others hold probabilities below e^−20 ≈ 2e-9 of the top class's each and keep the 8-bit score.
+ */
+export const REFINE_DELTA = 20;
 
 /** The part of the WebAssembly API used here (the project's TypeScript lib has no DOM / WebAssembly types). */
 interface WasmMemory {
@@ -46,6 +57,17 @@ interface Exports {
     Kp: number,
   ): void;
   softmax(p: number, Kp: number): number;
+  candidates(row: number, K: number, delta: number, idx: number): number;
+  refine(
+    r: number,
+    scale: number,
+    xrow: number,
+    xs: number,
+    row: number,
+    idx: number,
+    n: number,
+    Dp: number,
+  ): void;
   expected(
     p: number,
     Kp: number,
@@ -88,6 +110,7 @@ export class Int8Head {
   readonly bytes: number;
   private readonly ex: Exports;
   private readonly w8: Int8Array;
+  private readonly r8: Int8Array;
   private readonly bias: Float32Array;
   private readonly x16: Int16Array;
   private readonly xs: Float32Array;
@@ -95,7 +118,7 @@ export class Int8Head {
   private readonly probs: Float32Array;
   private readonly acc64: Float64Array;
   private readonly off: Record<
-    'w' | 'scale' | 'bias' | 'c' | 'x' | 'xs' | 'minExp' | 'out' | 'acc32' | 'acc64',
+    'w' | 'r' | 'scale' | 'bias' | 'c' | 'x' | 'xs' | 'minExp' | 'out' | 'idx' | 'acc32' | 'acc64',
     number
   >;
   /** Largest |x16|. */
@@ -135,6 +158,7 @@ export class Int8Head {
     };
     this.off = {
       w: take(K * Dp),
+      r: take(K * Dp),
       scale: take(K * 4),
       bias: take(K * 4),
       c: take(K * dim * 4),
@@ -142,6 +166,7 @@ export class Int8Head {
       xs: take(MB * 4),
       minExp: take(MB * 4),
       out: take(MB * Kp * 4),
+      idx: take(K * 4),
       acc32: take(MB * dim * 4),
       acc64: take(MB * dim * 8),
     };
@@ -154,6 +179,7 @@ export class Int8Head {
     const buf = mem.buffer;
     const o = this.off;
     this.w8 = new Int8Array(buf, o.w, K * Dp);
+    this.r8 = new Int8Array(buf, o.r, K * Dp);
     this.scale = new Float32Array(buf, o.scale, K);
     this.bias = new Float32Array(buf, o.bias, K);
     this.centers = new Float32Array(buf, o.c, K * dim);
@@ -180,7 +206,12 @@ export class Int8Head {
       if (s === 0) continue;
       const inv = 1 / s;
       const q = k * Dp;
-      for (let d = 0; d < D; d++) this.w8[q + d] = Math.round(W[r + d] * inv);
+      for (let d = 0; d < D; d++) {
+        const v = W[r + d] * inv; // in [−127, 127]
+        const q1 = Math.round(v);
+        this.w8[q + d] = q1;
+        this.r8[q + d] = Math.round((v - q1) * 254); // residual in [−0.5, 0.5] → [−127, 127]
+      }
     }
     this.bias.set(b);
     this.centers.set(centers);
@@ -193,23 +224,33 @@ export class Int8Head {
     this.bias.set(b);
   }
 
-  /** The dequantised weights K × D (s_k · q): what the scores are computed with. */
-  dequantized(): Float32Array {
+  /**
+   * The dequantised weights K × D, s_k · (q + r / 254): what the scores of the classes near the top are computed
+   * with (`coarse`: s_k · q, what the first pass uses for the rest).
+   */
+  dequantized(coarse = false): Float32Array {
     const { K, D, Dp } = this;
     const W = new Float32Array(K * D);
     for (let k = 0; k < K; k++) {
       const s = this.scale[k];
-      for (let d = 0; d < D; d++) W[k * D + d] = s * this.w8[k * Dp + d];
+      for (let d = 0; d < D; d++) {
+        const i = k * Dp + d;
+        W[k * D + d] = coarse ? s * this.w8[i] : s * (this.w8[i] + this.r8[i] / 254);
+      }
     }
     return W;
   }
 
   /**
    * Posteriors (softmax of the scores) of B ≤ INT8_MAX_BATCH faces from their features (B × D, finite: checked by
-   * the caller). Returns a view B × Kp (face b at b · Kp; lanes ≥ K are 0), valid until the next call, and per face
-   * the bound on any score's error from quantisation.
+   * the caller). Two passes: 8-bit scores for every class, then the residual pass for the classes within
+   * REFINE_DELTA of each face's top score. Returns a view B × Kp (face b at b · Kp; lanes ≥ K are 0), valid until the
+   * next call; per face the bound on the error of every refined score, and how many classes were refined.
    */
-  posteriors(features: Float32Array, B: number): { probs: Float32Array; scoreErrorBound: Float64Array } {
+  posteriors(
+    features: Float32Array,
+    B: number,
+  ): { probs: Float32Array; scoreErrorBound: Float64Array; refined: Int32Array } {
     const { K, D, Dp, Kp, off } = this;
     if (!Number.isInteger(B) || B < 1 || B > INT8_MAX_BATCH || features.length < B * D) {
       throw new ShapeError(
@@ -217,6 +258,7 @@ export class Int8Head {
       );
     }
     const bound = new Float64Array(B);
+    const refined = new Int32Array(B);
     const maxS = this.maxScale;
     this.x16.fill(0, 0, B * Dp);
     for (let b = 0; b < B; b++) {
@@ -233,20 +275,25 @@ export class Int8Head {
         const inv = 1 / xs;
         for (let d = 0; d < D; d++) this.x16[b * Dp + d] = Math.round(features[b * D + d] * inv);
       }
-      // |s q · x̂ − w · f| ≤ Σ |s q − w| |f| + Σ |s q| |x̂ − f| ≤ (s/2) ‖f‖₁ + 127 s · D · xs / 2, s ≤ max_k s_k
-      bound[b] = (maxS / 2) * l1 + 127 * maxS * D * (xs / 2);
+      // |s (q + r/254) · x̂ − w · f| ≤ Σ |s (q + r/254) − w| |f| + Σ |s (q + r/254)| |x̂ − f|
+      //                              ≤ (s/508) ‖f‖₁ + 127.5 s · D · xs / 2, s ≤ max_k s_k
+      bound[b] = (maxS / 508) * l1 + 127.5 * maxS * D * (xs / 2);
     }
     this.probs.fill(-Infinity, 0, B * Kp);
     this.ex.scores(off.w, off.scale, off.bias, off.x, off.xs, off.out, K, Dp, B, Kp);
     for (let b = 0; b < B; b++) {
-      const sum = this.ex.softmax(off.out + b * Kp * 4, Kp);
+      const row = off.out + b * Kp * 4;
+      const n = this.ex.candidates(row, K, REFINE_DELTA, off.idx);
+      refined[b] = n;
+      this.ex.refine(off.r, off.scale, off.x + b * Dp * 2, this.xs[b], row, off.idx, n, Dp);
+      const sum = this.ex.softmax(row, Kp);
       if (!(sum >= 1 && sum < Infinity)) {
         throw new ValueError(
           `Int8Head.posteriors: the scores of face ${b} are not finite (softmax normaliser ${sum}); the model's head or bias holds NaN or ±inf`,
         );
       }
     }
-    return { probs: this.probs.subarray(0, B * Kp), scoreErrorBound: bound };
+    return { probs: this.probs.subarray(0, B * Kp), scoreErrorBound: bound, refined };
   }
 
   /**

@@ -66,6 +66,76 @@
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $kloop))))
 
+  ;; Σ_d W8[row, d] · x16[d] over Dp (a multiple of 16) as i32: one row of `scores`, for the rows `refine` revisits
+  (func $dot (param $wrow i32) (param $xrow i32) (param $Dp i32) (result i32)
+    (local $d i32) (local $acc0 v128) (local $acc1 v128)
+    (block $ddone
+      (loop $dloop
+        (br_if $ddone (i32.ge_u (local.get $d) (local.get $Dp)))
+        (local.set $acc0
+          (i32x4.add (local.get $acc0)
+            (i32x4.dot_i16x8_s
+              (v128.load8x8_s (i32.add (local.get $wrow) (local.get $d)))
+              (v128.load (i32.add (local.get $xrow) (i32.shl (local.get $d) (i32.const 1)))))))
+        (local.set $acc1
+          (i32x4.add (local.get $acc1)
+            (i32x4.dot_i16x8_s
+              (v128.load8x8_s offset=8 (i32.add (local.get $wrow) (local.get $d)))
+              (v128.load offset=16 (i32.add (local.get $xrow) (i32.shl (local.get $d) (i32.const 1)))))))
+        (local.set $d (i32.add (local.get $d) (i32.const 16)))
+        (br $dloop)))
+    (local.set $acc0 (i32x4.add (local.get $acc0) (local.get $acc1)))
+    (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $acc0)) (i32x4.extract_lane 1 (local.get $acc0)))
+      (i32.add (i32x4.extract_lane 2 (local.get $acc0)) (i32x4.extract_lane 3 (local.get $acc0)))))
+
+  ;; Face b's candidates: writes to idx the classes k < K whose score in row (K f32) is ≥ max − delta, and returns
+  ;; how many. A NaN score is never a candidate (softmax reports it).
+  (func (export "candidates") (param $row i32) (param $K i32) (param $delta f32) (param $idx i32) (result i32)
+    (local $k i32) (local $m f32) (local $v f32) (local $n i32) (local $thr f32)
+    (local.set $m (f32.const -inf))
+    (block $d1
+      (loop $l1
+        (br_if $d1 (i32.ge_u (local.get $k) (local.get $K)))
+        (local.set $v (f32.load (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2)))))
+        (if (f32.gt (local.get $v) (local.get $m)) (then (local.set $m (local.get $v))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $l1)))
+    (local.set $thr (f32.sub (local.get $m) (local.get $delta)))
+    (local.set $k (i32.const 0))
+    (block $d2
+      (loop $l2
+        (br_if $d2 (i32.ge_u (local.get $k) (local.get $K)))
+        (if (f32.ge (f32.load (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2)))) (local.get $thr))
+          (then
+            (i32.store (i32.add (local.get $idx) (i32.shl (local.get $n) (i32.const 2))) (local.get $k))
+            (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $l2)))
+    (local.get $n))
+
+  ;; The second pass of the 16-bit head: for the n classes in idx, row[k] += s_k · xs · (Σ_d R8[k, d] · x16[d]) / 254,
+  ;; R8 the rounded residual (w / s_k − W8) · 254 (face b's row, features xrow, scale xs)
+  (func (export "refine")
+    (param $r i32) (param $scale i32) (param $xrow i32) (param $xs f32) (param $row i32) (param $idx i32)
+    (param $n i32) (param $Dp i32)
+    (local $i i32) (local $k i32) (local $at i32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $k (i32.load (i32.add (local.get $idx) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $at (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2))))
+        (f32.store (local.get $at)
+          (f32.add (f32.load (local.get $at))
+            (f32.mul
+              (f32.convert_i32_s
+                (call $dot (i32.add (local.get $r) (i32.mul (local.get $k) (local.get $Dp))) (local.get $xrow) (local.get $Dp)))
+              (f32.mul
+                (f32.load (i32.add (local.get $scale) (i32.shl (local.get $k) (i32.const 2))))
+                (f32.mul (local.get $xs) (f32.const 0.003937007874015748))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l))))
+
   ;; e^x for x ≤ 0, 4 lanes: x = n ln2 + r (|r| ≤ ln2 / 2), e^r by its degree-6 Taylor polynomial (relative error
   ;; ≤ 2e-7), 2^n from the exponent bits; x < −87 (and −inf) gives 0
   (func $exp4 (param $x v128) (result v128)
