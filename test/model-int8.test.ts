@@ -10,6 +10,7 @@ import {
   int16FeatureLimit,
   REFINE_DELTA,
   loadModel,
+  MODEL_KIND,
   predict,
   predictBatch,
   saveModel,
@@ -17,6 +18,7 @@ import {
 } from '../src/model';
 import { Rng } from '../src/util/rng';
 import { compileWat, generatedPath } from '../scripts/build-wasm';
+import { readContainer } from '../src/model/container';
 import { expectClose } from './helpers';
 import { exemplarTable, initBackend, randomTable, tinySamples } from './modelFixtures';
 
@@ -215,6 +217,22 @@ describe('model: 8-bit head (int8Head.ts, wasm)', function () {
     // the float head never reached the engine: only the backbone's variables were added
     assert.equal(tf.memory().numTensors - before, q.backbone.getWeights().length);
     assert.throws(() => q.tensors(), /8-bit head has no engine-side tensors/);
+    // loaded from views of the file's bytes: what the model keeps is copied out, so the file's buffer can go
+    const t = q.table;
+    for (const a of [q.headB, t.sigma, t.pose, t.visibility, t.memberOffsets]) {
+      assert.equal(a.buffer.byteLength, a.byteLength, 'an own buffer, not a view of the file');
+    }
+    const copied = readContainer('t', file, MODEL_KIND);
+    const viewed = readContainer('t', file, MODEL_KIND, { views: true });
+    for (const name of Object.keys(copied.arrays)) {
+      expectClose(viewed.arrays[name], copied.arrays[name], 0, name);
+    }
+    assert.equal(
+      viewed.arrays['head/W'].buffer,
+      viewed.arrays['table/centers'].buffer,
+      'views share the file buffer',
+    );
+    assert.notEqual(copied.arrays['head/W'].buffer, copied.arrays['table/centers'].buffer);
     assert.throws(() => q.headW, /inference-only/);
     const got = predictBatch(q, items, { expectedTolerance: 0 });
     let agree = 0;

@@ -98,11 +98,16 @@ export function writeContainer(
   fs.renameSync(tmp, file);
 }
 
-/** Reads a container, checking magic, lengths, the CRC and (when given) the kind. Throws FormatError naming the file. */
+/**
+ * Reads a container, checking magic, lengths, the CRC and (when given) the kind. Throws FormatError naming the file.
+ * `views`: the arrays view the file's bytes in place instead of being copied (half the peak memory for a large
+ * model; any one kept array then keeps the whole file's buffer alive, so callers copy what they keep).
+ */
 export function readContainer(
   fn: string,
   file: string,
   kind?: string,
+  opts: { views?: boolean } = {},
 ): { header: ContainerHeader; arrays: Record<string, StoredArray> } {
   let buf: Buffer;
   try {
@@ -151,12 +156,18 @@ export function readContainer(
     if (end > buf.length - 4) {
       throw new FormatError(`${fn}: ${file}: array "${e.name}" runs past the end of the file`, { file });
     }
-    const bytes = new Uint8Array(buf.buffer.slice(buf.byteOffset + start, buf.byteOffset + end));
+    const at = buf.byteOffset + start;
+    // a view needs 4-byte alignment (small files may come from Node's shared buffer pool at any offset)
+    const view = opts.views === true && at % 4 === 0;
+    const bytes = view
+      ? new Uint8Array(buf.buffer, at, end - start)
+      : new Uint8Array(buf.buffer.slice(at, buf.byteOffset + end));
+    const n = e.length;
     arrays[e.name] =
       e.dtype === 'float32'
-        ? new Float32Array(bytes.buffer)
+        ? new Float32Array(bytes.buffer, bytes.byteOffset, n)
         : e.dtype === 'int32'
-          ? new Int32Array(bytes.buffer)
+          ? new Int32Array(bytes.buffer, bytes.byteOffset, n)
           : bytes;
   }
   const { arrays: _drop, ...rest } = header;

@@ -46,12 +46,17 @@ export function modelParts(model: ExemplarModel): {
   };
 }
 
-/** Rebuilds a model from its parts; FormatError naming `file` when a part is missing or has the wrong size. */
+/**
+ * Rebuilds a model from its parts; FormatError naming `file` when a part is missing or has the wrong size.
+ * `copy`: copy the arrays the model keeps except the head weights and the centres (for parts that view a file's
+ * buffer, when those two are about to be consumed by an 8-bit head: then nothing keeps the buffer alive).
+ */
 export function modelFromParts(
   fn: string,
   file: string,
   header: ContainerHeader,
   arrays: Record<string, StoredArray>,
+  copy = false,
 ): ExemplarModel {
   const config = header.config as ModelConfig | undefined;
   const shapes = header.backboneShapes as number[][] | undefined;
@@ -71,6 +76,7 @@ export function modelFromParts(
     }
     return a;
   };
+  const own = <T extends Float32Array | Int32Array>(a: T): T => (copy ? (a.slice() as T) : a);
   const { K, featureDim: D, nPoints: N } = config;
   const offsets = arrays['table/memberOffsets'];
   if (!(offsets instanceof Int32Array) || offsets.length !== K + 1) {
@@ -85,10 +91,10 @@ export function modelFromParts(
     nPoints: tb.nPoints,
     scheme: tb.scheme,
     centers: f32('table/centers', K * 2 * N),
-    sigma: f32('table/sigma', K),
-    pose: f32('table/pose', K * 3),
-    visibility: f32('table/visibility', K * N),
-    memberOffsets: offsets,
+    sigma: own(f32('table/sigma', K)),
+    pose: own(f32('table/pose', K * 3)),
+    visibility: own(f32('table/visibility', K * N)),
+    memberOffsets: own(offsets),
     memberIds: tb.memberIds,
   };
   const backbone = buildBackbone(config);
@@ -99,16 +105,18 @@ export function modelFromParts(
   }
   const values = shapes.map((s, i) =>
     tf.tensor(
-      f32(
-        `backbone/${i}`,
-        s.reduce((a, b) => a * b, 1),
+      own(
+        f32(
+          `backbone/${i}`,
+          s.reduce((a, b) => a * b, 1),
+        ),
       ),
       s,
     ),
   );
   backbone.setWeights(values);
   tf.dispose(values);
-  return new ExemplarModel(config, backbone, table, f32('head/W', K * D), f32('head/b', K));
+  return new ExemplarModel(config, backbone, table, f32('head/W', K * D), own(f32('head/b', K)));
 }
 
 /**
@@ -159,7 +167,10 @@ export function loadModel(file: string, opts: LoadModelOptions = {}): ExemplarMo
       "loadModel: option head: 'int8' needs inference: true (an 8-bit head cannot be trained)",
     );
   }
-  const { header, arrays } = readContainer('loadModel', file, MODEL_KIND);
-  const model = modelFromParts('loadModel', file, header, arrays);
+  // an 8-bit head copies the weights and centres into its own memory, so the file's bytes can be read in place
+  // and dropped afterwards (peak memory: the file once, not twice)
+  const int8 = opts.inference === true && opts.head === 'int8';
+  const { header, arrays } = readContainer('loadModel', file, MODEL_KIND, { views: int8 });
+  const model = modelFromParts('loadModel', file, header, arrays, int8);
   return opts.inference ? model.inferenceOnly({ head: opts.head ?? 'float32' }) : model;
 }
