@@ -10,6 +10,9 @@
  * Quick mode: K 140,000 → 14,000 and 20,000 → 5,000, fewer images and repetitions; same code paths.
  */
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { ClassTable } from '../src/classes/types';
 import * as engine from '../src/engine';
@@ -19,12 +22,15 @@ import {
   backboneFlops,
   createModel,
   DENSE_MAX_K,
+  loadModel,
+  saveModel,
   EXPECTED_TOLERANCE,
   expectedShapePlan,
   predictInputs,
   sampledHeadStep,
   train,
   type EpochRecord,
+  type ExemplarModel,
 } from '../src/model';
 import type { Box, Sample } from '../src/types';
 import { Rng } from '../src/util/rng';
@@ -181,6 +187,10 @@ interface InferResult {
   backboneMsPerFace1: number;
   backboneMsPerFace32: number;
   rssMB: number;
+  /** Peak RSS of the child process (VmHWM), MB. */
+  peakMB: number;
+  /** The model was loaded from a file (loadModel with { inference: true, head }). */
+  fromFile: boolean;
   top5Mass: number;
   kept: number;
   omittedMass: number;
@@ -189,17 +199,11 @@ interface InferResult {
 }
 
 /**
- * Inference timings in this process (run in a fresh child for the RSS figure). An untrained head gives an almost
- * uniform posterior, unlike a trained one, so the head is scaled until the scores' standard deviation is `spread`
- * (4: a fairly spread posterior, 8: a peaked one; the top-5 mass is reported) to time the expected shape's sum honestly; `msPerFace32Exact` sums every class.
- * `mode`: 'float32' / 'int8' make the model inference-only (no JS copy of the head) before predicting; for 'int8' the
- * posterior is also compared with float64 scores of the unquantised head (quality).
+ * A model with K random classes whose head is scaled until the scores' standard deviation over the 32 inputs x32 is
+ * `spread` (an untrained head gives an almost uniform posterior, unlike a trained one).
  */
-function inferInProcess(K: number, reps: number, mode: InferMode, spread: number): InferResult {
+function scaledModel(K: number, spread: number, x32: Float32Array): ExemplarModel {
   const model = createModel(randomTable(K, K), { seed: 1 });
-  const rng = new Rng(5);
-  const x32 = Float32Array.from({ length: 32 * 64 * 64 }, () => rng.uniform(-1, 1));
-  const boxes: Box[] = Array.from({ length: 32 }, () => ({ x: 0, y: 0, width: 100, height: 100 }));
   const f0 = tf.tidy(() =>
     (model.backbone.predict(tf.tensor4d(x32, [32, 64, 64, 1])) as tf.Tensor).dataSync(),
   ) as Float32Array;
@@ -209,9 +213,41 @@ function inferInProcess(K: number, reps: number, mode: InferMode, spread: number
   const W = model.headW;
   for (let i = 0; i < W.length; i++) W[i] *= scale;
   model.headChanged();
+  return model;
+}
+
+/**
+ * Inference timings in this process (run in a fresh child for the RSS figure). An untrained head gives an almost
+ * uniform posterior, unlike a trained one, so the head is scaled until the scores' standard deviation is `spread`
+ * (4: a fairly spread posterior, 8: a peaked one; the top-5 mass is reported) to time the expected shape's sum honestly; `msPerFace32Exact` sums every class.
+ * `mode`: 'float32' / 'int8' make the model inference-only (no JS copy of the head) before predicting; for 'int8' the
+ * posterior is also compared with float64 scores of the unquantised head (quality).
+ */
+function inferInProcess(
+  K: number,
+  reps: number,
+  mode: InferMode,
+  spread: number,
+  file?: string,
+): InferResult {
+  const rng = new Rng(5);
+  const x32 = Float32Array.from({ length: 32 * 64 * 64 }, () => rng.uniform(-1, 1));
+  const boxes: Box[] = Array.from({ length: 32 }, () => ({ x: 0, y: 0, width: 100, height: 100 }));
+  let model: ExemplarModel;
   let reference: { post: Float64Array; expected: Float64Array } | null = null;
-  if (mode === 'int8') reference = floatReference(model.headW, model.headB, model.table.centers, f0, K);
-  if (mode !== 'trainable') model.inferenceOnly({ head: mode });
+  if (file) {
+    if (mode === 'trainable') throw new Error('inferInProcess: a file is loaded inference-only');
+    model = loadModel(file, { inference: true, head: mode });
+  } else {
+    model = scaledModel(K, spread, x32);
+    if (mode === 'int8') {
+      const f0 = tf.tidy(() =>
+        (model.backbone.predict(tf.tensor4d(x32, [32, 64, 64, 1])) as tf.Tensor).dataSync(),
+      ) as Float32Array;
+      reference = floatReference(model.headW, model.headB, model.table.centers, f0, K);
+    }
+    if (mode !== 'trainable') model.inferenceOnly({ head: mode });
+  }
   const time = (f: () => void, perFace: number) => {
     f();
     const t: number[] = [];
@@ -267,6 +303,8 @@ function inferInProcess(K: number, reps: number, mode: InferMode, spread: number
   // exact run, which may upload the centres
   (globalThis as { gc?: () => void }).gc?.();
   const rssMB = process.memoryUsage().rss / 2 ** 20;
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+  const peakMB = hwm ? Number(hwm[1]) / 1024 : NaN;
   const msPerFace32Exact = time(() => predictInputs(model, x32, 32, boxes, 5, 0), 32);
   model.dispose();
   return {
@@ -279,6 +317,8 @@ function inferInProcess(K: number, reps: number, mode: InferMode, spread: number
     backboneMsPerFace1,
     backboneMsPerFace32,
     rssMB,
+    peakMB,
+    fromFile: file !== undefined,
     top5Mass,
     kept: kept / ps.length,
     omittedMass,
@@ -313,9 +353,9 @@ function floatReference(W: Float32Array, b: Float32Array, centers: Float32Array,
 }
 
 /** Runs inferInProcess in a fresh Node process (so RSS reflects inference alone). */
-function inferInChild(K: number, reps: number, mode: InferMode, spread: number): InferResult {
+function inferInChild(K: number, reps: number, mode: InferMode, spread: number, file?: string): InferResult {
   const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', __filename], {
-    env: { ...process.env, XL_MODEL_BENCH_CHILD: JSON.stringify({ K, reps, mode, spread }) },
+    env: { ...process.env, XL_MODEL_BENCH_CHILD: JSON.stringify({ K, reps, mode, spread, file }) },
     encoding: 'utf8',
     maxBuffer: 1 << 20,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -397,6 +437,20 @@ const bench: Bench = async ({ quick }) => {
   // each in a fresh process
   if (parts.has('infer')) {
     const kSmall = quick ? 1000 : 10000;
+    // a saved model at K = kBig (peaked head), loaded from its file by the int8 run below: the user's path
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xl-bench-infer-'));
+    const file = path.join(dir, 'k-big.xlm');
+    {
+      const rng = new Rng(5);
+      const m = scaledModel(
+        kBig,
+        8,
+        Float32Array.from({ length: 32 * 64 * 64 }, () => rng.uniform(-1, 1)),
+      );
+      saveModel(m, file);
+      m.dispose();
+    }
+    const fileBytes = fs.statSync(file).size;
     const runs = [
       inferInChild(kBig, reps, 'trainable', 4),
       inferInChild(kBig, reps, 'float32', 4),
@@ -405,8 +459,10 @@ const bench: Bench = async ({ quick }) => {
       inferInChild(kBig, reps, 'int8', 8),
       inferInChild(kSmall, reps, 'float32', 4),
       inferInChild(kSmall, reps, 'int8', 4),
+      inferInChild(kBig, reps, 'int8', 8, file),
     ];
-    const [full, big, , int8, int8Peaked, small, smallInt8] = runs;
+    fs.rmSync(dir, { recursive: true, force: true });
+    const [full, big, , int8, int8Peaked, small, smallInt8, loaded] = runs;
     tables.push({
       title: `model: inference per face incl. posterior, expected shape and top-5 (${backend}, fresh process each)`,
       columns: [
@@ -420,13 +476,15 @@ const bench: Bench = async ({ quick }) => {
         'backbone ms/face (batch 32)',
         'ratio to backbone (batch 32)',
         'RSS MB (after GC)',
+        'peak RSS MB',
         'top-5 mass',
         'classes needed (expected shape)',
         'omitted mass',
       ],
       rows: runs.map((r) => [
         r.K,
-        r.mode === 'trainable' ? 'trainable' : `inference-only, ${r.mode} head`,
+        (r.mode === 'trainable' ? 'trainable' : `inference-only, ${r.mode} head`) +
+          (r.fromFile ? ', loadModel from file' : ''),
         r.spread,
         r.msPerFace1,
         r.msPerFace32,
@@ -435,14 +493,16 @@ const bench: Bench = async ({ quick }) => {
         r.backboneMsPerFace32,
         r.msPerFace32 / r.backboneMsPerFace32,
         r.rssMB,
+        r.peakMB,
         r.top5Mass,
         r.kept,
         r.omittedMass,
       ]),
       notes: [
         `K = ${big.K}, inference-only float32 head: ${big.msPerFace1.toFixed(1)} ms/face alone, ${big.msPerFace32.toFixed(1)} in batches, RSS ${big.rssMB.toFixed(0)} MB (trainable model ${full.rssMB.toFixed(0)} MB).`,
-        `K = ${int8.K}, inference-only int8 head: ${int8.msPerFace1.toFixed(1)} ms/face alone, ${int8.msPerFace32.toFixed(1)} in batches (target ≤ 10 ms: ${Math.max(int8.msPerFace1, int8.msPerFace32, int8Peaked.msPerFace1, int8Peaked.msPerFace32) <= 10 ? 'met' : 'NOT met'}), RSS ${int8.rssMB.toFixed(0)} MB (target ≤ 500 MB: ${Math.max(int8.rssMB, int8Peaked.rssMB) <= 500 ? 'met' : 'NOT met'}).`,
+        `K = ${int8.K}, inference-only int8 head: ${int8.msPerFace1.toFixed(1)} ms/face alone, ${int8.msPerFace32.toFixed(1)} in batches (target ≤ 10 ms: ${Math.max(int8.msPerFace1, int8.msPerFace32, int8Peaked.msPerFace1, int8Peaked.msPerFace32) <= 10 ? 'met' : 'NOT met'}), RSS ${int8.rssMB.toFixed(0)} MB (target ≤ 500 MB: ${Math.max(int8.rssMB, int8Peaked.rssMB, loaded.rssMB) <= 500 ? 'met' : 'NOT met'}); loaded from its file: ${loaded.msPerFace1.toFixed(1)} ms/face alone, RSS ${loaded.rssMB.toFixed(0)} MB, peak ${loaded.peakMB.toFixed(0)} MB while loading.`,
         `K = ${small.K}: ${(small.msPerFace32 / small.backboneMsPerFace32).toFixed(2)}× the backbone alone with the float32 head, ${(smallInt8.msPerFace32 / smallInt8.backboneMsPerFace32).toFixed(2)}× with the int8 head (target ≤ 2×).`,
+        `The last row loads a saved K = ${kBig} model (${(fileBytes / 2 ** 20).toFixed(0)} MB file) with loadModel({ inference: true, head: 'int8' }): what a user runs; the other rows build the model in the process (their peak includes the float head before it is dropped).`,
         'The head is scaled to a score spread (std) of 4 or 8 (an untrained head gives a uniform posterior). The expected shape leaves out up to 1e-4 of the mass (default expectedTolerance); float32 head: summed in JS when ≤ min(8,192, K/16) classes are needed, else on the engine (centres uploaded then: more RSS); int8 head: always in its wasm module. The exact column sums every class (expectedTolerance 0).',
       ],
     });
@@ -474,15 +534,16 @@ export default bench;
 
 // Child mode for the inference RSS measurement.
 if (process.env.XL_MODEL_BENCH_CHILD) {
-  const { K, reps, mode, spread } = JSON.parse(process.env.XL_MODEL_BENCH_CHILD) as {
+  const { K, reps, mode, spread, file } = JSON.parse(process.env.XL_MODEL_BENCH_CHILD) as {
     K: number;
     reps: number;
     mode: InferMode;
     spread: number;
+    file?: string;
   };
   engine
     .init()
-    .then(() => process.stdout.write(JSON.stringify(inferInProcess(K, reps, mode, spread)) + '\n'))
+    .then(() => process.stdout.write(JSON.stringify(inferInProcess(K, reps, mode, spread, file)) + '\n'))
     .catch((e: unknown) => {
       console.error(e);
       process.exit(1);
