@@ -565,6 +565,33 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       fs.rmSync(dir, { recursive: true, force: true });
     });
 
+    it('features come from the backbone in inference mode (batch norm uses its moving statistics)', () => {
+      const table = randomTable(6, 5, 4);
+      const model = createModel(table, {
+        input: { size: 16 },
+        widths: [4, 8],
+        featureDim: 8,
+        batchNorm: true,
+        seed: 2,
+      });
+      const [s, t] = tinySamples(2, 9, 32);
+      const ps = predictBatch(model, [
+        { image: s.image, box: s.box },
+        { image: t.image, box: t.box },
+      ]);
+      const x = new Float32Array(2 * 16 * 16);
+      x.set(cropToInput(s.image, s.box, model.config.input));
+      x.set(cropToInput(t.image, t.box, model.config.input), 256);
+      const ref = tf.tidy(() =>
+        (model.backbone.predict(tf.tensor4d(x, [2, 16, 16, 1])) as tf.Tensor).dataSync(),
+      );
+      expectClose(ps[0].feature, ref.subarray(0, 8), 1e-5, 'face 0');
+      expectClose(ps[1].feature, ref.subarray(8, 16), 1e-5, 'face 1');
+      // a batch of one gives the same feature: no batch statistics
+      expectClose(predict(model, s.image, s.box).feature, ps[0].feature, 1e-5, 'alone');
+      model.dispose();
+    });
+
     it('topIndices picks the k largest, largest first', () => {
       const p = Float32Array.from([0.1, 0.5, 0.05, 0.5, 0.2, 0.9]);
       assert.deepEqual(Array.from(topIndices(p, 3)), [5, 1, 3]);
