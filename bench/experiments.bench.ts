@@ -125,13 +125,15 @@ const bench: Bench = async ({ quick }) => {
       : env('XL_EXP_COST_KS', '10,100,1000,10000,140000').split(',').map(Number);
     const rows64 = forwardCostVsK({ Ks: costKs, batch: 32, repeats: quick ? 2 : 5 });
     const rows32 = forwardCostVsK({ Ks: costKs, batch: 32, repeats: quick ? 2 : 5, model: MODEL });
+    const rows64q = forwardCostVsK({ Ks: costKs, batch: 32, repeats: quick ? 2 : 5, head: 'int8' });
     for (const [name, rs] of [
       ['64×64 small net (default), D 256', rows64],
       ['32×32 experiment net, D 128', rows32],
+      ['64×64 small net, D 256, inference-only int8 head', rows64q],
     ] as const) {
       tables.push({
         title: `Fig. 2: forward cost against K (${name}, batch 32)`,
-        columns: ['K', 'ms / face', 'backbone ms / face', 'ratio', 'head + centres MB', 'RSS MB'],
+        columns: ['K', 'ms / face', 'backbone ms / face', 'ratio', 'head (+ centres) MB', 'RSS MB'],
         rows: rs.map((r) => [
           r.K,
           r.msPerFace,

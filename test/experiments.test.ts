@@ -195,6 +195,25 @@ describe('experiments', function () {
       assert.ok(rows[1].headMB >= lo - 1e-6 && rows[1].headMB <= hi + 1e-3, `headMB ${rows[1].headMB}`);
       assert.ok(rows[1].headMB > 100 * rows[0].headMB, 'grows with K');
       assert.throws(() => forwardCostVsK({ Ks: [0] }), /Ks\[0\]/);
+      assert.throws(() => forwardCostVsK({ head: 'int4' as 'int8' }), /option 'head'/);
+    });
+
+    it("with head 'int8': memory of the 8-bit head (two int8 planes + centres + scratch), no engine head", () => {
+      const before = tf.memory().numTensors;
+      const rows = forwardCostVsK({
+        Ks: [2000],
+        batch: 2,
+        repeats: 1,
+        nPoints: 5,
+        model: tiny,
+        head: 'int8',
+      });
+      assert.equal(tf.memory().numTensors, before);
+      // per class: two planes of 16 bytes (D 16), scale + bias 8, centres 40, candidate index 4, scores 32 × 4
+      const perClass = 32 + 8 + 40 + 4 + 128;
+      assert.ok(rows[0].headMB >= (2000 * perClass) / 2 ** 20, `headMB ${rows[0].headMB}`);
+      assert.ok(rows[0].headMB <= (2000 * perClass) / 2 ** 20 + 1.1, `headMB ${rows[0].headMB}`);
+      assert.ok(rows[0].msPerFace > 0);
     });
   });
 

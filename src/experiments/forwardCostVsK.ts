@@ -2,15 +2,15 @@
  * The paper's Fig. 2: test-time cost of the classifier against K. For each K a model with a K-way head over a
  * stand-in class table (random centres: the cost does not depend on their values) predicts a batch of random
  * inputs (posterior, top-k, MAP and expected shapes); reported per face, next to the backbone alone, with the
- * engine memory the model keeps after predicting (head Wᵀ, bias, and the centres when it uploads them) and the
- * process's resident memory.
+ * engine memory the model keeps after predicting (head Wᵀ, bias, and the centres when it uploads them; for the 8-bit
+ * head its WebAssembly memory, centres included) and the process's resident memory.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ClassTable } from '../classes/types';
 import { ValueError } from '../errors';
 import type { ModelOptions } from '../model/config';
-import { createModel } from '../model/exemplarModel';
-import { predictInputs } from '../model/predict';
+import { createModel, type HeadPrecision } from '../model/exemplarModel';
+import { features, predictInputs } from '../model/predict';
 import type { Box } from '../types';
 import { Rng } from '../util/rng';
 import { assertInteger, describe } from '../util/validate';
@@ -42,6 +42,11 @@ export interface ForwardCostOptions {
   model?: ModelOptions;
   /** Top classes reported per face. @default 5 */
   topK?: number;
+  /**
+   * The head: 'float32' (a trainable model's, on the engine) or 'int8' (an inference-only model's 8-bit head, in
+   * its own WebAssembly memory; `headMB` then counts that memory). @default 'float32'
+   */
+  head?: HeadPrecision;
 }
 
 /** A stand-in class table of K classes with random centres (for cost measurements only). */
@@ -90,9 +95,14 @@ export function forwardCostVsK(opts: ForwardCostOptions = {}): ForwardCostRow[] 
   assertInteger(fn, 'nPoints', nPoints, 1, 10000);
   const topK = opts.topK ?? 5;
   assertInteger(fn, 'topK', topK, 1, Math.min(...Ks));
+  const head = opts.head ?? 'float32';
+  if (head !== 'float32' && head !== 'int8') {
+    throw new ValueError(`${fn}: option 'head' expected 'float32' or 'int8', got ${describe(opts.head)}`);
+  }
   const rows: ForwardCostRow[] = [];
   for (const K of Ks) {
     const model = createModel(randomClassTable(K, nPoints), opts.model ?? {});
+    if (head === 'int8') model.inferenceOnly({ head: 'int8' });
     try {
       const { size, channels } = model.config.input;
       const rng = new Rng(K);
@@ -111,12 +121,11 @@ export function forwardCostVsK(opts: ForwardCostOptions = {}): ForwardCostRow[] 
         return median(t);
       };
       const backboneMsPerFace = timeIt(() => {
-        tf.tidy(() =>
-          (model.backbone.predict(tf.tensor4d(x, [batch, size, size, channels])) as tf.Tensor).dataSync(),
-        );
+        tf.tidy(() => features(model, tf.tensor4d(x, [batch, size, size, channels])).dataSync());
       });
       const msPerFace = timeIt(() => predictInputs(model, x, batch, boxes, topK));
-      const headMB = (tf.memory().numBytes - before) / 2 ** 20;
+      const q = model.int8Head();
+      const headMB = (q ? q.bytes : tf.memory().numBytes - before) / 2 ** 20;
       rows.push({ K, msPerFace, backboneMsPerFace, headMB, rssMB: process.memoryUsage().rss / 2 ** 20 });
     } finally {
       model.dispose();

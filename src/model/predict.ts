@@ -175,9 +175,7 @@ export function predictInputs(
   const scoreError = new Float64Array(B);
   if (q) {
     // 8-bit head in its own wasm module: features from the engine, then scores, softmax and expected shapes there
-    const fT = tf.tidy(
-      () => features(model, tf.tensor4d(inputs, [B, size, size, channels])),
-    );
+    const fT = tf.tidy(() => features(model, tf.tensor4d(inputs, [B, size, size, channels])));
     f = fT.dataSync() as Float32Array;
     fT.dispose();
     for (let i = 0; i < f.length; i++) {
@@ -279,7 +277,7 @@ export function predictInputs(
  * The backbone's features for a batch, in inference mode. `execute` rather than `predict`: predict's batching loop
  * (slice, per-batch checks) cost ~1 ms per call on wasm, a third of a single face's forward pass at 64×64.
  */
-function features(model: ExemplarModel, x: tf.Tensor4D): tf.Tensor2D {
+export function features(model: ExemplarModel, x: tf.Tensor4D): tf.Tensor2D {
   const bb = model.backbone;
   return bb.execute(x, bb.outputs[0].name) as tf.Tensor2D;
 }
