@@ -16,6 +16,7 @@
  *                   0.05 most M_i hold only the face itself and the classifier stayed at the mean shape in 8 epochs)
  *   XL_EXP_NET      'small32' (below) or 'default' (the library's 64×64 small net, D 256) (default small32)
  *   XL_EXP_COST_KS  class counts of the forward-cost table             (default 10,100,1000,10000,140000)
+ *   XL_EXP_SAVE     file to save the hard-faces run's trained model to  (default: not saved)
  * The network is the small CPU net at 32×32 gray with widths 16-32-64 and D = 128 (4× cheaper than the 64×64
  * default, so that 12 trainings per source fit in minutes on 2 cores). Each finished row is also appended to
  * bench/out/experiments-rows.jsonl (with XL_EXP_TAG, when set, to tell runs apart).
@@ -36,7 +37,7 @@ import {
   scoreClassifier,
   trainClassifier,
 } from '../src/experiments';
-import type { ModelOptions } from '../src/model';
+import { saveModel, type ModelOptions } from '../src/model';
 import type { Bench, BenchTable } from './types';
 
 const MODEL: ModelOptions = { input: { size: 32 }, widths: [16, 32, 64], featureDim: 128 };
@@ -159,6 +160,8 @@ const bench: Bench = async ({ quick }) => {
       train: { epochs: quick ? 1 : epochs + 3, batchSize: 32, learningRate, tau: failTau },
     });
     try {
+      const saveTo = process.env.XL_EXP_SAVE;
+      if (saveTo) saveModel(run.model, saveTo); // to score it again later without retraining
       const s = scoreClassifier(run.model, data.validation, { tau: failTau });
       const base = meanShapeBaseline(data.trainShapes, data.validation);
       // the same model with its head quantised (inference-only, 8-bit): what a user predicting at K = M would run
