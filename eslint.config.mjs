@@ -10,6 +10,7 @@ export default tseslint.config(
       'node_modules/**',
       'notebooks/**',
       'data/**',
+      'bench/out/**',
       '**/*.js',
       '**/*.mjs',
     ],

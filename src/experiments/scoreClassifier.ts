@@ -23,6 +23,8 @@ export interface ScoreOptions {
   tau?: number;
   /** Faces per forward pass. @default 32 */
   batchSize?: number;
+  /** Also score the mode shape (predict's `mode` option): `errorsMode`, `landmarkErrorMode`. @default false */
+  mode?: boolean;
 }
 
 /** Scores of a classifier on a set of samples. */
@@ -39,6 +41,10 @@ export interface ClassifierScores {
   errors: Float32Array;
   /** Per-sample errors of the MAP shape. */
   errorsMap: Float32Array;
+  /** With the `mode` option: mean error of the mode shape. */
+  landmarkErrorMode?: number;
+  /** With the `mode` option: per-sample errors of the mode shape. */
+  errorsMode?: Float32Array;
 }
 
 /** Index of the nearest centre for each of B packed shapes (squared Euclidean distance). */
@@ -94,15 +100,18 @@ export function scoreClassifier(
   const preds = predictBatch(
     model,
     samples.map((s) => ({ image: s.image, box: referenceBox(s) })),
-    { topK: 1, batchSize },
+    { topK: 1, batchSize, mode: opts.mode === true },
     fn,
   );
   const B = samples.length;
   const errors = new Float32Array(B);
   const errorsMap = new Float32Array(B);
+  const errorsMode = opts.mode === true ? new Float32Array(B) : undefined;
   samples.forEach((s, i) => {
     errors[i] = boxDiagonalError(preds[i].expectedShape, s.landmarks, s.box);
     errorsMap[i] = boxDiagonalError(preds[i].mapShape, s.landmarks, s.box);
+    const mode = preds[i].modeShape;
+    if (errorsMode && mode) errorsMode[i] = boxDiagonalError(mode, s.landmarks, s.box);
   });
   const shapes = packReferenceShapes(samples);
   const nearest = nearestClass(model.table, shapes);
@@ -128,5 +137,6 @@ export function scoreClassifier(
     multiLabelError: outside / B,
     errors,
     errorsMap,
+    ...(errorsMode ? { errorsMode, landmarkErrorMode: mean(errorsMode) } : {}),
   };
 }

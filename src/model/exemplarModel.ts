@@ -17,6 +17,7 @@ import { buildBackbone } from './backbone';
 import { modelConfig, type ModelConfig, type ModelOptions } from './config';
 import { centerSummary, type CenterSummary } from './expectedShape';
 import { Int8Head } from './int8Head';
+import { medianSpread } from './modeShape';
 import { transpose } from './transpose';
 
 /** A block of class centres, transposed (2N × cols), with their squared norms: what batchTargets multiplies with. */
@@ -64,6 +65,7 @@ export class ExemplarModel {
   private cached: Cached | null = null;
   private chunks: CenterChunk[] | null = null;
   private summary: CenterSummary | null = null;
+  private spread: number | null = null;
   private centersT: tf.Tensor2D | null = null;
   private disposed = false;
 
@@ -188,6 +190,12 @@ export class ExemplarModel {
   centerSummary(): CenterSummary {
     if (!this.summary) this.summary = centerSummary(this.table.centers, this.K, 2 * this.config.nPoints);
     return this.summary;
+  }
+
+  /** The median class spread sigma_k: the default bandwidth of the mode shape (predict's `mode` option); cached. */
+  modeBandwidth(): number {
+    this.spread ??= medianSpread(this.tbl.sigma);
+    return this.spread;
   }
 
   get K(): number {

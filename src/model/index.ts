@@ -11,6 +11,12 @@ export {
 export { buildBackbone, backboneFlops } from './backbone';
 export { ExemplarModel, createModel, type HeadPrecision, type InferenceOnlyOptions } from './exemplarModel';
 export { Int8Head, INT8_MAX_BATCH, REFINE_DELTA, int16FeatureLimit } from './int8Head';
+export {
+  modeShapeSearch,
+  medianSpread,
+  type ModeShapeResult,
+  type ModeShapeSearchOptions,
+} from './modeShape';
 export { batchTargets, type BatchTargets } from './batchTargets';
 export { targetMatrix, denseLoss } from './losses';
 export {
