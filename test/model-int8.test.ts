@@ -14,6 +14,7 @@ import {
   predict,
   predictBatch,
   saveModel,
+  topIndices,
   train,
 } from '../src/model';
 import { Rng } from '../src/util/rng';
@@ -293,6 +294,33 @@ describe('model: 8-bit head (int8Head.ts, wasm)', function () {
     for (const m of [q, q2, model]) m.dispose();
     assert.equal(tf.memory().numTensors, empty, 'every tensor freed');
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('top-k and the expected shape taken among the candidates equal those over all classes', () => {
+    const table = randomTable(3000, 5, 8);
+    const m = createModel(table, { input: { size: 16 }, widths: [4, 8], featureDim: 16, seed: 4 });
+    const rng = new Rng(3);
+    for (let i = 0; i < m.headW.length; i++) m.headW[i] = rng.normal() * 0.8;
+    m.headChanged();
+    m.inferenceOnly({ head: 'int8' });
+    const faces = tinySamples(6, 11, 24).map((s) => ({ image: s.image, box: s.box }));
+    const lean = predictBatch(m, faces, { topK: 7 });
+    const exact = predictBatch(m, faces, { topK: 7, expectedTolerance: 0 });
+    lean.forEach((p, i) => {
+      assert.deepEqual(
+        p.topK.map((t) => t.index),
+        Array.from(topIndices(p.posterior, 7)),
+        `face ${i}`,
+      );
+      assert.ok(p.expectedOmittedMass <= 1e-4);
+      for (let j = 0; j < p.expectedShape.length; j++) {
+        assert.ok(
+          Math.abs(p.expectedShape[j] - exact[i].expectedShape[j]) <= p.expectedErrorBound + 1e-4,
+          `face ${i}`,
+        );
+      }
+    });
+    m.dispose();
   });
 
   it('a random 5-class head: int8 and float predict the same top class on random inputs', () => {

@@ -111,3 +111,63 @@ export function expectedShapeSum(
   }
   for (let j = 0; j < dim; j++) out[outOffset + j] = acc[j] + plan.omittedMass * summary.mean[j];
 }
+
+/** A plan over a subset of the classes (an index list), and the classes it keeps. */
+export interface SubsetPlan extends ExpectedShapePlan {
+  /** The kept classes (a subset of the index list, in its order). */
+  keptIndices: Int32Array;
+}
+
+/**
+ * expectedShapePlan over the classes in `idx` only, when the classes outside hold `outsideMass` ≤ tolerance: the
+ * outside mass counts as omitted, and buckets are dropped from the bottom of `idx` while the total stays ≤ tolerance.
+ * (The 8-bit head's candidates: every class outside them is below e^−20 of the top.) Unchecked worker.
+ */
+export function expectedShapePlanOver(
+  p: Float32Array,
+  pOffset: number,
+  idx: Int32Array,
+  tolerance: number,
+  outsideMass: number,
+): SubsetPlan {
+  bucketMass.fill(0);
+  bucketCount.fill(0);
+  const bits = new Int32Array(p.buffer, p.byteOffset + pOffset * 4, p.length - pOffset);
+  for (let i = 0; i < idx.length; i++) {
+    const e = bits[idx[i]] >>> 23;
+    bucketMass[e] += p[pOffset + idx[i]];
+    bucketCount[e]++;
+  }
+  let minExp = 0;
+  let omittedMass = outsideMass;
+  while (minExp < 255 && omittedMass + bucketMass[minExp] <= tolerance) omittedMass += bucketMass[minExp++];
+  const keptIndices = new Int32Array(idx.length);
+  let kept = 0;
+  for (let i = 0; i < idx.length; i++) {
+    const k = idx[i];
+    if (bits[k] >>> 23 >= minExp && p[pOffset + k] > 0) keptIndices[kept++] = k;
+  }
+  return { minExp, omittedMass, kept, keptIndices: keptIndices.subarray(0, kept) };
+}
+
+/** Σ over `kept` of p_k mu_k, plus `omittedMass` at the mean centre, into out[outOffset…]. Unchecked worker. */
+export function expectedShapeSumOver(
+  p: Float32Array,
+  pOffset: number,
+  kept: Int32Array,
+  centers: Float32Array,
+  dim: number,
+  summary: CenterSummary,
+  omittedMass: number,
+  out: Float32Array,
+  outOffset: number,
+): void {
+  acc.fill(0, 0, dim);
+  for (let i = 0; i < kept.length; i++) {
+    const k = kept[i];
+    const w = p[pOffset + k];
+    const o = k * dim;
+    for (let j = 0; j < dim; j++) acc[j] += w * centers[o + j];
+  }
+  for (let j = 0; j < dim; j++) out[outOffset + j] = acc[j] + omittedMass * summary.mean[j];
+}

@@ -116,6 +116,7 @@ export class Int8Head {
   private readonly xs: Float32Array;
   private readonly minExp: Int32Array;
   private readonly probs: Float32Array;
+  private readonly idx: Int32Array;
   private readonly acc64: Float64Array;
   private readonly off: Record<
     'w' | 'r' | 'scale' | 'bias' | 'c' | 'x' | 'xs' | 'minExp' | 'out' | 'idx' | 'acc32' | 'acc64',
@@ -187,6 +188,7 @@ export class Int8Head {
     this.xs = new Float32Array(buf, o.xs, MB);
     this.minExp = new Int32Array(buf, o.minExp, MB);
     this.probs = new Float32Array(buf, o.out, MB * Kp);
+    this.idx = new Int32Array(buf, o.idx, K);
     this.acc64 = new Float64Array(buf, o.acc64, MB * dim);
     // quantise the rows
     for (let k = 0; k < K; k++) {
@@ -245,12 +247,13 @@ export class Int8Head {
    * Posteriors (softmax of the scores) of B ≤ INT8_MAX_BATCH faces from their features (B × D, finite: checked by
    * the caller). Two passes: 8-bit scores for every class, then the residual pass for the classes within
    * REFINE_DELTA of each face's top score. Returns a view B × Kp (face b at b · Kp; lanes ≥ K are 0), valid until the
-   * next call; per face the bound on the error of every refined score, and how many classes were refined.
+   * next call; per face the bound on the error of every refined score, how many classes were refined, and which
+   * (the candidates: every other class is below e^−REFINE_DELTA of the top).
    */
   posteriors(
     features: Float32Array,
     B: number,
-  ): { probs: Float32Array; scoreErrorBound: Float64Array; refined: Int32Array } {
+  ): { probs: Float32Array; scoreErrorBound: Float64Array; refined: Int32Array; candidates: Int32Array[] } {
     const { K, D, Dp, Kp, off } = this;
     if (!Number.isInteger(B) || B < 1 || B > INT8_MAX_BATCH || features.length < B * D) {
       throw new ShapeError(
@@ -259,6 +262,7 @@ export class Int8Head {
     }
     const bound = new Float64Array(B);
     const refined = new Int32Array(B);
+    const candidates: Int32Array[] = [];
     const maxS = this.maxScale;
     this.x16.fill(0, 0, B * Dp);
     for (let b = 0; b < B; b++) {
@@ -285,6 +289,7 @@ export class Int8Head {
       const row = off.out + b * Kp * 4;
       const n = this.ex.candidates(row, K, REFINE_DELTA, off.idx);
       refined[b] = n;
+      candidates.push(this.idx.slice(0, n));
       this.ex.refine(off.r, off.scale, off.x + b * Dp * 2, this.xs[b], row, off.idx, n, Dp);
       const sum = this.ex.softmax(row, Kp);
       if (!(sum >= 1 && sum < Infinity)) {
@@ -293,7 +298,7 @@ export class Int8Head {
         );
       }
     }
-    return { probs: this.probs.subarray(0, B * Kp), scoreErrorBound: bound, refined };
+    return { probs: this.probs.subarray(0, B * Kp), scoreErrorBound: bound, refined, candidates };
   }
 
   /**

@@ -9,7 +9,13 @@ import { boxValidate } from '../landmarks/box';
 import type { Box, Raster, Shape } from '../types';
 import { assertInRange, assertInteger, assertPositive, describe } from '../util/validate';
 import type { ExemplarModel } from './exemplarModel';
-import { expectedShapePlan, expectedShapeSum, type ExpectedShapePlan } from './expectedShape';
+import {
+  expectedShapePlan,
+  expectedShapePlanOver,
+  expectedShapeSum,
+  expectedShapeSumOver,
+  type ExpectedShapePlan,
+} from './expectedShape';
 import { INT8_MAX_BATCH } from './int8Head';
 import { modeShapeSearch } from './modeShape';
 import { cropInto, rasterValidate } from './input';
@@ -191,6 +197,8 @@ export function predictInputs(
   const plans: ExpectedShapePlan[] = [];
   const expected = new Float32Array(B * dim);
   const scoreError = new Float64Array(B);
+  // 8-bit head: per face the classes within e^−20 of the top (the top k is taken among them when it can be)
+  const topCandidates: Array<Int32Array | undefined> = new Array(B);
   if (q) {
     // 8-bit head in its own wasm module: features from the engine, then scores, softmax and expected shapes there
     const fT = tf.tidy(() => features(model, tf.tensor4d(inputs, [B, size, size, channels])));
@@ -207,18 +215,48 @@ export function predictInputs(
     post = new Float32Array(B * stride);
     for (let b0 = 0; b0 < B; b0 += INT8_MAX_BATCH) {
       const n = Math.min(INT8_MAX_BATCH, B - b0);
-      const { probs, scoreErrorBound } = q.posteriors(f.subarray(b0 * D, (b0 + n) * D), n);
+      const { probs, scoreErrorBound, candidates } = q.posteriors(f.subarray(b0 * D, (b0 + n) * D), n);
       scoreError.set(scoreErrorBound, b0);
-      const minExp = new Int32Array(n);
+      // expected shapes: over the candidates (every other class is below e^−20 of the top) when the mass outside
+      // them fits the tolerance, summed in JS; else over all K in the wasm module
+      const minExp = new Int32Array(n).fill(256); // 256: the kernel sums nothing for that face
+      let onKernel = false;
       for (let j = 0; j < n; j++) {
-        const plan = expectedShapePlan(probs, j * stride, K, expectedTolerance);
-        plans.push(plan);
-        minExp[j] = plan.minExp;
+        const o = j * stride;
+        const cand = candidates[j];
+        let inside = 0;
+        for (let i = 0; i < cand.length; i++) inside += probs[o + cand[i]];
+        const outside = Math.max(0, 1 - inside);
+        if (outside <= expectedTolerance) {
+          const plan = expectedShapePlanOver(probs, o, cand, expectedTolerance, outside);
+          plans.push(plan);
+          expectedShapeSumOver(
+            probs,
+            o,
+            plan.keptIndices,
+            table.centers,
+            dim,
+            summary,
+            plan.omittedMass,
+            expected,
+            (b0 + j) * dim,
+          );
+          topCandidates[b0 + j] = cand;
+        } else {
+          const plan = expectedShapePlan(probs, o, K, expectedTolerance);
+          plans.push(plan);
+          minExp[j] = plan.minExp;
+          onKernel = true;
+        }
       }
-      const sums = q.expectedSums(n, minExp);
-      for (let j = 0; j < n; j++) {
-        const m = plans[b0 + j].omittedMass;
-        for (let c = 0; c < dim; c++) expected[(b0 + j) * dim + c] = sums[j * dim + c] + m * summary.mean[c];
+      if (onKernel) {
+        const sums = q.expectedSums(n, minExp);
+        for (let j = 0; j < n; j++) {
+          if (minExp[j] === 256) continue;
+          const m = plans[b0 + j].omittedMass;
+          for (let c = 0; c < dim; c++)
+            expected[(b0 + j) * dim + c] = sums[j * dim + c] + m * summary.mean[c];
+        }
       }
       post.set(probs, b0 * stride);
     }
@@ -261,7 +299,7 @@ export function predictInputs(
   for (let i = 0; i < B; i++) {
     // dataSync (or the int8 path) gave a fresh array, so one face may keep it whole
     const posterior = B === 1 && stride === K ? post : post.slice(i * stride, i * stride + K);
-    const top = topIndices(posterior, topK);
+    const top = topAmong(posterior, topK, topCandidates[i]);
     const box = boxes[i];
     const omitted = plans[i].omittedMass;
     const toPixels = (src: ArrayLike<number>, o: number): Float32Array => {
@@ -307,6 +345,20 @@ export function predictInputs(
 export function features(model: ExemplarModel, x: tf.Tensor4D): tf.Tensor2D {
   const bb = model.backbone;
   return bb.execute(x, bb.outputs[0].name) as tf.Tensor2D;
+}
+
+/**
+ * topIndices(p, k), found among `candidates` when they hold it for sure: at least k of them, the k-th at least
+ * e^−19 of the largest (every class outside the candidates is below e^−20 · e^{coarse error} of it). Else over all.
+ */
+function topAmong(p: Float32Array, k: number, candidates: Int32Array | undefined): Int32Array {
+  if (!candidates || candidates.length < k) return topIndices(p, k);
+  const vals = new Float32Array(candidates.length);
+  for (let i = 0; i < candidates.length; i++) vals[i] = p[candidates[i]];
+  const local = topIndices(vals, k);
+  if (vals[local[k - 1]] < Math.exp(-19) * vals[local[0]]) return topIndices(p, k);
+  // ties: candidates are in index order, so the lower index still comes first
+  return Int32Array.from(local, (i) => candidates[i]);
 }
 
 /** Indices of the k largest values, largest first (ties: lower index first). O(K·k) worst case, O(K) typical. */
