@@ -56,7 +56,7 @@ interface Exports {
     B: number,
     Kp: number,
   ): void;
-  softmax(p: number, Kp: number): number;
+  softmax(p: number, Kp: number, max: number): number;
   candidates(row: number, K: number, delta: number, idx: number): number;
   refine(
     r: number,
@@ -67,7 +67,7 @@ interface Exports {
     idx: number,
     n: number,
     Dp: number,
-  ): void;
+  ): number;
   expected(
     p: number,
     Kp: number,
@@ -283,15 +283,15 @@ export class Int8Head {
       //                              ≤ (s/508) ‖f‖₁ + 127.5 s · D · xs / 2, s ≤ max_k s_k
       bound[b] = (maxS / 508) * l1 + 127.5 * maxS * D * (xs / 2);
     }
-    this.probs.fill(-Infinity, 0, B * Kp);
+    for (let b = 0; b < B; b++) this.probs.fill(-Infinity, b * Kp + K, (b + 1) * Kp); // the padding lanes
     this.ex.scores(off.w, off.scale, off.bias, off.x, off.xs, off.out, K, Dp, B, Kp);
     for (let b = 0; b < B; b++) {
       const row = off.out + b * Kp * 4;
       const n = this.ex.candidates(row, K, REFINE_DELTA, off.idx);
       refined[b] = n;
       candidates.push(this.idx.slice(0, n));
-      this.ex.refine(off.r, off.scale, off.x + b * Dp * 2, this.xs[b], row, off.idx, n, Dp);
-      const sum = this.ex.softmax(row, Kp);
+      const max = this.ex.refine(off.r, off.scale, off.x + b * Dp * 2, this.xs[b], row, off.idx, n, Dp);
+      const sum = this.ex.softmax(row, Kp, max);
       if (!(sum >= 1 && sum < Infinity)) {
         throw new ValueError(
           `Int8Head.posteriors: the scores of face ${b} are not finite (softmax normaliser ${sum}); the model's head or bias holds NaN or ±inf`,

@@ -150,18 +150,20 @@
         (br $l2)))
     (local.get $n))
 
-  ;; The second pass of the 16-bit head: for the n classes in idx, row[k] += s_k · xs · (Σ_d R8[k, d] · x16[d]) / 254,
-  ;; R8 the rounded residual (w / s_k − W8) · 254 (face b's row, features xrow, scale xs)
+;; The second pass of the 16-bit head: for the n classes in idx, row[k] += s_k · xs · (Σ_d R8[k, d] · x16[d]) / 254,
+  ;; R8 the rounded residual (w / s_k − W8) · 254 (face b's row, features xrow, scale xs). Returns the largest refined
+  ;; score: the row's maximum, since every other class is at least REFINE_DELTA below it (−inf when n = 0).
   (func (export "refine")
     (param $r i32) (param $scale i32) (param $xrow i32) (param $xs f32) (param $row i32) (param $idx i32)
-    (param $n i32) (param $Dp i32)
-    (local $i i32) (local $k i32) (local $at i32)
+    (param $n i32) (param $Dp i32) (result f32)
+    (local $i i32) (local $k i32) (local $at i32) (local $v f32) (local $m f32)
+    (local.set $m (f32.const -inf))
     (block $done
       (loop $l
         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
         (local.set $k (i32.load (i32.add (local.get $idx) (i32.shl (local.get $i) (i32.const 2)))))
         (local.set $at (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2))))
-        (f32.store (local.get $at)
+        (local.set $v
           (f32.add (f32.load (local.get $at))
             (f32.mul
               (f32.convert_i32_s
@@ -169,8 +171,11 @@
               (f32.mul
                 (f32.load (i32.add (local.get $scale) (i32.shl (local.get $k) (i32.const 2))))
                 (f32.mul (local.get $xs) (f32.const 0.003937007874015748))))))
+        (f32.store (local.get $at) (local.get $v))
+        (local.set $m (f32.max (local.get $m) (local.get $v)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $l))))
+        (br $l)))
+    (local.get $m))
 
   ;; e^x for x ≤ 0, 4 lanes: x = n ln2 + r (|r| ≤ ln2 / 2), e^r by its degree-6 Taylor polynomial (relative error
   ;; ≤ 2e-7), 2^n from the exponent bits; x < −87 (and −inf) gives 0
@@ -201,25 +206,12 @@
           (i32.const 23)))
       (f32x4.lt (local.get $x) (v128.const f32x4 -87 -87 -87 -87))))
 
-  ;; In place: p[0 … Kp) ← softmax(p) (Kp a multiple of 4). Returns Σ e^(p − max) as f64: the host checks that it is
-  ;; finite and ≥ 1 (a NaN score makes it NaN).
-  (func (export "softmax") (param $p i32) (param $Kp i32) (result f64)
-    (local $i i32) (local $end i32) (local $m v128) (local $mx f32) (local $e v128)
+;; In place: p[0 … Kp) ← softmax(p) (Kp a multiple of 4), given the row's maximum mx (refine returns it). Returns
+  ;; Σ e^(p − mx) as f64: the host checks that it is finite and ≥ 1 (a NaN score or a wrong mx breaks that).
+  (func (export "softmax") (param $p i32) (param $Kp i32) (param $mx f32) (result f64)
+    (local $i i32) (local $end i32) (local $m v128) (local $e v128)
     (local $s0 v128) (local $s1 v128) (local $sum f64) (local $inv v128)
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $Kp) (i32.const 2))))
-    (local.set $m (v128.const f32x4 -inf -inf -inf -inf))
-    (local.set $i (local.get $p))
-    (block $d1
-      (loop $l1
-        (br_if $d1 (i32.ge_u (local.get $i) (local.get $end)))
-        ;; pmax keeps the old lane on NaN; NaN is caught by the sum instead
-        (local.set $m (f32x4.pmax (local.get $m) (v128.load (local.get $i))))
-        (local.set $i (i32.add (local.get $i) (i32.const 16)))
-        (br $l1)))
-    (local.set $mx
-      (f32.max
-        (f32.max (f32x4.extract_lane 0 (local.get $m)) (f32x4.extract_lane 1 (local.get $m)))
-        (f32.max (f32x4.extract_lane 2 (local.get $m)) (f32x4.extract_lane 3 (local.get $m)))))
     (local.set $m (f32x4.splat (local.get $mx)))
     (local.set $s0 (v128.const f64x2 0 0))
     (local.set $s1 (v128.const f64x2 0 0))
