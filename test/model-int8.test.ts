@@ -175,6 +175,26 @@ describe('model: 8-bit head (int8Head.ts, wasm)', function () {
     }
   });
 
+  it('expectedSumOver: blocks of classes, 8 coordinates at a time plus the tail, match float64', () => {
+    const rng = new Rng(6);
+    for (const dim of [10, 136, 3]) {
+      const K = 1000;
+      const D = 16;
+      const c = randoms(K * dim, rng);
+      const h = new Int8Head(K, D, dim, randoms(K * D, rng, 0.3), new Float32Array(K), c);
+      const { probs } = h.posteriors(randoms(2 * D, rng), 2);
+      const kept = Int32Array.from({ length: 700 }, (_, i) => (i * 37) % K); // 700 distinct classes, any order
+      for (const b of [0, 1]) {
+        const got = h.expectedSumOver(b, kept);
+        const ref = new Float64Array(dim);
+        for (const k of kept) for (let j = 0; j < dim; j++) ref[j] += probs[b * h.Kp + k] * c[k * dim + j];
+        expectClose(got, ref, 1e-6, `dim ${dim} face ${b}`);
+      }
+      assert.deepEqual(Array.from(h.expectedSumOver(0, new Int32Array(0))), new Array(dim).fill(0));
+      assert.throws(() => h.expectedSumOver(40, kept), ShapeError);
+    }
+  });
+
   it('refuses bad input with named errors', () => {
     const W = new Float32Array(8);
     assert.throws(

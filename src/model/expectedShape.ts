@@ -149,25 +149,3 @@ export function expectedShapePlanOver(
   }
   return { minExp, omittedMass, kept, keptIndices: keptIndices.subarray(0, kept) };
 }
-
-/** Σ over `kept` of p_k mu_k, plus `omittedMass` at the mean centre, into out[outOffset…]. Unchecked worker. */
-export function expectedShapeSumOver(
-  p: Float32Array,
-  pOffset: number,
-  kept: Int32Array,
-  centers: Float32Array,
-  dim: number,
-  summary: CenterSummary,
-  omittedMass: number,
-  out: Float32Array,
-  outOffset: number,
-): void {
-  acc.fill(0, 0, dim);
-  for (let i = 0; i < kept.length; i++) {
-    const k = kept[i];
-    const w = p[pOffset + k];
-    const o = k * dim;
-    for (let j = 0; j < dim; j++) acc[j] += w * centers[o + j];
-  }
-  for (let j = 0; j < dim; j++) out[outOffset + j] = acc[j] + omittedMass * summary.mean[j];
-}

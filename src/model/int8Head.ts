@@ -58,6 +58,7 @@ interface Exports {
   ): void;
   softmax(p: number, Kp: number, max: number): number;
   candidates(row: number, K: number, delta: number, idx: number): number;
+  expectedList(p: number, idx: number, n: number, c: number, dim: number, acc64: number): void;
   refine(
     r: number,
     scale: number,
@@ -299,6 +300,20 @@ export class Int8Head {
       }
     }
     return { probs: this.probs.subarray(0, B * Kp), scoreErrorBound: bound, refined, candidates };
+  }
+
+  /**
+   * Σ over the classes in `kept` of p_k mu_k for face b of the last `posteriors` call (dim values into a fresh
+   * Float64Array), in the module: the fast path for spread posteriors (about 1 operation per multiply-add).
+   */
+  expectedSumOver(b: number, kept: Int32Array): Float64Array {
+    const { off, dim } = this;
+    if (!Number.isInteger(b) || b < 0 || b >= INT8_MAX_BATCH || kept.length > this.K) {
+      throw new ShapeError(`Int8Head.expectedSumOver: face ${b} or ${kept.length} classes out of range`);
+    }
+    this.idx.set(kept);
+    this.ex.expectedList(off.out + b * this.Kp * 4, off.idx, kept.length, off.c, dim, off.acc64);
+    return this.acc64.slice(0, dim);
   }
 
   /**

@@ -13,7 +13,6 @@ import {
   expectedShapePlan,
   expectedShapePlanOver,
   expectedShapeSum,
-  expectedShapeSumOver,
   type ExpectedShapePlan,
 } from './expectedShape';
 import { INT8_MAX_BATCH } from './int8Head';
@@ -230,17 +229,9 @@ export function predictInputs(
         if (outside <= expectedTolerance) {
           const plan = expectedShapePlanOver(probs, o, cand, expectedTolerance, outside);
           plans.push(plan);
-          expectedShapeSumOver(
-            probs,
-            o,
-            plan.keptIndices,
-            table.centers,
-            dim,
-            summary,
-            plan.omittedMass,
-            expected,
-            (b0 + j) * dim,
-          );
+          const sums = q.expectedSumOver(j, plan.keptIndices);
+          for (let c = 0; c < dim; c++)
+            expected[(b0 + j) * dim + c] = sums[c] + plan.omittedMass * summary.mean[c];
           topCandidates[b0 + j] = cand;
         } else {
           const plan = expectedShapePlan(probs, o, K, expectedTolerance);

@@ -239,6 +239,85 @@
         (br $l3)))
     (local.get $sum))
 
+;; One face's Σ_k p[k] · c[k, ·] over the n classes in idx, into acc64 (dim f64, overwritten). Classes go in
+  ;; blocks of 128 (their centre rows stay in cache); within a block each run of 8 coordinates is summed in two f32x4
+  ;; registers over the block's classes, then carried into f64. About 1 operation per multiply-add, against ~5 for
+  ;; `expected`, which keeps its sums in memory; this is the path for spread posteriors with many classes.
+  (func (export "expectedList")
+    (param $p i32) (param $idx i32) (param $n i32) (param $c i32) (param $dim i32) (param $acc64 i32)
+    (local $i0 i32) (local $i1 i32) (local $i i32) (local $j i32) (local $k i32) (local $dim8 i32)
+    (local $a0 v128) (local $a1 v128) (local $pv v128) (local $row i32) (local $t f32) (local $at i32)
+    (local.set $dim8 (i32.and (local.get $dim) (i32.const -8)))
+    (local.set $j (i32.const 0))
+    (block $z (loop $zl
+      (br_if $z (i32.ge_u (local.get $j) (local.get $dim)))
+      (f64.store (i32.add (local.get $acc64) (i32.shl (local.get $j) (i32.const 3))) (f64.const 0))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $zl)))
+    (local.set $i0 (i32.const 0))
+    (block $bdone
+      (loop $bloop
+        (br_if $bdone (i32.ge_u (local.get $i0) (local.get $n)))
+        (local.set $i1 (i32.add (local.get $i0) (i32.const 128)))
+        (if (i32.gt_u (local.get $i1) (local.get $n)) (then (local.set $i1 (local.get $n))))
+        ;; 8 coordinates at a time
+        (local.set $j (i32.const 0))
+        (block $jdone
+          (loop $jloop
+            (br_if $jdone (i32.ge_u (local.get $j) (local.get $dim8)))
+            (local.set $a0 (v128.const f32x4 0 0 0 0))
+            (local.set $a1 (v128.const f32x4 0 0 0 0))
+            (local.set $i (local.get $i0))
+            (block $idone
+              (loop $iloop
+                (br_if $idone (i32.ge_u (local.get $i) (local.get $i1)))
+                (local.set $k (i32.load (i32.add (local.get $idx) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.set $pv (v128.load32_splat (i32.add (local.get $p) (i32.shl (local.get $k) (i32.const 2)))))
+                (local.set $row
+                  (i32.add (local.get $c)
+                    (i32.shl (i32.add (i32.mul (local.get $k) (local.get $dim)) (local.get $j)) (i32.const 2))))
+                (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $pv) (v128.load (local.get $row)))))
+                (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $pv) (v128.load offset=16 (local.get $row)))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $iloop)))
+            (local.set $at (i32.add (local.get $acc64) (i32.shl (local.get $j) (i32.const 3))))
+            (v128.store (local.get $at)
+              (f64x2.add (v128.load (local.get $at)) (f64x2.promote_low_f32x4 (local.get $a0))))
+            (v128.store offset=16 (local.get $at)
+              (f64x2.add (v128.load offset=16 (local.get $at))
+                (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $a0) (local.get $a0)))))
+            (v128.store offset=32 (local.get $at)
+              (f64x2.add (v128.load offset=32 (local.get $at)) (f64x2.promote_low_f32x4 (local.get $a1))))
+            (v128.store offset=48 (local.get $at)
+              (f64x2.add (v128.load offset=48 (local.get $at))
+                (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $a1) (local.get $a1)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br $jloop)))
+        ;; the last dim mod 8 coordinates, one at a time
+        (block $tdone
+          (loop $tloop
+            (br_if $tdone (i32.ge_u (local.get $j) (local.get $dim)))
+            (local.set $t (f32.const 0))
+            (local.set $i (local.get $i0))
+            (block $idone2
+              (loop $iloop2
+                (br_if $idone2 (i32.ge_u (local.get $i) (local.get $i1)))
+                (local.set $k (i32.load (i32.add (local.get $idx) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.set $t
+                  (f32.add (local.get $t)
+                    (f32.mul
+                      (f32.load (i32.add (local.get $p) (i32.shl (local.get $k) (i32.const 2))))
+                      (f32.load (i32.add (local.get $c)
+                        (i32.shl (i32.add (i32.mul (local.get $k) (local.get $dim)) (local.get $j)) (i32.const 2)))))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $iloop2)))
+            (local.set $at (i32.add (local.get $acc64) (i32.shl (local.get $j) (i32.const 3))))
+            (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (f64.promote_f32 (local.get $t))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $tloop)))
+        (local.set $i0 (local.get $i1))
+        (br $bloop))))
+
   ;; Expected shapes of B faces, each centre row read once: acc64[b·dim + j] = Σ_k p[b·Kp + k] · c[k·dim + j] over the
   ;; classes whose probability's biased float exponent is ≥ minExp[b] (i32 per face) and > 0. Sums run in f32 over
   ;; blocks of 256 classes (acc32, B × dim f32 scratch) and are carried into f64 between blocks. dim: any; its
