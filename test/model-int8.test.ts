@@ -151,30 +151,6 @@ describe('model: 8-bit head (int8Head.ts, wasm)', function () {
     assert.deepEqual(Array.from(h.dequantized().subarray(0, D)), new Array(D).fill(0));
   });
 
-  it('expected sums match float64 over the kept classes, for several faces at once', () => {
-    const rng = new Rng(4);
-    const K = 700;
-    const D = 32;
-    const dim = 10; // not a multiple of 4: the tail runs lane by lane
-    const W = randoms(K * D, rng, 0.5);
-    const c = randoms(K * dim, rng);
-    const h = new Int8Head(K, D, dim, W, new Float32Array(K), c);
-    const B = 4;
-    const { probs } = h.posteriors(randoms(B * D, rng), B);
-    const bits = new Int32Array(probs.buffer, probs.byteOffset, probs.length);
-    const minExp = [0, 110, 120, 127];
-    const sums = h.expectedSums(B, minExp);
-    for (let i = 0; i < B; i++) {
-      const ref = new Float64Array(dim);
-      for (let k = 0; k < K; k++) {
-        const v = probs[i * h.Kp + k];
-        if (v > 0 && bits[i * h.Kp + k] >>> 23 >= minExp[i])
-          for (let j = 0; j < dim; j++) ref[j] += v * c[k * dim + j];
-      }
-      expectClose(sums.subarray(i * dim, (i + 1) * dim), ref, 1e-6, `face ${i}`);
-    }
-  });
-
   it('expectedSumOver: blocks of classes, 8 coordinates at a time plus the tail, match float64', () => {
     const rng = new Rng(6);
     for (const dim of [10, 136, 3]) {

@@ -56,6 +56,14 @@ const bucketMass = new Float64Array(256);
 const bucketCount = new Int32Array(256);
 const acc = new Float64Array(1024);
 
+/** Drops whole exponent buckets (bucketMass) from the bottom while the dropped mass, from `start`, stays ≤ tolerance. */
+function dropFromBottom(tolerance: number, start: number): { minExp: number; omittedMass: number } {
+  let minExp = 0;
+  let omittedMass = start;
+  while (minExp < 255 && omittedMass + bucketMass[minExp] <= tolerance) omittedMass += bucketMass[minExp++];
+  return { minExp, omittedMass };
+}
+
 /**
  * Chooses the classes to sum for the posterior p[pOffset … pOffset + K): whole exponent buckets are dropped from
  * the bottom while the dropped mass stays ≤ tolerance (one pass over K). Unchecked worker.
@@ -75,9 +83,7 @@ export function expectedShapePlan(
     bucketMass[e] += p[pOffset + k];
     bucketCount[e]++;
   }
-  let minExp = 0;
-  let omittedMass = 0;
-  while (minExp < 255 && omittedMass + bucketMass[minExp] <= tolerance) omittedMass += bucketMass[minExp++];
+  const { minExp, omittedMass } = dropFromBottom(tolerance, 0);
   let kept = 0;
   for (let e = Math.max(minExp, 1); e < 256; e++) kept += bucketCount[e];
   if (minExp === 0) {
@@ -138,9 +144,7 @@ export function expectedShapePlanOver(
     bucketMass[e] += p[pOffset + idx[i]];
     bucketCount[e]++;
   }
-  let minExp = 0;
-  let omittedMass = outsideMass;
-  while (minExp < 255 && omittedMass + bucketMass[minExp] <= tolerance) omittedMass += bucketMass[minExp++];
+  const { minExp, omittedMass } = dropFromBottom(tolerance, outsideMass);
   const keptIndices = new Int32Array(idx.length);
   let kept = 0;
   for (let i = 0; i < idx.length; i++) {

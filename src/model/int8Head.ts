@@ -15,9 +15,8 @@
  * effect on the posterior.
  *
  * One instance owns one WebAssembly.Memory, laid out once (never grown, so views into it stay valid):
- *   q K × Dp int8 | r K × Dp int8 | scale K | bias K | centres K × dim f32 | x MAX_BATCH × Dp int16 | xs | minExp |
- *   scores/probabilities MAX_BATCH × Kp f32 | candidate indices K i32 | acc32 MAX_BATCH × dim f32 |
- *   acc64 MAX_BATCH × dim f64
+ *   q K × Dp int8 | r K × Dp int8 | scale K | bias K | centres K × dim f32 | x MAX_BATCH × Dp int16 | xs |
+ *   scores/probabilities MAX_BATCH × Kp f32 | class indices K i32 | acc64 dim f64
  */
 import { ShapeError, ValueError } from '../errors';
 import { WASM_BASE64 } from './wasm/int8HeadWasm';
@@ -69,17 +68,6 @@ interface Exports {
     n: number,
     Dp: number,
   ): number;
-  expected(
-    p: number,
-    Kp: number,
-    B: number,
-    c: number,
-    K: number,
-    dim: number,
-    minExp: number,
-    acc32: number,
-    acc64: number,
-  ): void;
 }
 
 let compiled: object | null = null;
@@ -115,12 +103,11 @@ export class Int8Head {
   private readonly bias: Float32Array;
   private readonly x16: Int16Array;
   private readonly xs: Float32Array;
-  private readonly minExp: Int32Array;
   private readonly probs: Float32Array;
   private readonly idx: Int32Array;
   private readonly acc64: Float64Array;
   private readonly off: Record<
-    'w' | 'r' | 'scale' | 'bias' | 'c' | 'x' | 'xs' | 'minExp' | 'out' | 'idx' | 'acc32' | 'acc64',
+    'w' | 'r' | 'scale' | 'bias' | 'c' | 'x' | 'xs' | 'out' | 'idx' | 'acc64',
     number
   >;
   /** Largest |x16|. */
@@ -166,11 +153,9 @@ export class Int8Head {
       c: take(K * dim * 4),
       x: take(MB * Dp * 2),
       xs: take(MB * 4),
-      minExp: take(MB * 4),
       out: take(MB * Kp * 4),
       idx: take(K * 4),
-      acc32: take(MB * dim * 4),
-      acc64: take(MB * dim * 8),
+      acc64: take(dim * 8),
     };
     const instance = new WA.Instance(wasmModule(), {});
     this.ex = instance.exports as unknown as Exports;
@@ -187,10 +172,9 @@ export class Int8Head {
     this.centers = new Float32Array(buf, o.c, K * dim);
     this.x16 = new Int16Array(buf, o.x, MB * Dp);
     this.xs = new Float32Array(buf, o.xs, MB);
-    this.minExp = new Int32Array(buf, o.minExp, MB);
     this.probs = new Float32Array(buf, o.out, MB * Kp);
     this.idx = new Int32Array(buf, o.idx, K);
-    this.acc64 = new Float64Array(buf, o.acc64, MB * dim);
+    this.acc64 = new Float64Array(buf, o.acc64, dim);
     // quantise the rows
     for (let k = 0; k < K; k++) {
       const r = k * D;
@@ -314,16 +298,5 @@ export class Int8Head {
     this.idx.set(kept);
     this.ex.expectedList(off.out + b * this.Kp * 4, off.idx, kept.length, off.c, dim, off.acc64);
     return this.acc64.slice(0, dim);
-  }
-
-  /**
-   * Σ_k p_k mu_k for the B faces of the last `posteriors` call, over the classes whose float exponent is ≥
-   * minExp[b] (see expectedShape.ts); B × dim into a fresh Float64Array.
-   */
-  expectedSums(B: number, minExp: ArrayLike<number>): Float64Array {
-    const { off } = this;
-    for (let b = 0; b < B; b++) this.minExp[b] = minExp[b];
-    this.ex.expected(off.out, this.Kp, B, off.c, this.K, this.dim, off.minExp, off.acc32, off.acc64);
-    return this.acc64.slice(0, B * this.dim);
   }
 }

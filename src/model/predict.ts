@@ -212,42 +212,29 @@ export function predictInputs(
     }
     stride = q.Kp;
     post = new Float32Array(B * stride);
+    let allClasses: Int32Array | undefined;
     for (let b0 = 0; b0 < B; b0 += INT8_MAX_BATCH) {
       const n = Math.min(INT8_MAX_BATCH, B - b0);
       const { probs, scoreErrorBound, candidates } = q.posteriors(f.subarray(b0 * D, (b0 + n) * D), n);
       scoreError.set(scoreErrorBound, b0);
-      // expected shapes: over the candidates (every other class is below e^−20 of the top) when the mass outside
-      // them fits the tolerance, summed in JS; else over all K in the wasm module
-      const minExp = new Int32Array(n).fill(256); // 256: the kernel sums nothing for that face
-      let onKernel = false;
+      // expected shapes, summed in the module over the kept candidates (every other class is below e^−20 of the
+      // top); when the mass outside the candidates exceeds the tolerance, over all classes
       for (let j = 0; j < n; j++) {
         const o = j * stride;
-        const cand = candidates[j];
+        let cand = candidates[j];
         let inside = 0;
         for (let i = 0; i < cand.length; i++) inside += probs[o + cand[i]];
-        const outside = Math.max(0, 1 - inside);
-        if (outside <= expectedTolerance) {
-          const plan = expectedShapePlanOver(probs, o, cand, expectedTolerance, outside);
-          plans.push(plan);
-          const sums = q.expectedSumOver(j, plan.keptIndices);
-          for (let c = 0; c < dim; c++)
-            expected[(b0 + j) * dim + c] = sums[c] + plan.omittedMass * summary.mean[c];
-          topCandidates[b0 + j] = cand;
-        } else {
-          const plan = expectedShapePlan(probs, o, K, expectedTolerance);
-          plans.push(plan);
-          minExp[j] = plan.minExp;
-          onKernel = true;
+        let outside = Math.max(0, 1 - inside);
+        if (outside > expectedTolerance) {
+          cand = allClasses ??= Int32Array.from({ length: K }, (_, k) => k);
+          outside = 0;
         }
-      }
-      if (onKernel) {
-        const sums = q.expectedSums(n, minExp);
-        for (let j = 0; j < n; j++) {
-          if (minExp[j] === 256) continue;
-          const m = plans[b0 + j].omittedMass;
-          for (let c = 0; c < dim; c++)
-            expected[(b0 + j) * dim + c] = sums[j * dim + c] + m * summary.mean[c];
-        }
+        const plan = expectedShapePlanOver(probs, o, cand, expectedTolerance, outside);
+        plans.push(plan);
+        const sums = q.expectedSumOver(j, plan.keptIndices);
+        for (let c = 0; c < dim; c++)
+          expected[(b0 + j) * dim + c] = sums[c] + plan.omittedMass * summary.mean[c];
+        topCandidates[b0 + j] = cand;
       }
       post.set(probs, b0 * stride);
     }

@@ -241,8 +241,8 @@
 
 ;; One face's Σ_k p[k] · c[k, ·] over the n classes in idx, into acc64 (dim f64, overwritten). Classes go in
   ;; blocks of 128 (their centre rows stay in cache); within a block each run of 8 coordinates is summed in two f32x4
-  ;; registers over the block's classes, then carried into f64. About 1 operation per multiply-add, against ~5 for
-  ;; `expected`, which keeps its sums in memory; this is the path for spread posteriors with many classes.
+  ;; registers over the block's classes, then carried into f64: about 1 operation per multiply-add (a version that
+  ;; kept its sums in memory took ~5).
   (func (export "expectedList")
     (param $p i32) (param $idx i32) (param $n i32) (param $c i32) (param $dim i32) (param $acc64 i32)
     (local $i0 i32) (local $i1 i32) (local $i i32) (local $j i32) (local $k i32) (local $dim8 i32)
@@ -318,79 +318,4 @@
         (local.set $i0 (local.get $i1))
         (br $bloop))))
 
-  ;; Expected shapes of B faces, each centre row read once: acc64[b·dim + j] = Σ_k p[b·Kp + k] · c[k·dim + j] over the
-  ;; classes whose probability's biased float exponent is ≥ minExp[b] (i32 per face) and > 0. Sums run in f32 over
-  ;; blocks of 256 classes (acc32, B × dim f32 scratch) and are carried into f64 between blocks. dim: any; its
-  ;; multiple-of-4 part runs 4 lanes at a time.
-  (func (export "expected")
-    (param $p i32) (param $Kp i32) (param $B i32) (param $c i32) (param $K i32) (param $dim i32) (param $minExp i32)
-    (param $acc32 i32) (param $acc64 i32)
-    (local $k i32) (local $b i32) (local $j i32) (local $pk f32) (local $pv v128) (local $crow i32) (local $a i32)
-    (local $dim4 i32) (local $n i32) (local $a64 i32)
-    (local.set $dim4 (i32.and (local.get $dim) (i32.const -4)))
-    (local.set $n (i32.mul (local.get $B) (local.get $dim)))
-    ;; zero both accumulators
-    (local.set $j (i32.const 0))
-    (block $z (loop $zl
-      (br_if $z (i32.ge_u (local.get $j) (local.get $n)))
-      (f32.store (i32.add (local.get $acc32) (i32.shl (local.get $j) (i32.const 2))) (f32.const 0))
-      (f64.store (i32.add (local.get $acc64) (i32.shl (local.get $j) (i32.const 3))) (f64.const 0))
-      (local.set $j (i32.add (local.get $j) (i32.const 1)))
-      (br $zl)))
-    (local.set $k (i32.const 0))
-    (block $kdone
-      (loop $kloop
-        (br_if $kdone (i32.ge_u (local.get $k) (local.get $K)))
-        (local.set $crow (i32.add (local.get $c) (i32.shl (i32.mul (local.get $k) (local.get $dim)) (i32.const 2))))
-        (local.set $b (i32.const 0))
-        (block $bdone
-          (loop $bloop
-            (br_if $bdone (i32.ge_u (local.get $b) (local.get $B)))
-            (local.set $pk
-              (f32.load (i32.add (local.get $p)
-                (i32.shl (i32.add (i32.mul (local.get $b) (local.get $Kp)) (local.get $k)) (i32.const 2)))))
-            (if (i32.and
-                  (f32.gt (local.get $pk) (f32.const 0))
-                  (i32.ge_u (i32.shr_u (i32.reinterpret_f32 (local.get $pk)) (i32.const 23))
-                    (i32.load (i32.add (local.get $minExp) (i32.shl (local.get $b) (i32.const 2))))))
-              (then
-                (local.set $pv (f32x4.splat (local.get $pk)))
-                (local.set $a (i32.add (local.get $acc32) (i32.shl (i32.mul (local.get $b) (local.get $dim)) (i32.const 2))))
-                (local.set $j (i32.const 0))
-                (block $jdone
-                  (loop $jloop
-                    (br_if $jdone (i32.ge_u (local.get $j) (local.get $dim4)))
-                    (v128.store (i32.add (local.get $a) (i32.shl (local.get $j) (i32.const 2)))
-                      (f32x4.add (v128.load (i32.add (local.get $a) (i32.shl (local.get $j) (i32.const 2))))
-                        (f32x4.mul (local.get $pv)
-                          (v128.load (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 2)))))))
-                    (local.set $j (i32.add (local.get $j) (i32.const 4)))
-                    (br $jloop)))
-                (block $tdone
-                  (loop $tloop
-                    (br_if $tdone (i32.ge_u (local.get $j) (local.get $dim)))
-                    (f32.store (i32.add (local.get $a) (i32.shl (local.get $j) (i32.const 2)))
-                      (f32.add (f32.load (i32.add (local.get $a) (i32.shl (local.get $j) (i32.const 2))))
-                        (f32.mul (local.get $pk)
-                          (f32.load (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 2)))))))
-                    (local.set $j (i32.add (local.get $j) (i32.const 1)))
-                    (br $tloop)))))
-            (local.set $b (i32.add (local.get $b) (i32.const 1)))
-            (br $bloop)))
-        (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        ;; every 256 classes (and at the end): carry the f32 block sums into f64
-        (if (i32.or (i32.eqz (i32.and (local.get $k) (i32.const 255))) (i32.eq (local.get $k) (local.get $K)))
-          (then
-            (local.set $j (i32.const 0))
-            (block $cdone
-              (loop $cloop
-                (br_if $cdone (i32.ge_u (local.get $j) (local.get $n)))
-                (local.set $a (i32.add (local.get $acc32) (i32.shl (local.get $j) (i32.const 2))))
-                (local.set $a64 (i32.add (local.get $acc64) (i32.shl (local.get $j) (i32.const 3))))
-                (f64.store (local.get $a64)
-                  (f64.add (f64.load (local.get $a64)) (f64.promote_f32 (f32.load (local.get $a)))))
-                (f32.store (local.get $a) (f32.const 0))
-                (local.set $j (i32.add (local.get $j) (i32.const 1)))
-                (br $cloop)))))
-        (br $kloop))))
 )
