@@ -23,6 +23,7 @@ import {
   createModel,
   DENSE_MAX_K,
   loadModel,
+  predictBatch,
   saveModel,
   EXPECTED_TOLERANCE,
   expectedShapePlan,
@@ -32,6 +33,7 @@ import {
   type EpochRecord,
   type ExemplarModel,
 } from '../src/model';
+import { faces } from '../src/data/synth/faces';
 import type { Box, Sample } from '../src/types';
 import { Rng } from '../src/util/rng';
 import type { Bench, BenchTable } from './types';
@@ -248,6 +250,8 @@ function inferInProcess(
     }
     if (mode !== 'trainable') model.inferenceOnly({ head: mode });
   }
+  // collect the garbage of the set-up (a dropped float head, the reference) before timing, not during
+  (globalThis as { gc?: () => void }).gc?.();
   const time = (f: () => void, perFace: number) => {
     f();
     const t: number[] = [];
@@ -350,6 +354,64 @@ function floatReference(W: Float32Array, b: Float32Array, centers: Float32Array,
     }
   }
   return { post, expected };
+}
+
+/** What realInProcess measures: a trained model from a file on synthetic hard faces. */
+interface RealResult {
+  head: 'float32' | 'int8';
+  K: number;
+  msPerFace1: number;
+  msPerFace32: number;
+  rssMB: number;
+  top5Mass: number;
+  kept: number;
+  /** Posteriors (64 faces), written to a file for the side-by-side comparison. */
+  postFile: string;
+}
+
+/**
+ * Times a trained model saved by the experiments bench (XL_EXP_SAVE), loaded inference-only with the given head, on 64
+ * synthetic hard faces at their detection boxes, in this process.
+ */
+function realInProcess(file: string, head: 'float32' | 'int8', reps: number): RealResult {
+  const model = loadModel(file, { inference: true, head });
+  const items = [...faces({ n: 64, seed: 77, preset: 'hard', size: 128 })].map((s) => ({
+    image: s.image,
+    box: s.detection ?? s.box,
+  }));
+  (globalThis as { gc?: () => void }).gc?.();
+  const time = (f: () => void, perFace: number) => {
+    f();
+    const t: number[] = [];
+    for (let i = 0; i < reps; i++) {
+      const t0 = performance.now();
+      f();
+      t.push((performance.now() - t0) / perFace);
+    }
+    return median(t);
+  };
+  let i1 = 0;
+  const msPerFace1 = time(() => predictBatch(model, [items[i1++ % 64]]), 1);
+  const msPerFace32 = time(() => predictBatch(model, items.slice(0, 32)), 32);
+  const ps = predictBatch(model, items);
+  (globalThis as { gc?: () => void }).gc?.();
+  const rssMB = process.memoryUsage().rss / 2 ** 20;
+  const K = model.K;
+  const post = new Float32Array(64 * K);
+  ps.forEach((p, i) => post.set(p.posterior, i * K));
+  const postFile = path.join(os.tmpdir(), `xl-real-${head}-${process.pid}.f32`);
+  fs.writeFileSync(postFile, new Uint8Array(post.buffer));
+  const mean = (g: (p: (typeof ps)[number]) => number) => ps.reduce((a, p) => a + g(p), 0) / ps.length;
+  return {
+    head,
+    K,
+    msPerFace1,
+    msPerFace32,
+    rssMB,
+    top5Mass: mean((p) => p.topK.reduce((a, t) => a + t.prob, 0)),
+    kept: mean((p) => expectedShapePlan(p.posterior, 0, K, EXPECTED_TOLERANCE).kept),
+    postFile,
+  };
 }
 
 /** Runs inferInProcess in a fresh Node process (so RSS reflects inference alone). */
@@ -526,13 +588,75 @@ const bench: Bench = async ({ quick }) => {
         'Each probability ratio is within e^(±2 × bound); the bound is a worst case, the measured error is far below it.',
       ],
     });
+    // a trained model (XL_MODEL_BENCH_MODEL: a file saved by the experiments bench with XL_EXP_SAVE) on real inputs
+    const realFile = process.env.XL_MODEL_BENCH_MODEL;
+    if (realFile) {
+      const real = (['float32', 'int8'] as const).map((head) => {
+        const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', __filename], {
+          env: { ...process.env, XL_MODEL_BENCH_REAL_CHILD: JSON.stringify({ file: realFile, head, reps }) },
+          encoding: 'utf8',
+          maxBuffer: 1 << 20,
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        return JSON.parse(out.trim().split('\n').at(-1) as string) as RealResult;
+      });
+      const read = (f: string) => {
+        const b = fs.readFileSync(f);
+        fs.rmSync(f, { force: true });
+        return new Float32Array(b.buffer, b.byteOffset, b.length / 4);
+      };
+      const [pf, pq] = real.map((r) => read(r.postFile));
+      const K = real[0].K;
+      let tv = 0;
+      let agree = 0;
+      for (let i = 0; i < 64; i++) {
+        let bf = 0;
+        let bq = 0;
+        for (let k = 0; k < K; k++) {
+          tv += Math.abs(pf[i * K + k] - pq[i * K + k]) / 2 / 64;
+          if (pf[i * K + k] > pf[i * K + bf]) bf = k;
+          if (pq[i * K + k] > pq[i * K + bq]) bq = k;
+        }
+        if (bf === bq) agree++;
+      }
+      tables.push({
+        title: `model: a trained model (${path.basename(realFile)}, K = ${K}) on 64 synthetic hard faces, loaded inference-only (fresh process each)`,
+        columns: [
+          'head',
+          'ms/face (batch 1)',
+          'ms/face (batch 32)',
+          'RSS MB (after GC)',
+          'top-5 mass',
+          'classes needed (expected shape)',
+        ],
+        rows: real.map((r) => [r.head, r.msPerFace1, r.msPerFace32, r.rssMB, r.top5Mass, r.kept]),
+        notes: [
+          `int8 against float32 on the same faces: top-1 agreement ${agree} / 64, mean total variation ${tv.toExponential(2)}.`,
+          'predictBatch from the image and its detection box (crop included), the default expectedTolerance.',
+        ],
+      });
+    }
   }
   return tables;
 };
 
 export default bench;
 
-// Child mode for the inference RSS measurement.
+// Child modes for the inference RSS measurements.
+if (process.env.XL_MODEL_BENCH_REAL_CHILD) {
+  const { file, head, reps } = JSON.parse(process.env.XL_MODEL_BENCH_REAL_CHILD) as {
+    file: string;
+    head: 'float32' | 'int8';
+    reps: number;
+  };
+  engine
+    .init()
+    .then(() => process.stdout.write(JSON.stringify(realInProcess(file, head, reps)) + '\n'))
+    .catch((e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    });
+}
 if (process.env.XL_MODEL_BENCH_CHILD) {
   const { K, reps, mode, spread, file } = JSON.parse(process.env.XL_MODEL_BENCH_CHILD) as {
     K: number;

@@ -112,6 +112,7 @@ export class Int8Head {
   >;
   /** Largest |x16|. */
   private readonly xMax: number;
+  private all: Int32Array | null = null;
   /** max_k s_k (for the error bound). */
   private maxScale = 0;
 
@@ -202,6 +203,15 @@ export class Int8Head {
     }
     this.bias.set(b);
     this.centers.set(centers);
+  }
+
+  /** 0 … K−1 (built on first use): the class list when every class has to be summed. */
+  allClasses(): Int32Array {
+    if (!this.all) {
+      this.all = new Int32Array(this.K);
+      for (let k = 0; k < this.K; k++) this.all[k] = k;
+    }
+    return this.all;
   }
 
   /** Replaces the biases (K). */

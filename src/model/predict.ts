@@ -212,7 +212,6 @@ export function predictInputs(
     }
     stride = q.Kp;
     post = new Float32Array(B * stride);
-    let allClasses: Int32Array | undefined;
     for (let b0 = 0; b0 < B; b0 += INT8_MAX_BATCH) {
       const n = Math.min(INT8_MAX_BATCH, B - b0);
       const { probs, scoreErrorBound, candidates } = q.posteriors(f.subarray(b0 * D, (b0 + n) * D), n);
@@ -226,7 +225,7 @@ export function predictInputs(
         for (let i = 0; i < cand.length; i++) inside += probs[o + cand[i]];
         let outside = Math.max(0, 1 - inside);
         if (outside > expectedTolerance) {
-          cand = allClasses ??= Int32Array.from({ length: K }, (_, k) => k);
+          cand = q.allClasses();
           outside = 0;
         }
         const plan = expectedShapePlanOver(probs, o, cand, expectedTolerance, outside);
