@@ -7,6 +7,9 @@
  *    measured in a fresh child process so training's memory does not count), and at K = 10,000 vs the backbone
  *    alone (target ≤ 2×): trainable, inference-only float32 and inference-only int8 heads side by side, with the
  *    int8 head's error against float64 scores.
+ *    With XL_MODEL_BENCH_MODEL=<file> (a model saved by the experiments bench with XL_EXP_SAVE), also that trained
+ *    model on 64 synthetic hard faces, float32 and int8 heads side by side.
+ * XL_MODEL_BENCH_PARTS=train,sampled,infer (default all) runs a subset.
  * Quick mode: K 140,000 → 14,000 and 20,000 → 5,000, fewer images and repetitions; same code paths.
  */
 import { execFileSync } from 'node:child_process';
