@@ -186,6 +186,12 @@ describe('model: 8-bit head (int8Head.ts, wasm)', function () {
     assert.throws(() => h.posteriors(new Float32Array(4), 1), /scores of face 0 are not finite/);
     assert.throws(() => h.posteriors(new Float32Array(4), 33), ShapeError);
     assert.throws(() => h.setBias(new Float32Array(3)), ShapeError);
+    // beyond wasm32's 4 GiB: named, before any allocation (the lengths are checked against K and D only)
+    const huge = { length: 3e6 * 1024 } as unknown as Float32Array;
+    assert.throws(
+      () => new Int8Head(3e6, 1024, 0, huge, { length: 3e6 } as unknown as Float32Array, new Float32Array(0)),
+      (e: Error) => e instanceof ValueError && /beyond WebAssembly's 4 GiB/.test(e.message),
+    );
   });
 
   it('inferenceOnly({ head: "int8" }) on a trained model: same MAP classes, posterior close, no tensor leaks', async () => {

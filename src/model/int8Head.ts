@@ -162,6 +162,11 @@ export class Int8Head {
     this.ex = instance.exports as unknown as Exports;
     const mem = this.ex.memory;
     const pages = Math.ceil(at / PAGE);
+    if (pages > 65536) {
+      throw new ValueError(
+        `${fn}: K = ${K} classes of D = ${D} features need ${(at / 2 ** 30).toFixed(1)} GiB, beyond WebAssembly's 4 GiB memory; use the float32 head`,
+      );
+    }
     if (pages > mem.buffer.byteLength / PAGE) mem.grow(pages - mem.buffer.byteLength / PAGE);
     this.bytes = mem.buffer.byteLength;
     const buf = mem.buffer;
