@@ -1,7 +1,8 @@
 /**
  * The mode of the posterior landmark density, p(y) ∝ Σ_k p_k φ(‖y − mu_k‖_RMS / h) with a Gaussian φ of one bandwidth
  * h, found by mean shift, y ← Σ_k w_k mu_k / Σ_k w_k with w_k = p_k φ(‖y − mu_k‖ / h), from the centres of the few
- * most probable classes; the highest of the modes reached wins (mean shift climbs to the mode nearest its start).
+ * most probable classes; the highest of the modes reached wins (mean shift climbs to the mode nearest its start; a
+ * start within one bandwidth of a mode already reached is skipped).
  *
  * Why: the expected shape Σ p_k mu_k averages across the posterior's modes (a face whose yaw sign is ambiguous gets a
  * frontal average that fits neither), and the MAP shape is one class's centre, with that class's quantisation error.
@@ -33,7 +34,7 @@ export interface ModeShapeSearchOptions {
   maxClasses?: number;
   /** Iteration cap. @default 50 */
   maxIterations?: number;
-  /** Stop when a step moves the shape less than this (RMS point distance). @default 1e-6 */
+  /** Stop when a step moves the shape less than this (RMS point distance, box units). @default 1e-4 */
   tolerance?: number;
 }
 
@@ -55,7 +56,7 @@ export function modeShapeSearch(
 ): ModeShapeResult {
   const maxClasses = opts.maxClasses ?? 1024;
   const maxIterations = opts.maxIterations ?? 50;
-  const tolerance = opts.tolerance ?? 1e-6;
+  const tolerance = opts.tolerance ?? 1e-4;
   const N = dim / 2;
   // the classes: whole exponent buckets from the top while the count stays ≤ maxClasses (the top bucket always)
   const bits = new Int32Array(p.buffer, p.byteOffset + pOffset * 4, K);
@@ -73,9 +74,13 @@ export function modeShapeSearch(
   const d2 = new Float64Array(n);
   const scale = 1 / (2 * N * opts.bandwidth * opts.bandwidth);
   let best: ModeShapeResult | null = null;
+  const found: Float64Array[] = [];
+  const h2 = N * opts.bandwidth * opts.bandwidth;
   for (let si = 0; si < starts.length; si++) {
     const start = starts[si];
     const y = Float64Array.from(centers.subarray(start * dim, (start + 1) * dim));
+    // a start within one bandwidth of a mode already reached would climb to it again: skip it
+    if (found.some((m) => squaredDistance(m, y) < h2)) continue;
     let it = 0;
     let logDensity = -Infinity;
     while (it < maxIterations) {
@@ -110,9 +115,16 @@ export function modeShapeSearch(
       }
       if (Math.sqrt(move / N) < tolerance) break;
     }
+    found.push(y);
     if (!best || logDensity > best.logDensity) best = { shape: y, iterations: it, classes: n, logDensity };
   }
   return best as ModeShapeResult;
+}
+
+function squaredDistance(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let j = 0; j < a.length; j++) s += (a[j] - b[j]) ** 2;
+  return s;
 }
 
 /** Median of the class spreads sigma_k (the default bandwidth), or `fallback` when none is positive and finite. */
