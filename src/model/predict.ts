@@ -75,7 +75,10 @@ export interface PredictOptions {
    * @default 1e-4
    */
   expectedTolerance?: number;
-  /** Also find the mode of the posterior landmark density (Prediction.modeShape; ~1 ms per face). @default false */
+  /**
+   * Also find the mode of the posterior landmark density (Prediction.modeShape; a few ms per face, ~20 where the
+   * posterior has several modes). @default false
+   */
   mode?: boolean;
   /** Bandwidth h of the mode's kernel, RMS point distance in box units. @default the median class spread sigma_k */
   modeBandwidth?: number;
