@@ -93,6 +93,21 @@ function median(a: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+/**
+ * Median ms per face of `f` (which handles `perFace` faces) over `reps` timed calls after one warm-up; single faces
+ * are timed 4× as often, since their times vary more from call to call.
+ */
+function timePerFace(f: () => void, perFace: number, reps: number): number {
+  f();
+  const t: number[] = [];
+  for (let i = 0; i < (perFace === 1 ? 4 * reps : reps); i++) {
+    const t0 = performance.now();
+    f();
+    t.push((performance.now() - t0) / perFace);
+  }
+  return median(t);
+}
+
 /** One epoch of `train`; returns its images/s (the epoch timer excludes the one-off cropping). */
 export async function trainRate(K: number, n: number, head: 'dense' | 'sampled'): Promise<number> {
   const table = randomTable(K, K);
@@ -207,7 +222,11 @@ interface InferResult {
  * A model with K random classes whose head is scaled until the scores' standard deviation over the 32 inputs x32 is
  * `spread` (an untrained head gives an almost uniform posterior, unlike a trained one).
  */
-function scaledModel(K: number, spread: number, x32: Float32Array): ExemplarModel {
+function scaledModel(
+  K: number,
+  spread: number,
+  x32: Float32Array,
+): { model: ExemplarModel; features: Float32Array } {
   const model = createModel(randomTable(K, K), { seed: 1 });
   const f0 = tf.tidy(() =>
     (model.backbone.predict(tf.tensor4d(x32, [32, 64, 64, 1])) as tf.Tensor).dataSync(),
@@ -218,7 +237,7 @@ function scaledModel(K: number, spread: number, x32: Float32Array): ExemplarMode
   const W = model.headW;
   for (let i = 0; i < W.length; i++) W[i] *= scale;
   model.headChanged();
-  return model;
+  return { model, features: f0 };
 }
 
 /**
@@ -244,28 +263,17 @@ function inferInProcess(
     if (mode === 'trainable') throw new Error('inferInProcess: a file is loaded inference-only');
     model = loadModel(file, { inference: true, head: mode });
   } else {
-    model = scaledModel(K, spread, x32);
+    const scaled = scaledModel(K, spread, x32);
+    model = scaled.model;
+    // the features scaledModel computed (scaling the head does not change them) are the reference's input
     if (mode === 'int8') {
-      const f0 = tf.tidy(() =>
-        (model.backbone.predict(tf.tensor4d(x32, [32, 64, 64, 1])) as tf.Tensor).dataSync(),
-      ) as Float32Array;
-      reference = floatReference(model.headW, model.headB, model.table.centers, f0, K);
+      reference = floatReference(model.headW, model.headB, model.table.centers, scaled.features, K);
     }
     if (mode !== 'trainable') model.inferenceOnly({ head: mode });
   }
   // collect the garbage of the set-up (a dropped float head, the reference) before timing, not during
   (globalThis as { gc?: () => void }).gc?.();
-  // single faces are timed 4× as often: their times vary more from call to call
-  const time = (f: () => void, perFace: number) => {
-    f();
-    const t: number[] = [];
-    for (let i = 0; i < (perFace === 1 ? 4 * reps : reps); i++) {
-      const t0 = performance.now();
-      f();
-      t.push((performance.now() - t0) / perFace);
-    }
-    return median(t);
-  };
+  const time = (f: () => void, perFace: number) => timePerFace(f, perFace, reps);
   const msPerFace1 = time(() => predictInputs(model, x32.subarray(0, 64 * 64), 1, boxes.slice(0, 1), 5), 1);
   const msPerFace32 = time(() => predictInputs(model, x32, 32, boxes, 5), 32);
   const backbone = (B: number) => () =>
@@ -384,17 +392,7 @@ function realInProcess(file: string, head: 'float32' | 'int8', reps: number): Re
     box: s.detection ?? s.box,
   }));
   (globalThis as { gc?: () => void }).gc?.();
-  // single faces are timed 4× as often: their times vary more from call to call
-  const time = (f: () => void, perFace: number) => {
-    f();
-    const t: number[] = [];
-    for (let i = 0; i < (perFace === 1 ? 4 * reps : reps); i++) {
-      const t0 = performance.now();
-      f();
-      t.push((performance.now() - t0) / perFace);
-    }
-    return median(t);
-  };
+  const time = (f: () => void, perFace: number) => timePerFace(f, perFace, reps);
   let i1 = 0;
   const msPerFace1 = time(() => predictBatch(model, [items[i1++ % 64]]), 1);
   const msPerFace32 = time(() => predictBatch(model, items.slice(0, 32)), 32);
@@ -509,7 +507,7 @@ const bench: Bench = async ({ quick }) => {
     const file = path.join(dir, 'k-big.xlm');
     {
       const rng = new Rng(5);
-      const m = scaledModel(
+      const { model: m } = scaledModel(
         kBig,
         8,
         Float32Array.from({ length: 32 * 64 * 64 }, () => rng.uniform(-1, 1)),
