@@ -171,6 +171,74 @@ describe('model: 8-bit head (int8Head.ts, wasm)', function () {
     }
   });
 
+  it('expectedSumDense: every class for a list of faces (groups of 4, a short last group) matches float64', () => {
+    const rng = new Rng(8);
+    for (const dim of [10, 136, 3]) {
+      const K = 1001; // not a multiple of the 128-class block or of 4
+      const D = 16;
+      const c = randoms(K * dim, rng);
+      const h = new Int8Head(K, D, dim, randoms(K * D, rng, 0.3), new Float32Array(K), c);
+      const { probs } = h.posteriors(randoms(7 * D, rng), 7);
+      for (const faces of [[0], [6, 2, 4], [0, 1, 2, 3, 4, 5, 6]]) {
+        const got = h.expectedSumDense(faces);
+        assert.equal(got.length, faces.length * dim);
+        faces.forEach((b, i) => {
+          const ref = new Float64Array(dim);
+          for (let k = 0; k < K; k++)
+            for (let j = 0; j < dim; j++) ref[j] += probs[b * h.Kp + k] * c[k * dim + j];
+          expectClose(got.subarray(i * dim, (i + 1) * dim), ref, 1e-6, `dim ${dim} faces ${faces} face ${b}`);
+        });
+      }
+      // a short group writes its padding to the spare sums, never to a listed face's: same answer alone as in a group
+      expectClose(h.expectedSumDense([5]), h.expectedSumDense([5, 6]).subarray(0, dim), 0, 'face 5 alone');
+      assert.equal(h.expectedSumDense([]).length, 0);
+      assert.throws(() => h.expectedSumDense([1, 1]), /distinct faces in 0…31, got 1, 1/);
+      assert.throws(() => h.expectedSumDense([32]), ShapeError);
+      assert.throws(() => h.expectedSumDense([0.5]), ShapeError);
+    }
+  });
+
+  it('spread posteriors in a batch take the one-pass sum over every class; one face alone its list; both exact', () => {
+    const table = randomTable(2000, 5, 9);
+    const m = createModel(table, { input: { size: 16 }, widths: [4, 8], featureDim: 16, seed: 6 });
+    const rng = new Rng(5);
+    for (let i = 0; i < m.headW.length; i++) m.headW[i] = rng.normal() * 0.05; // a nearly flat posterior
+    m.headChanged();
+    m.inferenceOnly({ head: 'int8' });
+    const q = m.int8Head() as Int8Head;
+    const dense = q.expectedSumDense.bind(q);
+    const calls: number[][] = [];
+    q.expectedSumDense = (faces) => {
+      calls.push(Array.from(faces));
+      return dense(faces);
+    };
+    const faces = tinySamples(5, 12, 24).map((s) => ({ image: s.image, box: s.box }));
+    const got = predictBatch(m, faces);
+    assert.deepEqual(calls, [[0, 1, 2, 3, 4]], 'one pass for the five spread faces');
+    const dim = 10;
+    got.forEach((p, i) => {
+      assert.equal(p.expectedOmittedMass, 0);
+      assert.equal(p.expectedErrorBound, 0);
+      const { box } = faces[i];
+      for (let j = 0; j < dim; j++) {
+        let e = 0;
+        for (let k = 0; k < m.K; k++) e += p.posterior[k] * table.centers[k * dim + j];
+        const px = j % 2 === 0 ? box.x + e * box.width : box.y + e * box.height;
+        assert.ok(
+          Math.abs(p.expectedShape[j] - px) < 1e-4,
+          `face ${i} coordinate ${j}: ${p.expectedShape[j]} vs ${px}`,
+        );
+      }
+    });
+    calls.length = 0;
+    const one = predict(m, faces[2].image, faces[2].box);
+    assert.equal(calls.length, 0, 'a face alone is summed through its list');
+    for (let j = 0; j < dim; j++) {
+      assert.ok(Math.abs(one.expectedShape[j] - got[2].expectedShape[j]) <= one.expectedErrorBound + 1e-4);
+    }
+    m.dispose();
+  });
+
   it('refuses bad input with named errors', () => {
     const W = new Float32Array(8);
     assert.throws(

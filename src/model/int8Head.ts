@@ -7,7 +7,9 @@
  * computed with 16-bit weights in effect (error ≤ s_k / 508 · ‖f‖₁ + rounding of f, reported per face as
  * `scoreErrorBound`), and the rest (each below 2e-9 of the top) with 8-bit ones. It runs in its own small
  * WebAssembly module (wasm/int8Head.wat, 128-bit SIMD), not on the tfjs engine, and also holds the class centres
- * (the model's table views them in place) so that the expected shape is summed there too.
+ * (the model's table views them in place) so that the expected shape is summed there too: through an index list per
+ * face (peaked posteriors: few classes), or over every class for several faces at once (spread posteriors: one pass
+ * over the centres for the batch instead of one per face).
  *
  * Why: at K = 140,000 and D = 256 a float32 head is 143 MB, and the wasm backend keeps a second, packed copy for
  * XNNPACK; a single face's product then reads 143 MB and is bound by memory bandwidth. The two planes are 72 MB, and
@@ -16,7 +18,7 @@
  *
  * One instance owns one WebAssembly.Memory, laid out once (never grown, so views into it stay valid):
  *   q K × Dp int8 | r K × Dp int8 | scale K | bias K | centres K × dim f32 | x MAX_BATCH × Dp int16 | xs |
- *   scores/probabilities MAX_BATCH × Kp f32 | class indices K i32 | acc64 dim f64
+ *   scores/probabilities MAX_BATCH × Kp f32 | class indices K i32 | sums (MAX_BATCH + 1) × dim f64 | faces MAX_BATCH i32
  */
 import { ShapeError, ValueError } from '../errors';
 import { WASM_BASE64 } from './wasm/int8HeadWasm';
@@ -58,6 +60,17 @@ interface Exports {
   softmax(p: number, Kp: number, max: number): number;
   candidates(row: number, K: number, delta: number, idx: number): number;
   expectedList(p: number, idx: number, n: number, c: number, dim: number, acc64: number): void;
+  expectedDense(
+    p: number,
+    Kp: number,
+    faces: number,
+    nf: number,
+    K: number,
+    c: number,
+    dim: number,
+    acc64: number,
+    spare: number,
+  ): void;
   refine(
     r: number,
     scale: number,
@@ -106,8 +119,9 @@ export class Int8Head {
   private readonly probs: Float32Array;
   private readonly idx: Int32Array;
   private readonly acc64: Float64Array;
+  private readonly faces: Int32Array;
   private readonly off: Record<
-    'w' | 'r' | 'scale' | 'bias' | 'c' | 'x' | 'xs' | 'out' | 'idx' | 'acc64',
+    'w' | 'r' | 'scale' | 'bias' | 'c' | 'x' | 'xs' | 'out' | 'idx' | 'acc64' | 'faces',
     number
   >;
   /** Largest |x16|. */
@@ -156,7 +170,8 @@ export class Int8Head {
       xs: take(MB * 4),
       out: take(MB * Kp * 4),
       idx: take(K * 4),
-      acc64: take(dim * 8),
+      acc64: take((MB + 1) * dim * 8), // a sum per face, and one spare (expectedDense's padding)
+      faces: take(MB * 4),
     };
     const instance = new WA.Instance(wasmModule(), {});
     this.ex = instance.exports as unknown as Exports;
@@ -180,7 +195,8 @@ export class Int8Head {
     this.xs = new Float32Array(buf, o.xs, MB);
     this.probs = new Float32Array(buf, o.out, MB * Kp);
     this.idx = new Int32Array(buf, o.idx, K);
-    this.acc64 = new Float64Array(buf, o.acc64, dim);
+    this.acc64 = new Float64Array(buf, o.acc64, (MB + 1) * dim);
+    this.faces = new Int32Array(buf, o.faces, MB);
     // quantise the rows
     for (let k = 0; k < K; k++) {
       const r = k * D;
@@ -313,5 +329,31 @@ export class Int8Head {
     this.idx.set(kept);
     this.ex.expectedList(off.out + b * this.Kp * 4, off.idx, kept.length, off.c, dim, off.acc64);
     return this.acc64.slice(0, dim);
+  }
+
+  /**
+   * Σ over every class of p_k mu_k for each listed face of the last `posteriors` call (faces.length × dim values, face
+   * by face, into a fresh Float64Array): exact, and one pass over the centres for all of them, so it is the fast path
+   * when several faces of a batch have spread posteriors (expectedSumOver reads the centres once per face).
+   */
+  expectedSumDense(faces: ArrayLike<number>): Float64Array {
+    const { off, dim, K, Kp } = this;
+    const nf = faces.length;
+    const seen = new Set<number>();
+    for (let i = 0; i < nf; i++) {
+      const b = faces[i];
+      if (!Number.isInteger(b) || b < 0 || b >= INT8_MAX_BATCH || seen.has(b)) {
+        throw new ShapeError(
+          `Int8Head.expectedSumDense: expected distinct faces in 0…${INT8_MAX_BATCH - 1}, got ${Array.from(faces).join(', ')}`,
+        );
+      }
+      seen.add(b);
+    }
+    this.faces.set(faces);
+    const spare = off.acc64 + INT8_MAX_BATCH * dim * 8;
+    this.ex.expectedDense(off.out, Kp, off.faces, nf, K, off.c, dim, off.acc64, spare);
+    const out = new Float64Array(nf * dim);
+    for (let i = 0; i < nf; i++) out.set(this.acc64.subarray(faces[i] * dim, (faces[i] + 1) * dim), i * dim);
+    return out;
   }
 }

@@ -96,6 +96,17 @@ export const JS_MAX_CLASSES = 8192;
 /** See JS_MAX_CLASSES. */
 export const JS_MAX_FRACTION = 16;
 
+/**
+ * 8-bit head: a face whose candidates (classes within e^−20 of its top) exceed this fraction of K has a spread
+ * posterior, and its expected shape is summed over every class in one pass over the centres shared by all such faces
+ * of the batch (Int8Head.expectedSumDense: ~1.8 ms per face at K = 140,000 in a batch of 32, against ~7 through an index
+ * list), when there are at least DENSE_MIN_FACES of them (the pass works on 4 faces at once; alone, a face is faster
+ * through its list).
+ */
+export const DENSE_MIN_FRACTION = 0.25;
+/** See DENSE_MIN_FRACTION. */
+export const DENSE_MIN_FACES = 2;
+
 /** A face to predict: an image and its (detection) box. */
 export interface PredictItem {
   image: Raster;
@@ -219,11 +230,24 @@ export function predictInputs(
       const n = Math.min(INT8_MAX_BATCH, B - b0);
       const { probs, scoreErrorBound, candidates } = q.posteriors(f.subarray(b0 * D, (b0 + n) * D), n);
       scoreError.set(scoreErrorBound, b0);
-      // expected shapes, summed in the module over the kept candidates (every other class is below e^−20 of the
-      // top); when the mass outside the candidates exceeds the tolerance, over all classes
+      // expected shapes, in the module. Faces whose candidates are many (spread posteriors) are summed over every
+      // class, exactly, in one pass over the centres for all of them (when there are at least DENSE_MIN_FACES);
+      // the others over the kept candidates (every other class is below e^−20 of the top), or over all classes when
+      // the mass outside the candidates exceeds the tolerance.
+      const dense: number[] = [];
+      for (let j = 0; j < n; j++) if (candidates[j].length > K * DENSE_MIN_FRACTION) dense.push(j);
+      if (dense.length < DENSE_MIN_FACES) dense.length = 0;
+      const denseSums = dense.length > 0 ? q.expectedSumDense(dense) : null;
       for (let j = 0; j < n; j++) {
         const o = j * stride;
         let cand = candidates[j];
+        topCandidates[b0 + j] = cand;
+        const di = denseSums ? dense.indexOf(j) : -1;
+        if (di >= 0) {
+          plans.push({ minExp: 0, omittedMass: 0, kept: K });
+          for (let c = 0; c < dim; c++) expected[(b0 + j) * dim + c] = denseSums![di * dim + c];
+          continue;
+        }
         let inside = 0;
         for (let i = 0; i < cand.length; i++) inside += probs[o + cand[i]];
         let outside = Math.max(0, 1 - inside);
@@ -236,7 +260,6 @@ export function predictInputs(
         const sums = q.expectedSumOver(j, plan.keptIndices);
         for (let c = 0; c < dim; c++)
           expected[(b0 + j) * dim + c] = sums[c] + plan.omittedMass * summary.mean[c];
-        topCandidates[b0 + j] = cand;
       }
       post.set(probs, b0 * stride);
     }

@@ -239,15 +239,31 @@
         (br $l3)))
     (local.get $sum))
 
-;; One face's Σ_k p[k] · c[k, ·] over the n classes in idx, into acc64 (dim f64, overwritten). Classes go in
-  ;; blocks of 128 (their centre rows stay in cache); within a block each run of 8 coordinates is summed in two f32x4
-  ;; registers over the block's classes, then carried into f64: about 1 operation per multiply-add (a version that
-  ;; kept its sums in memory took ~5).
+;; acc64[at … at + 8) += the 8 lanes of a and b, promoted to f64
+  (func $carry (param $at i32) (param $a v128) (param $b v128)
+    (v128.store (local.get $at)
+      (f64x2.add (v128.load (local.get $at)) (f64x2.promote_low_f32x4 (local.get $a))))
+    (v128.store offset=16 (local.get $at)
+      (f64x2.add (v128.load offset=16 (local.get $at))
+        (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $a) (local.get $a)))))
+    (v128.store offset=32 (local.get $at)
+      (f64x2.add (v128.load offset=32 (local.get $at)) (f64x2.promote_low_f32x4 (local.get $b))))
+    (v128.store offset=48 (local.get $at)
+      (f64x2.add (v128.load offset=48 (local.get $at))
+        (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $b) (local.get $b))))))
+
+  ;; One face's Σ_k p[k] · c[k, ·] over the n classes in idx, into acc64 (dim f64, overwritten). Classes go in
+  ;; blocks of 64 (their centre rows stay in cache); within a block each run of 32 coordinates is summed in eight f32x4
+  ;; registers over the block's classes (so a class's index, probability and row address are loaded once per 32
+  ;; multiply-adds), then carried into f64; the last dim mod 32 coordinates go 8 at a time, then one at a time.
   (func (export "expectedList")
     (param $p i32) (param $idx i32) (param $n i32) (param $c i32) (param $dim i32) (param $acc64 i32)
-    (local $i0 i32) (local $i1 i32) (local $i i32) (local $j i32) (local $k i32) (local $dim8 i32)
-    (local $a0 v128) (local $a1 v128) (local $pv v128) (local $row i32) (local $t f32) (local $at i32)
+    (local $i0 i32) (local $i1 i32) (local $i i32) (local $j i32) (local $k i32) (local $dim8 i32) (local $dim32 i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
+    (local $pv v128) (local $row i32) (local $t f32) (local $at i32)
     (local.set $dim8 (i32.and (local.get $dim) (i32.const -8)))
+    (local.set $dim32 (i32.and (local.get $dim) (i32.const -32)))
     (local.set $j (i32.const 0))
     (block $z (loop $zl
       (br_if $z (i32.ge_u (local.get $j) (local.get $dim)))
@@ -258,10 +274,48 @@
     (block $bdone
       (loop $bloop
         (br_if $bdone (i32.ge_u (local.get $i0) (local.get $n)))
-        (local.set $i1 (i32.add (local.get $i0) (i32.const 128)))
+        (local.set $i1 (i32.add (local.get $i0) (i32.const 64)))
         (if (i32.gt_u (local.get $i1) (local.get $n)) (then (local.set $i1 (local.get $n))))
-        ;; 8 coordinates at a time
+        ;; 32 coordinates at a time
         (local.set $j (i32.const 0))
+        (block $j32done
+          (loop $j32loop
+            (br_if $j32done (i32.ge_u (local.get $j) (local.get $dim32)))
+            (local.set $a0 (v128.const f32x4 0 0 0 0))
+            (local.set $a1 (v128.const f32x4 0 0 0 0))
+            (local.set $a2 (v128.const f32x4 0 0 0 0))
+            (local.set $a3 (v128.const f32x4 0 0 0 0))
+            (local.set $a4 (v128.const f32x4 0 0 0 0))
+            (local.set $a5 (v128.const f32x4 0 0 0 0))
+            (local.set $a6 (v128.const f32x4 0 0 0 0))
+            (local.set $a7 (v128.const f32x4 0 0 0 0))
+            (local.set $i (local.get $i0))
+            (block $i32done
+              (loop $i32loop
+                (br_if $i32done (i32.ge_u (local.get $i) (local.get $i1)))
+                (local.set $k (i32.load (i32.add (local.get $idx) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.set $pv (v128.load32_splat (i32.add (local.get $p) (i32.shl (local.get $k) (i32.const 2)))))
+                (local.set $row
+                  (i32.add (local.get $c)
+                    (i32.shl (i32.add (i32.mul (local.get $k) (local.get $dim)) (local.get $j)) (i32.const 2))))
+                (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $pv) (v128.load offset=0 (local.get $row)))))
+                (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $pv) (v128.load offset=16 (local.get $row)))))
+                (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $pv) (v128.load offset=32 (local.get $row)))))
+                (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $pv) (v128.load offset=48 (local.get $row)))))
+                (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $pv) (v128.load offset=64 (local.get $row)))))
+                (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $pv) (v128.load offset=80 (local.get $row)))))
+                (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $pv) (v128.load offset=96 (local.get $row)))))
+                (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (local.get $pv) (v128.load offset=112 (local.get $row)))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $i32loop)))
+            (local.set $at (i32.add (local.get $acc64) (i32.shl (local.get $j) (i32.const 3))))
+            (call $carry (i32.add (local.get $at) (i32.const 0)) (local.get $a0) (local.get $a1))
+            (call $carry (i32.add (local.get $at) (i32.const 64)) (local.get $a2) (local.get $a3))
+            (call $carry (i32.add (local.get $at) (i32.const 128)) (local.get $a4) (local.get $a5))
+            (call $carry (i32.add (local.get $at) (i32.const 192)) (local.get $a6) (local.get $a7))
+            (local.set $j (i32.add (local.get $j) (i32.const 32)))
+            (br $j32loop)))
+        ;; 8 coordinates at a time
         (block $jdone
           (loop $jloop
             (br_if $jdone (i32.ge_u (local.get $j) (local.get $dim8)))
@@ -280,17 +334,7 @@
                 (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $pv) (v128.load offset=16 (local.get $row)))))
                 (local.set $i (i32.add (local.get $i) (i32.const 1)))
                 (br $iloop)))
-            (local.set $at (i32.add (local.get $acc64) (i32.shl (local.get $j) (i32.const 3))))
-            (v128.store (local.get $at)
-              (f64x2.add (v128.load (local.get $at)) (f64x2.promote_low_f32x4 (local.get $a0))))
-            (v128.store offset=16 (local.get $at)
-              (f64x2.add (v128.load offset=16 (local.get $at))
-                (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $a0) (local.get $a0)))))
-            (v128.store offset=32 (local.get $at)
-              (f64x2.add (v128.load offset=32 (local.get $at)) (f64x2.promote_low_f32x4 (local.get $a1))))
-            (v128.store offset=48 (local.get $at)
-              (f64x2.add (v128.load offset=48 (local.get $at))
-                (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $a1) (local.get $a1)))))
+            (call $carry (i32.add (local.get $acc64) (i32.shl (local.get $j) (i32.const 3))) (local.get $a0) (local.get $a1))
             (local.set $j (i32.add (local.get $j) (i32.const 8)))
             (br $jloop)))
         ;; the last dim mod 8 coordinates, one at a time
@@ -317,5 +361,136 @@
             (br $tloop)))
         (local.set $i0 (local.get $i1))
         (br $bloop))))
+
+;; faces[i] when i < nf, else −1 (a padding lane of expectedDense's last group)
+  (func $listed (param $faces i32) (param $i i32) (param $nf i32) (result i32)
+    (select (i32.load (i32.add (local.get $faces) (i32.shl (local.get $i) (i32.const 2)))) (i32.const -1)
+      (i32.lt_u (local.get $i) (local.get $nf))))
+
+  ;; Σ_k p[b, k] · c[k, ·] over every class k < K for the nf faces b listed in faces (i32), into acc64 + b · dim
+  ;; (f64, overwritten; p rows Kp floats apart): the expected shapes of a batch whose posteriors are spread, reading
+  ;; the centres once per call (a face at a time, through an index list, reads them once per face). Classes go in
+  ;; blocks of 128 (35–70 KB of centres: they stay in cache while every face group passes over them), faces in groups
+  ;; of 4 (a short last group writes its missing faces to `spare`, dim f64 of scratch), coordinates 8 at a time in
+  ;; eight f32x4 registers (4 faces × 8), carried into f64 per block; the last dim mod 8 one at a time.
+  (func (export "expectedDense")
+    (param $p i32) (param $Kp i32) (param $faces i32) (param $nf i32) (param $K i32) (param $c i32) (param $dim i32)
+    (param $acc64 i32) (param $spare i32)
+    (local $k0 i32) (local $k1 i32) (local $k i32) (local $k4 i32) (local $g i32) (local $j i32) (local $b i32)
+    (local $dim8 i32) (local $row i32) (local $at i32) (local $s v128) (local $v0 v128) (local $v1 v128) (local $cv f32)
+    (local $p0 i32) (local $acc0 i32) (local $a00 v128) (local $a01 v128) (local $t0 f32)
+    (local $p1 i32) (local $acc1 i32) (local $a10 v128) (local $a11 v128) (local $t1 f32)
+    (local $p2 i32) (local $acc2 i32) (local $a20 v128) (local $a21 v128) (local $t2 f32)
+    (local $p3 i32) (local $acc3 i32) (local $a30 v128) (local $a31 v128) (local $t3 f32)
+    (local.set $dim8 (i32.and (local.get $dim) (i32.const -8)))
+    ;; zero the sums
+    (local.set $j (i32.const 0))
+    (block $z (loop $zl
+      (br_if $z (i32.ge_u (local.get $j) (local.get $nf)))
+      (local.set $b (i32.load (i32.add (local.get $faces) (i32.shl (local.get $j) (i32.const 2)))))
+      (memory.fill (i32.add (local.get $acc64) (i32.mul (local.get $b) (i32.shl (local.get $dim) (i32.const 3))))
+        (i32.const 0) (i32.shl (local.get $dim) (i32.const 3)))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $zl)))
+    (local.set $k0 (i32.const 0))
+    (block $kdone
+      (loop $kloop
+        (br_if $kdone (i32.ge_u (local.get $k0) (local.get $K)))
+        (local.set $k1 (i32.add (local.get $k0) (i32.const 128)))
+        (if (i32.gt_u (local.get $k1) (local.get $K)) (then (local.set $k1 (local.get $K))))
+        (local.set $g (i32.const 0))
+        (block $gdone
+          (loop $gloop
+            (br_if $gdone (i32.ge_u (local.get $g) (local.get $nf)))
+            (local.set $b (call $listed (local.get $faces) (i32.add (local.get $g) (i32.const 0)) (local.get $nf)))
+            (local.set $p0 (select (i32.add (local.get $p) (i32.mul (local.get $b) (i32.shl (local.get $Kp) (i32.const 2))))
+              (local.get $p) (i32.ge_s (local.get $b) (i32.const 0))))
+            (local.set $acc0 (select (i32.add (local.get $acc64) (i32.mul (local.get $b) (i32.shl (local.get $dim) (i32.const 3))))
+              (local.get $spare) (i32.ge_s (local.get $b) (i32.const 0))))
+            (local.set $b (call $listed (local.get $faces) (i32.add (local.get $g) (i32.const 1)) (local.get $nf)))
+            (local.set $p1 (select (i32.add (local.get $p) (i32.mul (local.get $b) (i32.shl (local.get $Kp) (i32.const 2))))
+              (local.get $p) (i32.ge_s (local.get $b) (i32.const 0))))
+            (local.set $acc1 (select (i32.add (local.get $acc64) (i32.mul (local.get $b) (i32.shl (local.get $dim) (i32.const 3))))
+              (local.get $spare) (i32.ge_s (local.get $b) (i32.const 0))))
+            (local.set $b (call $listed (local.get $faces) (i32.add (local.get $g) (i32.const 2)) (local.get $nf)))
+            (local.set $p2 (select (i32.add (local.get $p) (i32.mul (local.get $b) (i32.shl (local.get $Kp) (i32.const 2))))
+              (local.get $p) (i32.ge_s (local.get $b) (i32.const 0))))
+            (local.set $acc2 (select (i32.add (local.get $acc64) (i32.mul (local.get $b) (i32.shl (local.get $dim) (i32.const 3))))
+              (local.get $spare) (i32.ge_s (local.get $b) (i32.const 0))))
+            (local.set $b (call $listed (local.get $faces) (i32.add (local.get $g) (i32.const 3)) (local.get $nf)))
+            (local.set $p3 (select (i32.add (local.get $p) (i32.mul (local.get $b) (i32.shl (local.get $Kp) (i32.const 2))))
+              (local.get $p) (i32.ge_s (local.get $b) (i32.const 0))))
+            (local.set $acc3 (select (i32.add (local.get $acc64) (i32.mul (local.get $b) (i32.shl (local.get $dim) (i32.const 3))))
+              (local.get $spare) (i32.ge_s (local.get $b) (i32.const 0))))
+            (local.set $j (i32.const 0))
+            (block $jdone
+              (loop $jloop
+                (br_if $jdone (i32.ge_u (local.get $j) (local.get $dim8)))
+                (local.set $a00 (v128.const f32x4 0 0 0 0)) (local.set $a01 (v128.const f32x4 0 0 0 0))
+                (local.set $a10 (v128.const f32x4 0 0 0 0)) (local.set $a11 (v128.const f32x4 0 0 0 0))
+                (local.set $a20 (v128.const f32x4 0 0 0 0)) (local.set $a21 (v128.const f32x4 0 0 0 0))
+                (local.set $a30 (v128.const f32x4 0 0 0 0)) (local.set $a31 (v128.const f32x4 0 0 0 0))
+                (local.set $k (local.get $k0))
+                (local.set $row
+                  (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $k0) (local.get $dim)) (local.get $j)) (i32.const 2))))
+                (block $idone
+                  (loop $iloop
+                    (br_if $idone (i32.ge_u (local.get $k) (local.get $k1)))
+                    (local.set $k4 (i32.shl (local.get $k) (i32.const 2)))
+                    (local.set $v0 (v128.load (local.get $row)))
+                    (local.set $v1 (v128.load offset=16 (local.get $row)))
+                    (local.set $s (v128.load32_splat (i32.add (local.get $p0) (local.get $k4))))
+                    (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $s) (local.get $v0))))
+                    (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $s) (local.get $v1))))
+                    (local.set $s (v128.load32_splat (i32.add (local.get $p1) (local.get $k4))))
+                    (local.set $a10 (f32x4.add (local.get $a10) (f32x4.mul (local.get $s) (local.get $v0))))
+                    (local.set $a11 (f32x4.add (local.get $a11) (f32x4.mul (local.get $s) (local.get $v1))))
+                    (local.set $s (v128.load32_splat (i32.add (local.get $p2) (local.get $k4))))
+                    (local.set $a20 (f32x4.add (local.get $a20) (f32x4.mul (local.get $s) (local.get $v0))))
+                    (local.set $a21 (f32x4.add (local.get $a21) (f32x4.mul (local.get $s) (local.get $v1))))
+                    (local.set $s (v128.load32_splat (i32.add (local.get $p3) (local.get $k4))))
+                    (local.set $a30 (f32x4.add (local.get $a30) (f32x4.mul (local.get $s) (local.get $v0))))
+                    (local.set $a31 (f32x4.add (local.get $a31) (f32x4.mul (local.get $s) (local.get $v1))))
+                    (local.set $row (i32.add (local.get $row) (i32.shl (local.get $dim) (i32.const 2))))
+                    (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                    (br $iloop)))
+                (call $carry (i32.add (local.get $acc0) (i32.shl (local.get $j) (i32.const 3))) (local.get $a00) (local.get $a01))
+                (call $carry (i32.add (local.get $acc1) (i32.shl (local.get $j) (i32.const 3))) (local.get $a10) (local.get $a11))
+                (call $carry (i32.add (local.get $acc2) (i32.shl (local.get $j) (i32.const 3))) (local.get $a20) (local.get $a21))
+                (call $carry (i32.add (local.get $acc3) (i32.shl (local.get $j) (i32.const 3))) (local.get $a30) (local.get $a31))
+                (local.set $j (i32.add (local.get $j) (i32.const 8)))
+                (br $jloop)))
+            ;; the last dim mod 8 coordinates
+            (block $tdone
+              (loop $tloop
+                (br_if $tdone (i32.ge_u (local.get $j) (local.get $dim)))
+                    (local.set $t0 (f32.const 0)) (local.set $t1 (f32.const 0)) (local.set $t2 (f32.const 0)) (local.set $t3 (f32.const 0))
+                (local.set $k (local.get $k0))
+                (block $idone2
+                  (loop $iloop2
+                    (br_if $idone2 (i32.ge_u (local.get $k) (local.get $k1)))
+                    (local.set $k4 (i32.shl (local.get $k) (i32.const 2)))
+                    (local.set $cv (f32.load (i32.add (local.get $c)
+                      (i32.shl (i32.add (i32.mul (local.get $k) (local.get $dim)) (local.get $j)) (i32.const 2)))))
+                    (local.set $t0 (f32.add (local.get $t0) (f32.mul (f32.load (i32.add (local.get $p0) (local.get $k4))) (local.get $cv))))
+                    (local.set $t1 (f32.add (local.get $t1) (f32.mul (f32.load (i32.add (local.get $p1) (local.get $k4))) (local.get $cv))))
+                    (local.set $t2 (f32.add (local.get $t2) (f32.mul (f32.load (i32.add (local.get $p2) (local.get $k4))) (local.get $cv))))
+                    (local.set $t3 (f32.add (local.get $t3) (f32.mul (f32.load (i32.add (local.get $p3) (local.get $k4))) (local.get $cv))))
+                    (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                    (br $iloop2)))
+            (local.set $at (i32.add (local.get $acc0) (i32.shl (local.get $j) (i32.const 3))))
+            (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (f64.promote_f32 (local.get $t0))))
+            (local.set $at (i32.add (local.get $acc1) (i32.shl (local.get $j) (i32.const 3))))
+            (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (f64.promote_f32 (local.get $t1))))
+            (local.set $at (i32.add (local.get $acc2) (i32.shl (local.get $j) (i32.const 3))))
+            (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (f64.promote_f32 (local.get $t2))))
+            (local.set $at (i32.add (local.get $acc3) (i32.shl (local.get $j) (i32.const 3))))
+            (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (f64.promote_f32 (local.get $t3))))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br $tloop)))
+            (local.set $g (i32.add (local.get $g) (i32.const 4)))
+            (br $gloop)))
+        (local.set $k0 (local.get $k1))
+        (br $kloop))))
 
 )
