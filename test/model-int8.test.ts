@@ -9,6 +9,7 @@ import {
   Int8Head,
   int16FeatureLimit,
   REFINE_DELTA,
+  DENSE_REFINE_FRACTION,
   loadModel,
   MODEL_KIND,
   predict,
@@ -69,28 +70,34 @@ describe('model: 8-bit head (int8Head.ts, wasm)', function () {
       assert.equal(h.Dp % 16, 0);
       assert.equal(h.Kp % 4, 0);
       const f = randoms(B * D, rng, 3);
-      const { probs, scoreErrorBound, refined } = h.posteriors(f, B);
-      assert.equal(probs.length, B * h.Kp);
-      for (let i = 0; i < B; i++) {
-        const { s: scores, p } = reference(W, b, f.subarray(i * D, (i + 1) * D), K, D);
-        const top = Math.max(...scores);
-        let sum = 0;
-        let worst = 0;
-        for (let k = 0; k < K; k++) {
-          const q = probs[i * h.Kp + k];
-          sum += q;
-          // classes safely inside the refined band carry the 16-bit bound
-          if (scores[k] >= top - REFINE_DELTA + 1) worst = Math.max(worst, Math.abs(Math.log(q / p[k])));
+      for (const mode of ['list', 'dense'] as const) {
+        const { probs, scoreErrorBound, refined, candidates } = h.posteriors(f, B, mode);
+        assert.equal(probs.length, B * h.Kp);
+        for (let i = 0; i < B; i++) {
+          const { s: scores, p } = reference(W, b, f.subarray(i * D, (i + 1) * D), K, D);
+          const top = Math.max(...scores);
+          let sum = 0;
+          let worst = 0;
+          for (let k = 0; k < K; k++) {
+            const q = probs[i * h.Kp + k];
+            sum += q;
+            // classes safely inside the refined band carry the 16-bit bound; after a dense pass, every class
+            if (mode === 'dense' || scores[k] >= top - REFINE_DELTA + 1) {
+              worst = Math.max(worst, Math.abs(Math.log(q / p[k])));
+            }
+          }
+          for (let k = K; k < h.Kp; k++) assert.equal(probs[i * h.Kp + k], 0, 'padding lanes');
+          assert.ok(Math.abs(sum - 1) < 1e-5, `K ${K} D ${D}: sum ${sum}`);
+          // a probability ratio moves by at most twice the score bound (plus float32 rounding)
+          assert.ok(
+            worst <= 2 * scoreErrorBound[i] + 1e-4,
+            `K ${K} D ${D}: ${worst} > 2 × ${scoreErrorBound[i]}`,
+          );
+          assert.ok(scoreErrorBound[i] > 0);
+          assert.ok(refined[i] >= 1 && refined[i] <= K);
+          assert.equal(candidates[i].length, refined[i]);
+          if (mode === 'dense') assert.equal(refined[i], K, 'a dense pass refines every class');
         }
-        for (let k = K; k < h.Kp; k++) assert.equal(probs[i * h.Kp + k], 0, 'padding lanes');
-        assert.ok(Math.abs(sum - 1) < 1e-5, `K ${K} D ${D}: sum ${sum}`);
-        // a probability ratio moves by at most twice the score bound (plus float32 rounding)
-        assert.ok(
-          worst <= 2 * scoreErrorBound[i] + 1e-4,
-          `K ${K} D ${D}: ${worst} > 2 × ${scoreErrorBound[i]}`,
-        );
-        assert.ok(scoreErrorBound[i] > 0);
-        assert.ok(refined[i] >= 1 && refined[i] <= K);
       }
       // the coarse plane alone is what the unrefined classes use: its error is ~254× the refined one
       const coarse = h.dequantized(true);
@@ -103,6 +110,32 @@ describe('model: 8-bit head (int8Head.ts, wasm)', function () {
       }
       assert.ok(eC === 0 ? eF === 0 : eF * 100 < eC, `refined weight error ${eF} vs coarse ${eC}`);
     }
+  });
+
+  it("refine 'auto' goes dense for a batch of spread posteriors and through lists for peaked ones", () => {
+    const rng = new Rng(2);
+    const K = 3001;
+    const D = 32;
+    const W = randoms(K * D, rng, 1);
+    const h = new Int8Head(K, D, 4, W, new Float32Array(K), randoms(K * 4, rng));
+    const f = randoms(4 * D, rng, 6);
+    // scores with a spread (std) of ~34: few classes within 20 of the top
+    const peaked = h.posteriors(f, 4);
+    assert.ok(
+      peaked.refined.every((n) => n < K * DENSE_REFINE_FRACTION),
+      `${peaked.refined}`,
+    );
+    const listed = Float32Array.from(peaked.probs);
+    // a hundredth of the features: every class within 20 of the top
+    const flat = h.posteriors(
+      f.map((v) => v / 100),
+      4,
+    );
+    assert.ok(flat.refined.every((n) => n === K));
+    assert.ok(flat.candidates.every((c) => c === h.allClasses()));
+    // the same features through either pass: the same posteriors (the listed classes hold all the mass)
+    expectClose(h.posteriors(f, 4, 'dense').probs, listed, 1e-6, 'dense vs list');
+    assert.throws(() => h.posteriors(f, 4, 'sparse' as 'list'), /refine expected 'auto', 'list' or 'dense'/);
   });
 
   it('sums exactly in 32 bits at the largest features (no overflow at D = 1024)', () => {
@@ -151,7 +184,7 @@ describe('model: 8-bit head (int8Head.ts, wasm)', function () {
     assert.deepEqual(Array.from(h.dequantized().subarray(0, D)), new Array(D).fill(0));
   });
 
-  it('expectedSumOver: blocks of classes, 8 coordinates at a time plus the tail, match float64', () => {
+  it('expectedSumOver / expectedSumAll: blocks of classes, 32 and 8 coordinates at a time plus the tail, match float64', () => {
     const rng = new Rng(6);
     for (const dim of [10, 136, 3]) {
       const K = 1000;
@@ -168,6 +201,17 @@ describe('model: 8-bit head (int8Head.ts, wasm)', function () {
       }
       assert.deepEqual(Array.from(h.expectedSumOver(0, new Int32Array(0))), new Array(dim).fill(0));
       assert.throws(() => h.expectedSumOver(40, kept), ShapeError);
+      // every class, in order (no list)
+      const ref = new Float64Array(dim);
+      for (let k = 0; k < K; k++) for (let j = 0; j < dim; j++) ref[j] += probs[h.Kp + k] * c[k * dim + j];
+      expectClose(h.expectedSumAll(1), ref, 1e-6, `dim ${dim} all classes`);
+      expectClose(
+        h.expectedSumAll(1),
+        h.expectedSumOver(1, h.allClasses()),
+        1e-12,
+        'in order = through the list',
+      );
+      assert.throws(() => h.expectedSumAll(32), /a face in 0…31, got 32/);
     }
   });
 

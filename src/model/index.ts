@@ -10,7 +10,7 @@ export {
 } from './config';
 export { buildBackbone, backboneFlops } from './backbone';
 export { ExemplarModel, createModel, type HeadPrecision, type InferenceOnlyOptions } from './exemplarModel';
-export { Int8Head, INT8_MAX_BATCH, REFINE_DELTA, int16FeatureLimit } from './int8Head';
+export { Int8Head, INT8_MAX_BATCH, REFINE_DELTA, DENSE_REFINE_FRACTION, int16FeatureLimit } from './int8Head';
 export {
   modeShapeSearch,
   medianSpread,

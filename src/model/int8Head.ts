@@ -32,6 +32,13 @@ export const INT8_MAX_BATCH = 32;
  */
 export const REFINE_DELTA = 20;
 
+/**
+ * When the candidates of a batch exceed this fraction of B · K, the residual pass runs over every class of every face
+ * in one pass over the residual plane (as the coarse pass does) instead of through each face's candidate list: a
+ * listed row costs ~80 ns (a scattered 256-byte read), a class in the full pass ~16 ns per face in a batch of 32.
+ */
+export const DENSE_REFINE_FRACTION = 0.25;
+
 /** The part of the WebAssembly API used here (the project's TypeScript lib has no DOM / WebAssembly types). */
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
@@ -56,10 +63,14 @@ interface Exports {
     Dp: number,
     B: number,
     Kp: number,
+    gain: number,
+    keep: number,
   ): void;
   softmax(p: number, Kp: number, max: number): number;
-  candidates(row: number, K: number, delta: number, idx: number): number;
-  expectedList(p: number, idx: number, n: number, c: number, dim: number, acc64: number): void;
+  rowMax(row: number, K: number): number;
+  countAbove(row: number, K: number, thr: number): number;
+  candidates(row: number, K: number, thr: number, idx: number): number;
+  expectedList(p: number, idx: number, n: number, c: number, dim: number, acc64: number, all: number): void;
   expectedDense(
     p: number,
     Kp: number,
@@ -262,18 +273,27 @@ export class Int8Head {
   /**
    * Posteriors (softmax of the scores) of B ≤ INT8_MAX_BATCH faces from their features (B × D, finite: checked by
    * the caller). Two passes: 8-bit scores for every class, then the residual pass for the classes within
-   * REFINE_DELTA of each face's top score. Returns a view B × Kp (face b at b · Kp; lanes ≥ K are 0), valid until the
-   * next call; per face the bound on the error of every refined score, how many classes were refined, and which
-   * (the candidates: every other class is below e^−REFINE_DELTA of the top).
+   * REFINE_DELTA of each face's top score (the candidates). The residual pass goes through each face's candidate list,
+   * or, when the candidates of the batch are more than DENSE_REFINE_FRACTION of B · K (spread posteriors), over every
+   * class of every face in one pass over the residual plane (`refine`: 'auto', or force 'list' / 'dense'); every
+   * class is then a candidate. Returns a view B × Kp (face b at b · Kp; lanes ≥ K are 0), valid until the next call;
+   * per face the bound on the error of every refined score, how many classes were refined, and which (the candidates,
+   * or allClasses() after a dense pass: every other class is below e^−REFINE_DELTA of the top).
    */
   posteriors(
     features: Float32Array,
     B: number,
+    refine: 'auto' | 'list' | 'dense' = 'auto',
   ): { probs: Float32Array; scoreErrorBound: Float64Array; refined: Int32Array; candidates: Int32Array[] } {
     const { K, D, Dp, Kp, off } = this;
     if (!Number.isInteger(B) || B < 1 || B > INT8_MAX_BATCH || features.length < B * D) {
       throw new ShapeError(
         `Int8Head.posteriors: expected 1…${INT8_MAX_BATCH} faces of ${D} features, got B=${B} and ${features.length} values`,
+      );
+    }
+    if (refine !== 'auto' && refine !== 'list' && refine !== 'dense') {
+      throw new ValueError(
+        `Int8Head.posteriors: refine expected 'auto', 'list' or 'dense', got ${String(refine)}`,
       );
     }
     const bound = new Float64Array(B);
@@ -300,14 +320,29 @@ export class Int8Head {
       bound[b] = (maxS / 508) * l1 + 127.5 * maxS * D * (xs / 2);
     }
     for (let b = 0; b < B; b++) this.probs.fill(-Infinity, b * Kp + K, (b + 1) * Kp); // the padding lanes
-    this.ex.scores(off.w, off.scale, off.bias, off.x, off.xs, off.out, K, Dp, B, Kp);
+    this.ex.scores(off.w, off.scale, off.bias, off.x, off.xs, off.out, K, Dp, B, Kp, 1, 0);
+    const row = (b: number) => off.out + b * Kp * 4;
+    const thr = new Float32Array(B);
+    let total = 0;
     for (let b = 0; b < B; b++) {
-      const row = off.out + b * Kp * 4;
-      const n = this.ex.candidates(row, K, REFINE_DELTA, off.idx);
-      refined[b] = n;
-      candidates.push(this.idx.slice(0, n));
-      const max = this.ex.refine(off.r, off.scale, off.x + b * Dp * 2, this.xs[b], row, off.idx, n, Dp);
-      const sum = this.ex.softmax(row, Kp, max);
+      thr[b] = this.ex.rowMax(row(b), K) - REFINE_DELTA;
+      if (refine === 'auto') total += this.ex.countAbove(row(b), K, thr[b]);
+    }
+    const dense = refine === 'dense' || (refine === 'auto' && total > DENSE_REFINE_FRACTION * B * K);
+    if (dense) this.ex.scores(off.r, off.scale, off.bias, off.x, off.xs, off.out, K, Dp, B, Kp, 1 / 254, 1);
+    for (let b = 0; b < B; b++) {
+      let max: number;
+      if (dense) {
+        refined[b] = K;
+        candidates.push(this.allClasses());
+        max = this.ex.rowMax(row(b), K);
+      } else {
+        const n = this.ex.candidates(row(b), K, thr[b], off.idx);
+        refined[b] = n;
+        candidates.push(this.idx.slice(0, n));
+        max = this.ex.refine(off.r, off.scale, off.x + b * Dp * 2, this.xs[b], row(b), off.idx, n, Dp);
+      }
+      const sum = this.ex.softmax(row(b), Kp, max);
       if (!(sum >= 1 && sum < Infinity)) {
         throw new ValueError(
           `Int8Head.posteriors: the scores of face ${b} are not finite (softmax normaliser ${sum}); the model's head or bias holds NaN or ±inf`,
@@ -327,7 +362,21 @@ export class Int8Head {
       throw new ShapeError(`Int8Head.expectedSumOver: face ${b} or ${kept.length} classes out of range`);
     }
     this.idx.set(kept);
-    this.ex.expectedList(off.out + b * this.Kp * 4, off.idx, kept.length, off.c, dim, off.acc64);
+    this.ex.expectedList(off.out + b * this.Kp * 4, off.idx, kept.length, off.c, dim, off.acc64, 0);
+    return this.acc64.slice(0, dim);
+  }
+
+  /**
+   * Σ over every class of p_k mu_k for face b of the last `posteriors` call (dim values into a fresh Float64Array):
+   * exact, reading the centres in order (for one face whose sum needs most classes, faster than a list: a scattered
+   * row costs ~2.5× a streamed one).
+   */
+  expectedSumAll(b: number): Float64Array {
+    const { off, dim } = this;
+    if (!Number.isInteger(b) || b < 0 || b >= INT8_MAX_BATCH) {
+      throw new ShapeError(`Int8Head.expectedSumAll: expected a face in 0…${INT8_MAX_BATCH - 1}, got ${b}`);
+    }
+    this.ex.expectedList(off.out + b * this.Kp * 4, off.idx, this.K, off.c, dim, off.acc64, 1);
     return this.acc64.slice(0, dim);
   }
 

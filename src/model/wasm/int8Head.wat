@@ -11,12 +11,13 @@
 (module
   (memory (export "memory") 1)
 
-;; out[b·Kp + k] = s_k · xs[b] · Σ_d W8[k, d] · x[b, d] + b_k, for k < K, b < B. Rows go in pairs (each x vector
-  ;; loaded once for two rows: ~15 % faster than one row at a time at B = 1, where the pass is bound by reading W8);
-  ;; an odd last row goes through $dot.
+;; out[b·Kp + k] = s_k · xs[b] · gain · Σ_d W8[k, d] · x[b, d] + (keep ? out[b·Kp + k] : b_k), for k < K, b < B:
+  ;; the coarse pass (W8 the q plane, gain 1, keep 0) or the residual pass over every class (the r plane, gain 1/254,
+  ;; keep 1). Rows go in pairs (each x vector loaded once for two rows: ~15 % faster than one row at a time at B = 1,
+  ;; where the pass is bound by reading W8); an odd last row goes through $dot.
   (func (export "scores")
     (param $w i32) (param $scale i32) (param $bias i32) (param $x i32) (param $xs i32)
-    (param $out i32) (param $K i32) (param $Dp i32) (param $B i32) (param $Kp i32)
+    (param $out i32) (param $K i32) (param $Dp i32) (param $B i32) (param $Kp i32) (param $gain f32) (param $keep i32)
     (local $k i32) (local $b i32) (local $d i32) (local $w0 i32) (local $w1 i32) (local $xp i32) (local $xrow i32)
     (local $a0 v128) (local $a1 v128) (local $c0 v128) (local $c1 v128) (local $xv0 v128) (local $xv1 v128)
     (local $xsb f32) (local $o i32)
@@ -55,7 +56,7 @@
                 (br $dloop)))
             (local.set $a0 (i32x4.add (local.get $a0) (local.get $a1)))
             (local.set $c0 (i32x4.add (local.get $c0) (local.get $c1)))
-            (local.set $xsb (f32.load (i32.add (local.get $xs) (i32.shl (local.get $b) (i32.const 2)))))
+            (local.set $xsb (f32.mul (f32.load (i32.add (local.get $xs) (i32.shl (local.get $b) (i32.const 2)))) (local.get $gain)))
             (local.set $o (i32.shl (i32.add (i32.mul (local.get $b) (local.get $Kp)) (local.get $k)) (i32.const 2)))
             (f32.store (i32.add (local.get $out) (local.get $o))
               (f32.add
@@ -65,7 +66,8 @@
                       (i32.add (i32x4.extract_lane 0 (local.get $a0)) (i32x4.extract_lane 1 (local.get $a0)))
                       (i32.add (i32x4.extract_lane 2 (local.get $a0)) (i32x4.extract_lane 3 (local.get $a0)))))
                   (f32.mul (f32.load (i32.add (local.get $scale) (i32.shl (local.get $k) (i32.const 2)))) (local.get $xsb)))
-                (f32.load (i32.add (local.get $bias) (i32.shl (local.get $k) (i32.const 2))))))
+                (select (f32.load (i32.add (local.get $out) (local.get $o)))
+                  (f32.load (i32.add (local.get $bias) (i32.shl (local.get $k) (i32.const 2)))) (local.get $keep))))
             (f32.store offset=4 (i32.add (local.get $out) (local.get $o))
               (f32.add
                 (f32.mul
@@ -74,7 +76,8 @@
                       (i32.add (i32x4.extract_lane 0 (local.get $c0)) (i32x4.extract_lane 1 (local.get $c0)))
                       (i32.add (i32x4.extract_lane 2 (local.get $c0)) (i32x4.extract_lane 3 (local.get $c0)))))
                   (f32.mul (f32.load offset=4 (i32.add (local.get $scale) (i32.shl (local.get $k) (i32.const 2)))) (local.get $xsb)))
-                (f32.load offset=4 (i32.add (local.get $bias) (i32.shl (local.get $k) (i32.const 2))))))
+                (select (f32.load offset=4 (i32.add (local.get $out) (local.get $o)))
+                  (f32.load offset=4 (i32.add (local.get $bias) (i32.shl (local.get $k) (i32.const 2)))) (local.get $keep))))
             (local.set $xrow (i32.add (local.get $xrow) (i32.shl (local.get $Dp) (i32.const 1))))
             (local.set $b (i32.add (local.get $b) (i32.const 1)))
             (br $bloop)))
@@ -88,8 +91,9 @@
         (block $tdone
           (loop $tloop
             (br_if $tdone (i32.ge_u (local.get $b) (local.get $B)))
-            (f32.store
-              (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $b) (local.get $Kp)) (local.get $k)) (i32.const 2)))
+            (local.set $o
+              (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $b) (local.get $Kp)) (local.get $k)) (i32.const 2))))
+            (f32.store (local.get $o)
               (f32.add
                 (f32.mul
                   (f32.convert_i32_s
@@ -97,8 +101,9 @@
                       (i32.add (local.get $x) (i32.mul (local.get $b) (i32.shl (local.get $Dp) (i32.const 1))))
                       (local.get $Dp)))
                   (f32.mul (f32.load (i32.add (local.get $scale) (i32.shl (local.get $k) (i32.const 2))))
-                    (f32.load (i32.add (local.get $xs) (i32.shl (local.get $b) (i32.const 2))))))
-                (f32.load (i32.add (local.get $bias) (i32.shl (local.get $k) (i32.const 2))))))
+                    (f32.mul (f32.load (i32.add (local.get $xs) (i32.shl (local.get $b) (i32.const 2)))) (local.get $gain))))
+                (select (f32.load (local.get $o))
+                  (f32.load (i32.add (local.get $bias) (i32.shl (local.get $k) (i32.const 2)))) (local.get $keep))))
             (local.set $b (i32.add (local.get $b) (i32.const 1)))
             (br $tloop))))))
 
@@ -125,20 +130,31 @@
       (i32.add (i32x4.extract_lane 0 (local.get $acc0)) (i32x4.extract_lane 1 (local.get $acc0)))
       (i32.add (i32x4.extract_lane 2 (local.get $acc0)) (i32x4.extract_lane 3 (local.get $acc0)))))
 
-  ;; Face b's candidates: writes to idx the classes k < K whose score in row (K f32) is ≥ max − delta, and returns
-  ;; how many. A NaN score is never a candidate (softmax reports it).
-  (func (export "candidates") (param $row i32) (param $K i32) (param $delta f32) (param $idx i32) (result i32)
-    (local $k i32) (local $m f32) (local $v f32) (local $n i32) (local $thr f32)
-    (local.set $m (f32.const -inf))
-    (block $d1
-      (loop $l1
-        (br_if $d1 (i32.ge_u (local.get $k) (local.get $K)))
-        (local.set $v (f32.load (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2)))))
-        (if (f32.gt (local.get $v) (local.get $m)) (then (local.set $m (local.get $v))))
-        (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br $l1)))
-    (local.set $thr (f32.sub (local.get $m) (local.get $delta)))
-    (local.set $k (i32.const 0))
+  ;; The largest of the K f32 in row (−inf when K = 0; a NaN score makes it NaN, as wasm's max propagates NaN, and
+  ;; softmax then reports the row), 4 lanes at a time with a scalar tail.
+  (func (export "rowMax") (param $row i32) (param $K i32) (result f32)
+    (local $i i32) (local $K4 i32) (local $m v128) (local $r f32)
+    (local.set $K4 (i32.and (local.get $K) (i32.const -4)))
+    (local.set $m (v128.const f32x4 -inf -inf -inf -inf))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $i) (local.get $K4)))
+      (local.set $m (f32x4.max (local.get $m) (v128.load (i32.add (local.get $row) (i32.shl (local.get $i) (i32.const 2))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $l)))
+    (local.set $r
+      (f32.max (f32.max (f32x4.extract_lane 0 (local.get $m)) (f32x4.extract_lane 1 (local.get $m)))
+        (f32.max (f32x4.extract_lane 2 (local.get $m)) (f32x4.extract_lane 3 (local.get $m)))))
+    (block $d2 (loop $l2
+      (br_if $d2 (i32.ge_u (local.get $i) (local.get $K)))
+      (local.set $r (f32.max (local.get $r) (f32.load (i32.add (local.get $row) (i32.shl (local.get $i) (i32.const 2))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l2)))
+    (local.get $r))
+
+  ;; Face b's candidates: writes to idx the classes k < K whose score in row (K f32) is ≥ thr (the host passes the row's
+  ;; maximum − REFINE_DELTA), and returns how many. A NaN score is never a candidate (softmax reports it).
+  (func (export "candidates") (param $row i32) (param $K i32) (param $thr f32) (param $idx i32) (result i32)
+    (local $k i32) (local $n i32)
     (block $d2
       (loop $l2
         (br_if $d2 (i32.ge_u (local.get $k) (local.get $K)))
@@ -150,32 +166,127 @@
         (br $l2)))
     (local.get $n))
 
-;; The second pass of the 16-bit head: for the n classes in idx, row[k] += s_k · xs · (Σ_d R8[k, d] · x16[d]) / 254,
-  ;; R8 the rounded residual (w / s_k − W8) · 254 (face b's row, features xrow, scale xs). Returns the largest refined
-  ;; score: the row's maximum, since every other class is at least REFINE_DELTA below it (−inf when n = 0).
+  ;; How many of the K f32 in row are ≥ thr (what `candidates` would write), 4 lanes at a time with a scalar tail.
+  (func (export "countAbove") (param $row i32) (param $K i32) (param $thr f32) (result i32)
+    (local $i i32) (local $K4 i32) (local $c v128) (local $t v128) (local $n i32)
+    (local.set $K4 (i32.and (local.get $K) (i32.const -4)))
+    (local.set $t (f32x4.splat (local.get $thr)))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $i) (local.get $K4)))
+      ;; a true lane is −1: subtracting counts it
+      (local.set $c (i32x4.sub (local.get $c)
+        (f32x4.ge (v128.load (i32.add (local.get $row) (i32.shl (local.get $i) (i32.const 2)))) (local.get $t))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $l)))
+    (local.set $n
+      (i32.add (i32.add (i32x4.extract_lane 0 (local.get $c)) (i32x4.extract_lane 1 (local.get $c)))
+        (i32.add (i32x4.extract_lane 2 (local.get $c)) (i32x4.extract_lane 3 (local.get $c)))))
+    (block $d2 (loop $l2
+      (br_if $d2 (i32.ge_u (local.get $i) (local.get $K)))
+      (if (f32.ge (f32.load (i32.add (local.get $row) (i32.shl (local.get $i) (i32.const 2)))) (local.get $thr))
+        (then (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l2)))
+    (local.get $n))
+
+  ;; The second pass of the 16-bit head through a list: for the n classes in idx, row[k] += s_k · xs · (Σ_d R8[k, d] ·
+  ;; x16[d]) / 254, R8 the rounded residual (w / s_k − W8) · 254 (face b's row, features xrow, scale xs). Returns the
+  ;; largest refined score: the row's maximum, since every other class is at least REFINE_DELTA below it (−inf when
+  ;; n = 0). The listed rows are scattered through the plane, so they go 4 at a time in one loop: their reads are
+  ;; independent and in flight together (one row at a time waits on memory for each); the last n mod 4 one at a time.
   (func (export "refine")
     (param $r i32) (param $scale i32) (param $xrow i32) (param $xs f32) (param $row i32) (param $idx i32)
     (param $n i32) (param $Dp i32) (result f32)
-    (local $i i32) (local $k i32) (local $at i32) (local $v f32) (local $m f32)
+    (local $i i32) (local $k i32) (local $m f32) (local $g f32) (local $n4 i32) (local $d i32) (local $xp i32)
+    (local $xv0 v128) (local $xv1 v128)
+    (local $k0 i32) (local $w0 i32) (local $a0 v128) (local $k1 i32) (local $w1 i32) (local $a1 v128) (local $k2 i32) (local $w2 i32) (local $a2 v128) (local $k3 i32) (local $w3 i32) (local $a3 v128)
     (local.set $m (f32.const -inf))
+    (local.set $g (f32.mul (local.get $xs) (f32.const 0.003937007874015748)))
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    (block $done4
+      (loop $l4
+        (br_if $done4 (i32.ge_u (local.get $i) (local.get $n4)))
+        (local.set $k0 (i32.load offset=0 (i32.add (local.get $idx) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $w0 (i32.add (local.get $r) (i32.mul (local.get $k0) (local.get $Dp))))
+        (local.set $k1 (i32.load offset=4 (i32.add (local.get $idx) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $w1 (i32.add (local.get $r) (i32.mul (local.get $k1) (local.get $Dp))))
+        (local.set $k2 (i32.load offset=8 (i32.add (local.get $idx) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $w2 (i32.add (local.get $r) (i32.mul (local.get $k2) (local.get $Dp))))
+        (local.set $k3 (i32.load offset=12 (i32.add (local.get $idx) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $w3 (i32.add (local.get $r) (i32.mul (local.get $k3) (local.get $Dp))))
+        (local.set $a0 (v128.const i32x4 0 0 0 0))
+        (local.set $a1 (v128.const i32x4 0 0 0 0))
+        (local.set $a2 (v128.const i32x4 0 0 0 0))
+        (local.set $a3 (v128.const i32x4 0 0 0 0))
+        (local.set $d (i32.const 0))
+        (local.set $xp (local.get $xrow))
+        (block $ddone
+          (loop $dloop
+            (br_if $ddone (i32.ge_u (local.get $d) (local.get $Dp)))
+            (local.set $xv0 (v128.load (local.get $xp)))
+            (local.set $xv1 (v128.load offset=16 (local.get $xp)))
+            (local.set $a0 (i32x4.add (local.get $a0)
+              (i32x4.add
+                (i32x4.dot_i16x8_s (v128.load8x8_s (i32.add (local.get $w0) (local.get $d))) (local.get $xv0))
+                (i32x4.dot_i16x8_s (v128.load8x8_s offset=8 (i32.add (local.get $w0) (local.get $d))) (local.get $xv1)))))
+            (local.set $a1 (i32x4.add (local.get $a1)
+              (i32x4.add
+                (i32x4.dot_i16x8_s (v128.load8x8_s (i32.add (local.get $w1) (local.get $d))) (local.get $xv0))
+                (i32x4.dot_i16x8_s (v128.load8x8_s offset=8 (i32.add (local.get $w1) (local.get $d))) (local.get $xv1)))))
+            (local.set $a2 (i32x4.add (local.get $a2)
+              (i32x4.add
+                (i32x4.dot_i16x8_s (v128.load8x8_s (i32.add (local.get $w2) (local.get $d))) (local.get $xv0))
+                (i32x4.dot_i16x8_s (v128.load8x8_s offset=8 (i32.add (local.get $w2) (local.get $d))) (local.get $xv1)))))
+            (local.set $a3 (i32x4.add (local.get $a3)
+              (i32x4.add
+                (i32x4.dot_i16x8_s (v128.load8x8_s (i32.add (local.get $w3) (local.get $d))) (local.get $xv0))
+                (i32x4.dot_i16x8_s (v128.load8x8_s offset=8 (i32.add (local.get $w3) (local.get $d))) (local.get $xv1)))))
+            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (local.set $xp (i32.add (local.get $xp) (i32.const 32)))
+            (br $dloop)))
+        (local.set $m (f32.max (local.get $m)
+          (call $refineOne (local.get $row) (local.get $scale) (local.get $k0) (local.get $g)
+            (i32.add
+              (i32.add (i32x4.extract_lane 0 (local.get $a0)) (i32x4.extract_lane 1 (local.get $a0)))
+              (i32.add (i32x4.extract_lane 2 (local.get $a0)) (i32x4.extract_lane 3 (local.get $a0)))))))
+        (local.set $m (f32.max (local.get $m)
+          (call $refineOne (local.get $row) (local.get $scale) (local.get $k1) (local.get $g)
+            (i32.add
+              (i32.add (i32x4.extract_lane 0 (local.get $a1)) (i32x4.extract_lane 1 (local.get $a1)))
+              (i32.add (i32x4.extract_lane 2 (local.get $a1)) (i32x4.extract_lane 3 (local.get $a1)))))))
+        (local.set $m (f32.max (local.get $m)
+          (call $refineOne (local.get $row) (local.get $scale) (local.get $k2) (local.get $g)
+            (i32.add
+              (i32.add (i32x4.extract_lane 0 (local.get $a2)) (i32x4.extract_lane 1 (local.get $a2)))
+              (i32.add (i32x4.extract_lane 2 (local.get $a2)) (i32x4.extract_lane 3 (local.get $a2)))))))
+        (local.set $m (f32.max (local.get $m)
+          (call $refineOne (local.get $row) (local.get $scale) (local.get $k3) (local.get $g)
+            (i32.add
+              (i32.add (i32x4.extract_lane 0 (local.get $a3)) (i32x4.extract_lane 1 (local.get $a3)))
+              (i32.add (i32x4.extract_lane 2 (local.get $a3)) (i32x4.extract_lane 3 (local.get $a3)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $l4)))
     (block $done
       (loop $l
         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
         (local.set $k (i32.load (i32.add (local.get $idx) (i32.shl (local.get $i) (i32.const 2)))))
-        (local.set $at (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2))))
-        (local.set $v
-          (f32.add (f32.load (local.get $at))
-            (f32.mul
-              (f32.convert_i32_s
-                (call $dot (i32.add (local.get $r) (i32.mul (local.get $k) (local.get $Dp))) (local.get $xrow) (local.get $Dp)))
-              (f32.mul
-                (f32.load (i32.add (local.get $scale) (i32.shl (local.get $k) (i32.const 2))))
-                (f32.mul (local.get $xs) (f32.const 0.003937007874015748))))))
-        (f32.store (local.get $at) (local.get $v))
-        (local.set $m (f32.max (local.get $m) (local.get $v)))
+        (local.set $m (f32.max (local.get $m)
+          (call $refineOne (local.get $row) (local.get $scale) (local.get $k) (local.get $g)
+            (call $dot (i32.add (local.get $r) (i32.mul (local.get $k) (local.get $Dp))) (local.get $xrow) (local.get $Dp)))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $l)))
     (local.get $m))
+
+  ;; row[k] += s_k · g · dot (g = xs / 254); returns the new score
+  (func $refineOne (param $row i32) (param $scale i32) (param $k i32) (param $g f32) (param $dot i32) (result f32)
+    (local $at i32) (local $v f32)
+    (local.set $at (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 2))))
+    (local.set $v
+      (f32.add (f32.load (local.get $at))
+        (f32.mul (f32.convert_i32_s (local.get $dot))
+          (f32.mul (f32.load (i32.add (local.get $scale) (i32.shl (local.get $k) (i32.const 2)))) (local.get $g)))))
+    (f32.store (local.get $at) (local.get $v))
+    (local.get $v))
 
   ;; e^x for x ≤ 0, 4 lanes: x = n ln2 + r (|r| ≤ ln2 / 2), e^r by its degree-6 Taylor polynomial (relative error
   ;; ≤ 2e-7), 2^n from the exponent bits; x < −87 (and −inf) gives 0
@@ -206,7 +317,7 @@
           (i32.const 23)))
       (f32x4.lt (local.get $x) (v128.const f32x4 -87 -87 -87 -87))))
 
-;; In place: p[0 … Kp) ← softmax(p) (Kp a multiple of 4), given the row's maximum mx (refine returns it). Returns
+;; In place: p[0 … Kp) ← softmax(p) (Kp a multiple of 4), given the row's maximum mx (from refine or rowMax). Returns
   ;; Σ e^(p − mx) as f64: the host checks that it is finite and ≥ 1 (a NaN score or a wrong mx breaks that).
   (func (export "softmax") (param $p i32) (param $Kp i32) (param $mx f32) (result f64)
     (local $i i32) (local $end i32) (local $m v128) (local $e v128)
@@ -252,12 +363,13 @@
       (f64x2.add (v128.load offset=48 (local.get $at))
         (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $b) (local.get $b))))))
 
-  ;; One face's Σ_k p[k] · c[k, ·] over the n classes in idx, into acc64 (dim f64, overwritten). Classes go in
+  ;; One face's Σ_k p[k] · c[k, ·] over the n classes in idx (all = 1: over classes 0 … n − 1, in order, idx unused),
+  ;; into acc64 (dim f64, overwritten). Classes go in
   ;; blocks of 64 (their centre rows stay in cache); within a block each run of 32 coordinates is summed in eight f32x4
   ;; registers over the block's classes (so a class's index, probability and row address are loaded once per 32
   ;; multiply-adds), then carried into f64; the last dim mod 32 coordinates go 8 at a time, then one at a time.
   (func (export "expectedList")
-    (param $p i32) (param $idx i32) (param $n i32) (param $c i32) (param $dim i32) (param $acc64 i32)
+    (param $p i32) (param $idx i32) (param $n i32) (param $c i32) (param $dim i32) (param $acc64 i32) (param $all i32)
     (local $i0 i32) (local $i1 i32) (local $i i32) (local $j i32) (local $k i32) (local $dim8 i32) (local $dim32 i32)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
@@ -293,7 +405,7 @@
             (block $i32done
               (loop $i32loop
                 (br_if $i32done (i32.ge_u (local.get $i) (local.get $i1)))
-                (local.set $k (i32.load (i32.add (local.get $idx) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.set $k (select (local.get $i) (i32.load (i32.add (local.get $idx) (i32.shl (local.get $i) (i32.const 2)))) (local.get $all)))
                 (local.set $pv (v128.load32_splat (i32.add (local.get $p) (i32.shl (local.get $k) (i32.const 2)))))
                 (local.set $row
                   (i32.add (local.get $c)
@@ -325,7 +437,7 @@
             (block $idone
               (loop $iloop
                 (br_if $idone (i32.ge_u (local.get $i) (local.get $i1)))
-                (local.set $k (i32.load (i32.add (local.get $idx) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.set $k (select (local.get $i) (i32.load (i32.add (local.get $idx) (i32.shl (local.get $i) (i32.const 2)))) (local.get $all)))
                 (local.set $pv (v128.load32_splat (i32.add (local.get $p) (i32.shl (local.get $k) (i32.const 2)))))
                 (local.set $row
                   (i32.add (local.get $c)
@@ -346,7 +458,7 @@
             (block $idone2
               (loop $iloop2
                 (br_if $idone2 (i32.ge_u (local.get $i) (local.get $i1)))
-                (local.set $k (i32.load (i32.add (local.get $idx) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.set $k (select (local.get $i) (i32.load (i32.add (local.get $idx) (i32.shl (local.get $i) (i32.const 2)))) (local.get $all)))
                 (local.set $t
                   (f32.add (local.get $t)
                     (f32.mul
