@@ -36,6 +36,7 @@ import {
   type EpochRecord,
   type ExemplarModel,
 } from '../src/model';
+import { features } from '../src/model/predict';
 import { faces } from '../src/data/synth/faces';
 import type { Box, Sample } from '../src/types';
 import { Rng } from '../src/util/rng';
@@ -97,6 +98,44 @@ function median(a: number[]): number {
  * Median ms per face of `f` (which handles `perFace` faces) over `reps` timed calls after one warm-up; single faces
  * are timed 4× as often, since their times vary more from call to call.
  */
+/**
+ * The small backbone alone at batch 1 and 32, three ways side by side in one process (rounds alternate, median of
+ * the rounds): tf.LayersModel.predict, execute, and the compiled inference pass prediction uses
+ * (ExemplarModel.inference, backbone.ts compileInference).
+ */
+function backboneWays(reps: number): BenchTable {
+  const model = createModel(randomTable(1000, 1000), { seed: 1 });
+  const rng = new Rng(3);
+  const x = Float32Array.from({ length: 32 * 64 * 64 }, () => rng.uniform(0, 1));
+  const bb = model.backbone;
+  const ways: Array<[string, (t: tf.Tensor4D) => tf.Tensor]> = [
+    ['predict()', (t) => bb.predict(t) as tf.Tensor],
+    ['execute()', (t) => bb.execute(t, bb.outputs[0].name) as tf.Tensor],
+    ['compiled (prediction)', (t) => features(model, t)],
+  ];
+  const rows: Array<Array<string | number>> = [];
+  for (const B of [1, 32]) {
+    const input = x.subarray(0, B * 64 * 64);
+    const ms = ways.map(() => [] as number[]);
+    for (let round = 0; round < 3; round++) {
+      ways.forEach(([, run], i) => {
+        ms[i].push(
+          timePerFace(() => tf.tidy(() => run(tf.tensor4d(input, [B, 64, 64, 1])).dataSync()), B, reps),
+        );
+      });
+    }
+    const med = ms.map(median);
+    rows.push([B, ...med, med[0] / med[2], med[1] / med[2]]);
+  }
+  model.dispose();
+  return {
+    title: 'model: the small backbone alone (64×64 gray, D 256), three ways in one process, ms/face',
+    columns: ['batch', ...ways.map(([n]) => n), 'predict / compiled', 'execute / compiled'],
+    rows,
+    notes: ['Rounds alternate between the three; each cell is the median of 3 rounds.'],
+  };
+}
+
 function timePerFace(f: () => void, perFace: number, reps: number): number {
   f();
   const t: number[] = [];
@@ -228,9 +267,7 @@ function scaledModel(
   x32: Float32Array,
 ): { model: ExemplarModel; features: Float32Array } {
   const model = createModel(randomTable(K, K), { seed: 1 });
-  const f0 = tf.tidy(() =>
-    (model.backbone.predict(tf.tensor4d(x32, [32, 64, 64, 1])) as tf.Tensor).dataSync(),
-  ) as Float32Array;
+  const f0 = tf.tidy(() => features(model, tf.tensor4d(x32, [32, 64, 64, 1])).dataSync()) as Float32Array;
   let ff = 0;
   for (let i = 0; i < f0.length; i++) ff += f0[i] * f0[i];
   const scale = spread / (0.01 * Math.sqrt(ff / 32));
@@ -276,12 +313,9 @@ function inferInProcess(
   const time = (f: () => void, perFace: number) => timePerFace(f, perFace, reps);
   const msPerFace1 = time(() => predictInputs(model, x32.subarray(0, 64 * 64), 1, boxes.slice(0, 1), 5), 1);
   const msPerFace32 = time(() => predictInputs(model, x32, 32, boxes, 5), 32);
+  // the backbone as prediction runs it (the compiled inference pass)
   const backbone = (B: number) => () =>
-    tf.tidy(() =>
-      (
-        model.backbone.predict(tf.tensor4d(x32.subarray(0, B * 64 * 64), [B, 64, 64, 1])) as tf.Tensor
-      ).dataSync(),
-    );
+    tf.tidy(() => features(model, tf.tensor4d(x32.subarray(0, B * 64 * 64), [B, 64, 64, 1])).dataSync());
   const backboneMsPerFace1 = time(backbone(1), 1);
   const backboneMsPerFace32 = time(backbone(32), 32);
   const ps = predictInputs(model, x32, 32, boxes, 5);
@@ -501,6 +535,7 @@ const bench: Bench = async ({ quick }) => {
   // 3. inference: the trainable model and the inference-only ones (float32 on the engine, 8-bit head) side by side,
   // each in a fresh process
   if (parts.has('infer')) {
+    tables.push(backboneWays(reps));
     const kSmall = quick ? 1000 : 10000;
     // a saved model at K = kBig (peaked head), loaded from its file by the int8 run below: the user's path
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xl-bench-infer-'));

