@@ -35,6 +35,12 @@ import {
   train,
   type EpochRecord,
   type ExemplarModel,
+  Int8Head,
+  DENSE_REFINE_FRACTION,
+  DENSE_MIN_FACES,
+  DENSE_MIN_FRACTION,
+  STREAM_MIN_FRACTION,
+  expectedShapePlanOver,
 } from '../src/model';
 import { features } from '../src/model/predict';
 import { faces } from '../src/data/synth/faces';
@@ -451,6 +457,76 @@ function realInProcess(file: string, head: 'float32' | 'int8', reps: number): Re
   };
 }
 
+/**
+ * The 8-bit head's routing choices side by side at one K (D 256, 68 landmarks), on the head alone (no backbone):
+ * per score spread, the residual pass through lists against one pass over the plane, and the expected shape through
+ * index lists, in order over every class (one face) or in one pass for the batch. What DENSE_REFINE_FRACTION,
+ * DENSE_MIN_FRACTION and STREAM_MIN_FRACTION are set from. Medians of alternating rounds, ms per face.
+ */
+function int8Kernels(K: number, reps: number): BenchTable {
+  const D = 256;
+  const dim = 136;
+  const rng = new Rng(9);
+  const centers = Float32Array.from({ length: K * dim }, () => rng.uniform(0, 1));
+  const W = Float32Array.from({ length: K * D }, () => rng.normal());
+  const rows: Array<Array<string | number>> = [];
+  for (const spread of [4, 8]) {
+    // features scaled so that the scores have this standard deviation over the classes
+    const f = Float32Array.from({ length: 32 * D }, () => rng.normal() * (spread / Math.sqrt(D)));
+    const head = new Int8Head(K, D, dim, W, new Float32Array(K), centers);
+    for (const B of [1, 32]) {
+      const fb = f.subarray(0, B * D);
+      const faces = Array.from({ length: B }, (_, i) => i);
+      const t = { list: [] as number[], dense: [] as number[], eList: [] as number[], eAll: [] as number[] };
+      let refined = 0;
+      let kept = 0;
+      for (let round = 0; round < 3; round++) {
+        t.dense.push(timePerFace(() => head.posteriors(fb, B, 'dense'), B, reps));
+        t.list.push(timePerFace(() => head.posteriors(fb, B, 'list'), B, reps));
+        const { probs, candidates, refined: r } = head.posteriors(fb, B, 'list');
+        refined = r.reduce((a, v) => a + v, 0) / B;
+        const plans = candidates.map((c, j) =>
+          expectedShapePlanOver(probs, j * head.Kp, c, EXPECTED_TOLERANCE, 0),
+        );
+        kept = plans.reduce((a, p) => a + p.kept, 0) / B;
+        t.eList.push(
+          timePerFace(() => plans.forEach((p, j) => head.expectedSumOver(j, p.keptIndices)), B, reps),
+        );
+        t.eAll.push(
+          timePerFace(() => (B === 1 ? head.expectedSumAll(0) : head.expectedSumDense(faces)), B, reps),
+        );
+      }
+      rows.push([
+        spread,
+        B,
+        refined / K,
+        median(t.list),
+        median(t.dense),
+        kept / K,
+        median(t.eList),
+        median(t.eAll),
+      ]);
+    }
+  }
+  return {
+    title: `model: the 8-bit head's passes side by side (K = ${K}, D ${D}, head alone), ms/face`,
+    columns: [
+      'score spread',
+      'batch',
+      'candidates / K',
+      'posteriors, residual pass by lists',
+      'posteriors, residual pass over the plane',
+      'kept / K (expected shape)',
+      'expected shape by lists',
+      'expected shape over every class (in order alone, one pass for the batch)',
+    ],
+    rows,
+    notes: [
+      `Routing in prediction: the residual pass goes over the plane when the batch's candidates exceed ${DENSE_REFINE_FRACTION} of B · K; a face whose candidates exceed ${DENSE_MIN_FRACTION} of K is summed over every class (one pass for ≥ ${DENSE_MIN_FACES} such faces, else in order when the kept classes exceed ${STREAM_MIN_FRACTION} of K).`,
+    ],
+  };
+}
+
 /** Runs inferInProcess in a fresh Node process (so RSS reflects inference alone). */
 function inferInChild(K: number, reps: number, mode: InferMode, spread: number, file?: string): InferResult {
   const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', __filename], {
@@ -471,8 +547,8 @@ const bench: Bench = async ({ quick }) => {
   const n = quick ? 192 : 640;
   const reps = quick ? 2 : 5;
   const tables: BenchTable[] = [];
-  // XL_MODEL_BENCH_PARTS=train,sampled,infer (default all) runs a subset, e.g. to compare one change in isolation
-  const parts = new Set((process.env.XL_MODEL_BENCH_PARTS ?? 'train,sampled,infer').split(','));
+  // XL_MODEL_BENCH_PARTS=train,sampled,infer,kernels (default all) runs a subset, e.g. to compare one change in isolation
+  const parts = new Set((process.env.XL_MODEL_BENCH_PARTS ?? 'train,sampled,infer,kernels').split(','));
 
   // 1. training throughput
   if (parts.has('train')) {
@@ -513,6 +589,8 @@ const bench: Bench = async ({ quick }) => {
       ],
     });
   }
+
+  if (parts.has('kernels')) tables.push(int8Kernels(kBig, reps));
 
   // 2. sampled head at large K
   if (parts.has('sampled')) {

@@ -43,6 +43,9 @@ export {
   EXPECTED_TOLERANCE,
   JS_MAX_CLASSES,
   JS_MAX_FRACTION,
+  DENSE_MIN_FRACTION,
+  DENSE_MIN_FACES,
+  STREAM_MIN_FRACTION,
   type Prediction,
   type PredictOptions,
   type PredictItem,
@@ -53,6 +56,7 @@ export { saveModel, loadModel, MODEL_KIND, type LoadModelOptions } from './model
 export {
   centerSummary,
   expectedShapePlan,
+  expectedShapePlanOver,
   expectedShapeSum,
   type CenterSummary,
   type ExpectedShapePlan,

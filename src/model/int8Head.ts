@@ -34,8 +34,10 @@ export const REFINE_DELTA = 20;
 
 /**
  * When the candidates of a batch exceed this fraction of B · K, the residual pass runs over every class of every face
- * in one pass over the residual plane (as the coarse pass does) instead of through each face's candidate list: a
- * listed row costs ~80 ns (a scattered 256-byte read), a class in the full pass ~16 ns per face in a batch of 32.
+ * in one pass over the residual plane (as the coarse pass does) instead of through each face's candidate list: at
+ * K = 140,000 and D = 256 a listed row costs 70–100 ns (a scattered 256-byte read from memory, 4 rows in flight), a
+ * class in the full pass ~16 ns per face in a batch of 32 and ~20 ns for one face (bench/out-of-tree timings in
+ * bench/RESULTS.md).
  */
 export const DENSE_REFINE_FRACTION = 0.25;
 
