@@ -23,6 +23,9 @@ import {
   predict,
   predictBatch,
   predictInputs,
+  predictPosteriors,
+  posteriorInputs,
+  type PredictItem,
   sampledHeadStep,
   sampleWithoutReplacement,
   saveModel,
@@ -422,6 +425,48 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
         data: new Uint8Array(32 * 32 * 4).fill(200),
       };
       assert.equal(predict(model, rgba, box).posterior.length, 12);
+      model.dispose();
+    });
+
+    it('predictPosteriors: the posterior half of predictBatch, float32 and int8 heads, no shapes, no leaks', () => {
+      const table = randomTable(300, 5, 7);
+      const model = createModel(table, { input: { size: 16 }, widths: [4, 8], featureDim: 8, seed: 3 });
+      for (let i = 0; i < model.headW.length; i++) model.headW[i] = Math.sin(i * 0.37) * 1.5;
+      model.headChanged();
+      const items = tinySamples(5, 4, 24).map((t) => ({ image: t.image, box: t.box }));
+      for (const head of ['float32', 'int8'] as const) {
+        if (head === 'int8') model.inferenceOnly({ head: 'int8' });
+        const full = predictBatch(model, items, { topK: 4, batchSize: 3 });
+        const before = tf.memory().numTensors;
+        const post = predictPosteriors(model, items, { topK: 4, batchSize: 3 });
+        assert.equal(tf.memory().numTensors, before, `${head}: no tensors leaked`);
+        assert.equal(post.length, items.length);
+        post.forEach((p, i) => {
+          assert.deepEqual(Object.keys(p).sort(), ['box', 'feature', 'posterior', 'scoreErrorBound', 'topK']);
+          expectClose(p.posterior, full[i].posterior, 0, `${head} face ${i}`);
+          assert.deepEqual(p.topK, full[i].topK);
+          expectClose(p.feature, full[i].feature, 0);
+          assert.equal(p.scoreErrorBound, full[i].scoreErrorBound);
+          assert.deepEqual(p.box, items[i].box);
+        });
+      }
+      assert.throws(
+        () => predictPosteriors(model, 'faces' as unknown as PredictItem[]),
+        /predictPosteriors: argument 'items' expected an array/,
+      );
+      assert.throws(() => predictPosteriors(model, items, { topK: 301 }), /argument 'topK'/);
+      assert.throws(
+        () =>
+          predictPosteriors(model, [{ image: items[0].image, box: { x: 0, y: 0, width: -1, height: 4 } }]),
+        /predictPosteriors: argument 'box'/,
+      );
+      assert.throws(
+        () => posteriorInputs(model, new Float32Array(10), 1, [items[0].box]),
+        (e: Error) =>
+          e instanceof ShapeError &&
+          /posteriorInputs: argument 'inputs' expected 1 × 16 × 16 × 1/.test(e.message),
+      );
+      assert.deepEqual(predictPosteriors(model, []), []);
       model.dispose();
     });
 

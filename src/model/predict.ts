@@ -15,7 +15,7 @@ import {
   expectedShapeSum,
   type ExpectedShapePlan,
 } from './expectedShape';
-import { INT8_MAX_BATCH } from './int8Head';
+import { INT8_MAX_BATCH, type Int8Head } from './int8Head';
 import { modeShapeSearch } from './modeShape';
 import { cropInto, rasterValidate } from './input';
 
@@ -29,12 +29,25 @@ export interface TopClass {
   exemplarIds: string[];
 }
 
-/** What `predict` returns for one face. */
-export interface Prediction {
+/** What `predictPosteriors` returns for one face: the posterior and what is read straight off it. */
+export interface PosteriorPrediction {
   /** K posterior probabilities (sum to 1). */
   posterior: Float32Array;
   /** The `topK` most probable classes, most probable first. */
   topK: TopClass[];
+  /**
+   * Bound on any class score's error from an 8-bit head's quantisation (ExemplarModel.inferenceOnly({ head: 'int8' }));
+   * 0 for a float32 head. Each probability is then within a factor e^(±2 · bound) of the float head's.
+   */
+  scoreErrorBound: number;
+  /** The backbone's feature f (D). */
+  feature: Float32Array;
+  /** The box the prediction is relative to. */
+  box: Box;
+}
+
+/** What `predict` returns for one face: the posterior, and shapes in image pixels. */
+export interface Prediction extends PosteriorPrediction {
   /** Centre of the most probable class, in image pixels. */
   mapShape: Shape;
   /**
@@ -52,15 +65,6 @@ export interface Prediction {
   expectedOmittedMass: number;
   /** Bound on |expectedShape − Σ_k p_k mu_k| per coordinate, in pixels (0 when nothing was left out). */
   expectedErrorBound: number;
-  /**
-   * Bound on any class score's error from an 8-bit head's quantisation (ExemplarModel.inferenceOnly({ head: 'int8' }));
-   * 0 for a float32 head. Each probability is then within a factor e^(±2 · bound) of the float head's.
-   */
-  scoreErrorBound: number;
-  /** The backbone's feature f (D). */
-  feature: Float32Array;
-  /** The box the prediction is relative to. */
-  box: Box;
 }
 
 /** Options of `predict` / `predictBatch`. */
@@ -155,26 +159,57 @@ export function predictBatch(
   }
   const bandwidth = opts.modeBandwidth ?? (opts.mode ? model.modeBandwidth() : 0);
   if (opts.modeBandwidth !== undefined) assertPositive(fn, 'modeBandwidth', opts.modeBandwidth);
+  return inChunks(model, items, batchSize, fn, (x, B, boxes) =>
+    predictInputs(model, x, B, boxes, topK, tolerance, opts.mode ? bandwidth : 0),
+  );
+}
+
+/**
+ * The posteriors and top k of a batch of faces, without the shapes (predictBatch's first half): what tracking over
+ * frames and conditioning on clicks start from. Options `topK` and `batchSize` as predictBatch's. Cheaper than
+ * predictBatch where the expected shape is costly: an 8-bit head at large K with spread posteriors, one face at a time
+ * (the expected shape then reads every class centre).
+ * @example const [p] = predictPosteriors(model, [{ image, box }]); p.topK[0].index
+ */
+export function predictPosteriors(
+  model: ExemplarModel,
+  items: PredictItem[],
+  opts: Pick<PredictOptions, 'topK' | 'batchSize'> = {},
+): PosteriorPrediction[] {
+  const fn = 'predictPosteriors';
+  if (!Array.isArray(items))
+    throw new ValueError(`${fn}: argument 'items' expected an array, got ${describe(items)}`);
+  const topK = opts.topK ?? 5;
+  const batchSize = opts.batchSize ?? 32;
+  assertInteger(fn, 'topK', topK, 1, model.K);
+  assertInteger(fn, 'batchSize', batchSize, 1, 4096);
+  return inChunks(model, items, batchSize, fn, (x, B, boxes) => posteriorInputs(model, x, B, boxes, topK));
+}
+
+/** Validates the items, then crops them in chunks of batchSize and runs `run` on each chunk. */
+function inChunks<T>(
+  model: ExemplarModel,
+  items: PredictItem[],
+  batchSize: number,
+  fn: string,
+  run: (x: Float32Array, B: number, boxes: Box[]) => T[],
+): T[] {
   items.forEach((it, i) => {
     rasterValidate(fn, items.length === 1 ? 'image' : `items[${i}].image`, it?.image);
     boxValidate(fn, items.length === 1 ? 'box' : `items[${i}].box`, it?.box);
   });
   const { size, channels } = model.config.input;
   const per = size * size * channels;
-  const out: Prediction[] = [];
+  const out: T[] = [];
   for (let i0 = 0; i0 < items.length; i0 += batchSize) {
     const chunk = items.slice(i0, i0 + batchSize);
     const x = new Float32Array(chunk.length * per);
     chunk.forEach((it, j) => cropInto(it.image, it.box, model.config.input, x, j * per));
     out.push(
-      ...predictInputs(
-        model,
+      ...run(
         x,
         chunk.length,
         chunk.map((c) => c.box),
-        topK,
-        tolerance,
-        opts.mode ? bandwidth : 0,
       ),
     );
   }
@@ -194,6 +229,59 @@ export function predictInputs(
   expectedTolerance = EXPECTED_TOLERANCE,
   modeBandwidth = 0,
 ): Prediction[] {
+  checkInputs('predictInputs', model, inputs, B, boxes);
+  const { K, table } = model;
+  const dim = 2 * model.config.nPoints;
+  const summary = model.centerSummary();
+  const pass = headPass(model, inputs, B, expectedTolerance);
+  const { expected, plans } = pass as Required<HeadPass>;
+  return posteriorsOut(model, pass, B, boxes, topK).map((r, i) => {
+    const { box, posterior } = r;
+    const toPixels = (src: ArrayLike<number>, o: number): Float32Array => {
+      const s = new Float32Array(dim);
+      for (let j = 0; j < dim; j += 2) {
+        s[j] = box.x + src[o + j] * box.width;
+        s[j + 1] = box.y + src[o + j + 1] * box.height;
+      }
+      return s;
+    };
+    const omitted = plans[i].omittedMass;
+    return {
+      ...r,
+      mapShape: toPixels(table.centers, r.topK[0].index * dim),
+      expectedShape: toPixels(expected, i * dim),
+      modeShape:
+        modeBandwidth > 0
+          ? toPixels(
+              modeShapeSearch(posterior, 0, K, table.centers, dim, topIndices(posterior, Math.min(3, K)), {
+                bandwidth: modeBandwidth,
+              }).shape,
+              0,
+            )
+          : null,
+      expectedOmittedMass: omitted,
+      expectedErrorBound: omitted * Math.max(summary.radiusX * box.width, summary.radiusY * box.height),
+    };
+  });
+}
+
+/**
+ * The posterior and top k only, from already cropped inputs (as predictInputs; no shapes are summed): what tracking
+ * and conditioning start from, and the cheaper call when the expected shape is not needed (at large K with a spread
+ * posterior the expected shape reads every class centre).
+ */
+export function posteriorInputs(
+  model: ExemplarModel,
+  inputs: Float32Array,
+  B: number,
+  boxes: Box[],
+  topK = 5,
+): PosteriorPrediction[] {
+  checkInputs('posteriorInputs', model, inputs, B, boxes);
+  return posteriorsOut(model, headPass(model, inputs, B, null), B, boxes, topK);
+}
+
+function checkInputs(fn: string, model: ExemplarModel, inputs: Float32Array, B: number, boxes: Box[]): void {
   const { size, channels } = model.config.input;
   if (
     !(inputs instanceof Float32Array) ||
@@ -201,27 +289,45 @@ export function predictInputs(
     boxes.length !== B
   ) {
     throw new ShapeError(
-      `predictInputs: argument 'inputs' expected ${B} × ${size} × ${size} × ${channels} values and ${B} boxes, got ${describe(inputs)} and ${boxes.length} boxes`,
+      `${fn}: argument 'inputs' expected ${B} × ${size} × ${size} × ${channels} values and ${B} boxes, got ${describe(inputs)} and ${boxes.length} boxes`,
     );
   }
+}
+
+/** One forward pass: features, posteriors (face i at i · stride), score bounds, and (with a tolerance) expected shapes. */
+interface HeadPass {
+  f: Float32Array;
+  post: Float32Array;
+  stride: number;
+  scoreError: Float64Array;
+  /** 8-bit head: per face the classes within e^−20 of the top (the top k is taken among them when it can be). */
+  topCandidates: Array<Int32Array | undefined>;
+  /** Expected shapes in box units (B × dim) and their plans; absent when no tolerance was given. */
+  expected?: Float32Array;
+  plans?: ExpectedShapePlan[];
+}
+
+/** Backbone and head for B faces; the expected shapes too when `expectedTolerance` is not null. */
+function headPass(
+  model: ExemplarModel,
+  inputs: Float32Array,
+  B: number,
+  expectedTolerance: number | null,
+): HeadPass {
+  const { size, channels } = model.config.input;
   const { K } = model;
   const D = model.featureDim;
   const dim = 2 * model.config.nPoints;
   const q = model.int8Head();
-  const { table } = model;
-  const summary = model.centerSummary();
-  let f: Float32Array;
-  let post: Float32Array;
-  let stride = K;
+  const shapes = expectedTolerance !== null;
   const plans: ExpectedShapePlan[] = [];
-  const expected = new Float32Array(B * dim);
+  const expected = new Float32Array(shapes ? B * dim : 0);
   const scoreError = new Float64Array(B);
-  // 8-bit head: per face the classes within e^−20 of the top (the top k is taken among them when it can be)
   const topCandidates: Array<Int32Array | undefined> = new Array(B);
   if (q) {
     // 8-bit head in its own wasm module: features from the engine, then scores, softmax and expected shapes there
     const fT = tf.tidy(() => features(model, tf.tensor4d(inputs, [B, size, size, channels])));
-    f = fT.dataSync() as Float32Array;
+    const f = fT.dataSync() as Float32Array;
     fT.dispose();
     for (let i = 0; i < f.length; i++) {
       if (!Number.isFinite(f[i])) {
@@ -230,80 +336,47 @@ export function predictInputs(
         );
       }
     }
-    stride = q.Kp;
-    post = new Float32Array(B * stride);
+    const stride = q.Kp;
+    const post = new Float32Array(B * stride);
     for (let b0 = 0; b0 < B; b0 += INT8_MAX_BATCH) {
       const n = Math.min(INT8_MAX_BATCH, B - b0);
       const { probs, scoreErrorBound, candidates } = q.posteriors(f.subarray(b0 * D, (b0 + n) * D), n);
       scoreError.set(scoreErrorBound, b0);
-      // expected shapes, in the module. A face whose candidates are many (a spread posterior), or whose candidates
-      // leave out more than the tolerance, is summed over every class, exactly: in one pass over the centres shared
-      // by all such faces of the batch when there are at least DENSE_MIN_FACES, else alone. The others are summed
-      // over the candidates that hold all but the tolerance (every other class is below e^−20 of the top).
-      const overAll: number[] = [];
-      const inside = new Float64Array(n);
-      for (let j = 0; j < n; j++) {
-        const cand = candidates[j];
-        topCandidates[b0 + j] = cand;
-        if (cand.length > K * DENSE_MIN_FRACTION) {
-          overAll.push(j);
-          continue;
-        }
-        let m = 0;
-        for (let i = 0; i < cand.length; i++) m += probs[j * stride + cand[i]];
-        inside[j] = m;
-        if (1 - m > expectedTolerance) overAll.push(j);
-      }
-      const denseSums = overAll.length >= DENSE_MIN_FACES ? q.expectedSumDense(overAll) : null;
-      for (let j = 0; j < n; j++) {
-        const at = overAll.indexOf(j);
-        let sums: Float64Array;
-        let plan: ExpectedShapePlan;
-        if (at >= 0 && denseSums) {
-          sums = denseSums.subarray(at * dim, (at + 1) * dim);
-          plan = { minExp: 0, omittedMass: 0, kept: K };
-        } else {
-          // alone: the classes that hold all but the tolerance, through a list, or in order when they are most
-          const all = at >= 0;
-          const sub = expectedShapePlanOver(
-            probs,
-            j * stride,
-            all ? q.allClasses() : candidates[j],
-            expectedTolerance,
-            all ? 0 : Math.max(0, 1 - inside[j]),
-          );
-          if (sub.kept > K * STREAM_MIN_FRACTION) {
-            sums = q.expectedSumAll(j);
-            plan = { minExp: 0, omittedMass: 0, kept: K };
-          } else {
-            sums = q.expectedSumOver(j, sub.keptIndices);
-            plan = sub;
-          }
-        }
-        plans.push(plan);
-        for (let c = 0; c < dim; c++)
-          expected[(b0 + j) * dim + c] = sums[c] + plan.omittedMass * summary.mean[c];
+      candidates.forEach((c, j) => (topCandidates[b0 + j] = c));
+      if (shapes) {
+        int8ExpectedShapes(
+          model,
+          q,
+          probs,
+          candidates,
+          expectedTolerance,
+          expected.subarray(b0 * dim),
+          plans,
+        );
       }
       post.set(probs, b0 * stride);
     }
-  } else {
-    const t = model.tensors();
-    const [fT, pT] = tf.tidy(() => {
-      const x = tf.tensor4d(inputs, [B, size, size, channels]);
-      const feat = features(model, x);
-      // bias fused into the product: one pass less over B × K
-      return [feat, tf.softmax(tf.fused.matMul({ a: feat, b: t.WT, bias: t.b }))];
-    });
-    f = fT.dataSync() as Float32Array;
-    post = pT.dataSync() as Float32Array;
+    return { f, post, stride, scoreError, topCandidates, ...(shapes ? { expected, plans } : {}) };
+  }
+  const t = model.tensors();
+  const [fT, pT] = tf.tidy(() => {
+    const x = tf.tensor4d(inputs, [B, size, size, channels]);
+    const feat = features(model, x);
+    // bias fused into the product: one pass less over B × K
+    return [feat, tf.softmax(tf.fused.matMul({ a: feat, b: t.WT, bias: t.b }))];
+  });
+  const f = fT.dataSync() as Float32Array;
+  const post = pT.dataSync() as Float32Array;
+  if (shapes) {
     // expected shapes: JS sum over the classes holding all but `expectedTolerance` of the mass when few enough,
     // else (spread posteriors) the exact product on the engine for those faces
+    const summary = model.centerSummary();
     const jsMax = Math.min(JS_MAX_CLASSES, K / JS_MAX_FRACTION);
     for (let i = 0; i < B; i++) plans.push(expectedShapePlan(post, i * K, K, expectedTolerance));
     const onEngine: number[] = [];
     plans.forEach((plan, i) => {
       if (plan.kept <= jsMax) {
-        expectedShapeSum(post, i * K, K, table.centers, dim, summary, plan, expected, i * dim);
+        expectedShapeSum(post, i * K, K, model.table.centers, dim, summary, plan, expected, i * dim);
       } else {
         onEngine.push(i);
         plans[i] = { minExp: 0, omittedMass: 0, kept: K };
@@ -319,23 +392,92 @@ export function predictInputs(
       e.dispose();
       onEngine.forEach((i, j) => expected.set(ev.subarray(j * dim, (j + 1) * dim), i * dim));
     }
-    tf.dispose([fT, pT]);
   }
-  const res: Prediction[] = [];
+  tf.dispose([fT, pT]);
+  return { f, post, stride: K, scoreError, topCandidates, ...(shapes ? { expected, plans } : {}) };
+}
+
+/**
+ * 8-bit head: the expected shapes (box units) of the n faces of the last `posteriors` call, into out (n × dim), and
+ * their plans appended to `plans`. A face whose candidates are many (a spread posterior), or whose candidates leave
+ * out more than the tolerance, is summed over every class, exactly: in one pass over the centres shared by all such
+ * faces of the batch when there are at least DENSE_MIN_FACES, else alone. The others are summed over the candidates
+ * that hold all but the tolerance (every other class is below e^−20 of the top).
+ */
+function int8ExpectedShapes(
+  model: ExemplarModel,
+  q: Int8Head,
+  probs: Float32Array,
+  candidates: Int32Array[],
+  tolerance: number,
+  out: Float32Array,
+  plans: ExpectedShapePlan[],
+): void {
+  const { K } = model;
+  const dim = 2 * model.config.nPoints;
+  const stride = q.Kp;
+  const mean = model.centerSummary().mean;
+  const n = candidates.length;
+  const overAll: number[] = [];
+  const inside = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    const cand = candidates[j];
+    if (cand.length > K * DENSE_MIN_FRACTION) {
+      overAll.push(j);
+      continue;
+    }
+    let m = 0;
+    for (let i = 0; i < cand.length; i++) m += probs[j * stride + cand[i]];
+    inside[j] = m;
+    if (1 - m > tolerance) overAll.push(j);
+  }
+  const denseSums = overAll.length >= DENSE_MIN_FACES ? q.expectedSumDense(overAll) : null;
+  for (let j = 0; j < n; j++) {
+    const at = overAll.indexOf(j);
+    let sums: Float64Array;
+    let plan: ExpectedShapePlan;
+    if (at >= 0 && denseSums) {
+      sums = denseSums.subarray(at * dim, (at + 1) * dim);
+      plan = { minExp: 0, omittedMass: 0, kept: K };
+    } else {
+      // alone: the classes that hold all but the tolerance, through a list, or in order when they are most
+      const all = at >= 0;
+      const sub = expectedShapePlanOver(
+        probs,
+        j * stride,
+        all ? q.allClasses() : candidates[j],
+        tolerance,
+        all ? 0 : Math.max(0, 1 - inside[j]),
+      );
+      if (sub.kept > K * STREAM_MIN_FRACTION) {
+        sums = q.expectedSumAll(j);
+        plan = { minExp: 0, omittedMass: 0, kept: K };
+      } else {
+        sums = q.expectedSumOver(j, sub.keptIndices);
+        plan = sub;
+      }
+    }
+    plans.push(plan);
+    for (let c = 0; c < dim; c++) out[j * dim + c] = sums[c] + plan.omittedMass * mean[c];
+  }
+}
+
+/** The per-face posterior, top k, feature and bound of a head pass. */
+function posteriorsOut(
+  model: ExemplarModel,
+  pass: HeadPass,
+  B: number,
+  boxes: Box[],
+  topK: number,
+): PosteriorPrediction[] {
+  const { K, table } = model;
+  const D = model.featureDim;
+  const { post, stride, f } = pass;
+  const res: PosteriorPrediction[] = [];
   for (let i = 0; i < B; i++) {
     // dataSync (or the int8 path) gave a fresh array, so one face may keep it whole
     const posterior = B === 1 && stride === K ? post : post.slice(i * stride, i * stride + K);
-    const top = topAmong(posterior, topK, topCandidates[i]);
-    const box = boxes[i];
-    const omitted = plans[i].omittedMass;
-    const toPixels = (src: ArrayLike<number>, o: number): Float32Array => {
-      const s = new Float32Array(dim);
-      for (let j = 0; j < dim; j += 2) {
-        s[j] = box.x + src[o + j] * box.width;
-        s[j + 1] = box.y + src[o + j + 1] * box.height;
-      }
-      return s;
-    };
+    const top = topAmong(posterior, topK, pass.topCandidates[i]);
     res.push({
       posterior,
       topK: Array.from(top, (k) => ({
@@ -343,22 +485,9 @@ export function predictInputs(
         prob: posterior[k],
         exemplarIds: table.memberIds.slice(table.memberOffsets[k], table.memberOffsets[k + 1]),
       })),
-      mapShape: toPixels(table.centers, top[0] * dim),
-      expectedShape: toPixels(expected, i * dim),
-      modeShape:
-        modeBandwidth > 0
-          ? toPixels(
-              modeShapeSearch(posterior, 0, K, table.centers, dim, topIndices(posterior, Math.min(3, K)), {
-                bandwidth: modeBandwidth,
-              }).shape,
-              0,
-            )
-          : null,
-      expectedOmittedMass: omitted,
-      expectedErrorBound: omitted * Math.max(summary.radiusX * box.width, summary.radiusY * box.height),
-      scoreErrorBound: scoreError[i],
+      scoreErrorBound: pass.scoreError[i],
       feature: f.slice(i * D, (i + 1) * D),
-      box: { ...box },
+      box: { ...boxes[i] },
     });
   }
   return res;
