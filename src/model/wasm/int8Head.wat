@@ -21,7 +21,98 @@
     (local $k i32) (local $b i32) (local $d i32) (local $w0 i32) (local $w1 i32) (local $xp i32) (local $xrow i32)
     (local $a0 v128) (local $a1 v128) (local $c0 v128) (local $c1 v128) (local $xv0 v128) (local $xv1 v128)
     (local $xsb f32) (local $o i32)
+    (local $u0 i32) (local $u1 i32) (local $u2 i32) (local $u3 i32) (local $q0 v128) (local $q1 v128) (local $q2 v128) (local $q3 v128)
     (local.set $k (i32.const 0))
+    ;; rows in fours: each x vector loaded once for four rows
+    (block $qdone
+      (loop $qloop
+        (br_if $qdone (i32.ge_u (i32.add (local.get $k) (i32.const 3)) (local.get $K)))
+        (local.set $u0 (i32.add (local.get $w) (i32.mul (local.get $k) (local.get $Dp))))
+        (local.set $u1 (i32.add (local.get $u0) (local.get $Dp)))
+        (local.set $u2 (i32.add (local.get $u1) (local.get $Dp)))
+        (local.set $u3 (i32.add (local.get $u2) (local.get $Dp)))
+        (local.set $b (i32.const 0))
+        (local.set $xrow (local.get $x))
+        (block $qbdone
+          (loop $qbloop
+            (br_if $qbdone (i32.ge_u (local.get $b) (local.get $B)))
+            (local.set $q0 (v128.const i32x4 0 0 0 0))
+            (local.set $q1 (v128.const i32x4 0 0 0 0))
+            (local.set $q2 (v128.const i32x4 0 0 0 0))
+            (local.set $q3 (v128.const i32x4 0 0 0 0))
+            (local.set $d (i32.const 0))
+            (local.set $xp (local.get $xrow))
+            (block $qddone
+              (loop $qdloop
+                (br_if $qddone (i32.ge_u (local.get $d) (local.get $Dp)))
+                (local.set $xv0 (v128.load (local.get $xp)))
+                (local.set $xv1 (v128.load offset=16 (local.get $xp)))
+            (local.set $q0 (i32x4.add (local.get $q0)
+              (i32x4.add
+                (i32x4.dot_i16x8_s (v128.load8x8_s (i32.add (local.get $u0) (local.get $d))) (local.get $xv0))
+                (i32x4.dot_i16x8_s (v128.load8x8_s offset=8 (i32.add (local.get $u0) (local.get $d))) (local.get $xv1)))))
+            (local.set $q1 (i32x4.add (local.get $q1)
+              (i32x4.add
+                (i32x4.dot_i16x8_s (v128.load8x8_s (i32.add (local.get $u1) (local.get $d))) (local.get $xv0))
+                (i32x4.dot_i16x8_s (v128.load8x8_s offset=8 (i32.add (local.get $u1) (local.get $d))) (local.get $xv1)))))
+            (local.set $q2 (i32x4.add (local.get $q2)
+              (i32x4.add
+                (i32x4.dot_i16x8_s (v128.load8x8_s (i32.add (local.get $u2) (local.get $d))) (local.get $xv0))
+                (i32x4.dot_i16x8_s (v128.load8x8_s offset=8 (i32.add (local.get $u2) (local.get $d))) (local.get $xv1)))))
+            (local.set $q3 (i32x4.add (local.get $q3)
+              (i32x4.add
+                (i32x4.dot_i16x8_s (v128.load8x8_s (i32.add (local.get $u3) (local.get $d))) (local.get $xv0))
+                (i32x4.dot_i16x8_s (v128.load8x8_s offset=8 (i32.add (local.get $u3) (local.get $d))) (local.get $xv1)))))
+                (local.set $d (i32.add (local.get $d) (i32.const 16)))
+                (local.set $xp (i32.add (local.get $xp) (i32.const 32)))
+                (br $qdloop)))
+            (local.set $xsb (f32.mul (f32.load (i32.add (local.get $xs) (i32.shl (local.get $b) (i32.const 2)))) (local.get $gain)))
+            (local.set $o (i32.shl (i32.add (i32.mul (local.get $b) (local.get $Kp)) (local.get $k)) (i32.const 2)))
+        (f32.store (i32.add (local.get $out) (local.get $o))
+          (f32.add
+            (f32.mul
+              (f32.convert_i32_s
+                (i32.add
+                  (i32.add (i32x4.extract_lane 0 (local.get $q0)) (i32x4.extract_lane 1 (local.get $q0)))
+                  (i32.add (i32x4.extract_lane 2 (local.get $q0)) (i32x4.extract_lane 3 (local.get $q0)))))
+              (f32.mul (f32.load (i32.add (local.get $scale) (i32.shl (local.get $k) (i32.const 2)))) (local.get $xsb)))
+            (select (f32.load (i32.add (local.get $out) (local.get $o)))
+              (f32.load (i32.add (local.get $bias) (i32.shl (local.get $k) (i32.const 2)))) (local.get $keep))))
+        (f32.store offset=4 (i32.add (local.get $out) (local.get $o))
+          (f32.add
+            (f32.mul
+              (f32.convert_i32_s
+                (i32.add
+                  (i32.add (i32x4.extract_lane 0 (local.get $q1)) (i32x4.extract_lane 1 (local.get $q1)))
+                  (i32.add (i32x4.extract_lane 2 (local.get $q1)) (i32x4.extract_lane 3 (local.get $q1)))))
+              (f32.mul (f32.load offset=4 (i32.add (local.get $scale) (i32.shl (local.get $k) (i32.const 2)))) (local.get $xsb)))
+            (select (f32.load offset=4 (i32.add (local.get $out) (local.get $o)))
+              (f32.load offset=4 (i32.add (local.get $bias) (i32.shl (local.get $k) (i32.const 2)))) (local.get $keep))))
+        (f32.store offset=8 (i32.add (local.get $out) (local.get $o))
+          (f32.add
+            (f32.mul
+              (f32.convert_i32_s
+                (i32.add
+                  (i32.add (i32x4.extract_lane 0 (local.get $q2)) (i32x4.extract_lane 1 (local.get $q2)))
+                  (i32.add (i32x4.extract_lane 2 (local.get $q2)) (i32x4.extract_lane 3 (local.get $q2)))))
+              (f32.mul (f32.load offset=8 (i32.add (local.get $scale) (i32.shl (local.get $k) (i32.const 2)))) (local.get $xsb)))
+            (select (f32.load offset=8 (i32.add (local.get $out) (local.get $o)))
+              (f32.load offset=8 (i32.add (local.get $bias) (i32.shl (local.get $k) (i32.const 2)))) (local.get $keep))))
+        (f32.store offset=12 (i32.add (local.get $out) (local.get $o))
+          (f32.add
+            (f32.mul
+              (f32.convert_i32_s
+                (i32.add
+                  (i32.add (i32x4.extract_lane 0 (local.get $q3)) (i32x4.extract_lane 1 (local.get $q3)))
+                  (i32.add (i32x4.extract_lane 2 (local.get $q3)) (i32x4.extract_lane 3 (local.get $q3)))))
+              (f32.mul (f32.load offset=12 (i32.add (local.get $scale) (i32.shl (local.get $k) (i32.const 2)))) (local.get $xsb)))
+            (select (f32.load offset=12 (i32.add (local.get $out) (local.get $o)))
+              (f32.load offset=12 (i32.add (local.get $bias) (i32.shl (local.get $k) (i32.const 2)))) (local.get $keep))))
+            (local.set $xrow (i32.add (local.get $xrow) (i32.shl (local.get $Dp) (i32.const 1))))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br $qbloop)))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br $qloop)))
     (block $kdone
       (loop $kloop
         (br_if $kdone (i32.ge_u (i32.add (local.get $k) (i32.const 1)) (local.get $K)))
