@@ -10,6 +10,7 @@ import {
   int16FeatureLimit,
   REFINE_DELTA,
   DENSE_REFINE_FRACTION,
+  PARALLEL_MIN_CLASSES,
   loadModel,
   MODEL_KIND,
   predict,
@@ -19,7 +20,8 @@ import {
   train,
 } from '../src/model';
 import { Rng } from '../src/util/rng';
-import { compileWat, generatedPath } from '../scripts/build-wasm';
+import { compileText, compileWat, generatedPath } from '../scripts/build-wasm';
+import { int8HeadBytes } from '../src/model/int8Head';
 import { readContainer } from '../src/model/container';
 import { expectClose } from './helpers';
 import { exemplarTable, initBackend, randomTable, tinySamples } from './modelFixtures';
@@ -53,6 +55,23 @@ describe('model: 8-bit head (int8Head.ts, wasm)', function () {
   it('the compiled module matches its .wat source (npm run build:wasm)', async () => {
     const src = path.join(__dirname, '..', 'src', 'model', 'wasm', 'int8Head.wat');
     assert.equal(await compileWat(src), fs.readFileSync(generatedPath(src), 'utf8'));
+    // the plain-memory variant (hosts without shared memory) is the shared one with the import's flags patched
+    const plain = await compileText(
+      'int8Head.wat',
+      fs.readFileSync(src, 'utf8').replace(' shared))', '))'),
+      false,
+    );
+    assert.deepEqual(int8HeadBytes(false), plain);
+    assert.notDeepEqual(int8HeadBytes(true), plain);
+    // and it runs on plain memory
+    const WA = (globalThis as unknown as { WebAssembly: Record<string, new (...a: unknown[]) => unknown> })
+      .WebAssembly;
+    const memory = new WA.Memory({ initial: 1, maximum: 1 }) as { buffer: ArrayBuffer };
+    const inst = new WA.Instance(new WA.Module(plain), { env: { memory } }) as {
+      exports: { rowMax(row: number, K: number): number };
+    };
+    new Float32Array(memory.buffer, 0, 6).set([1, 5, -2, 7.5, 3, 0]);
+    assert.equal(inst.exports.rowMax(0, 6), 7.5);
   });
 
   it('scores stay within their error bound and the softmax is normalised (odd K and D, several faces)', () => {
@@ -281,6 +300,64 @@ describe('model: 8-bit head (int8Head.ts, wasm)', function () {
       assert.ok(Math.abs(one.expectedShape[j] - got[2].expectedShape[j]) <= one.expectedErrorBound + 1e-4);
     }
     m.dispose();
+  });
+
+  it('a helper thread (threads: 2) gives the same posteriors and sums as one thread, and stops on dispose', function () {
+    this.timeout(60000);
+    const rng = new Rng(12);
+    const K = PARALLEL_MIN_CLASSES * 2 + 37; // above the threshold, not a multiple of any block
+    const D = 24;
+    const dim = 10;
+    const W = randoms(K * D, rng, 0.2);
+    const b = randoms(K, rng, 0.1);
+    const c = randoms(K * dim, rng);
+    const one = new Int8Head(K, D, dim, W, b, c, { threads: 1 });
+    const two = new Int8Head(K, D, dim, W, b, c, { threads: 2 });
+    assert.equal(two.threads, 2);
+    const faces = Array.from({ length: 5 }, (_, i) => i);
+    for (const [scale, refine] of [
+      [3, 'list'],
+      [3, 'dense'],
+      [0.3, 'list'], // spread: the listed rows (most classes) are split between the threads too
+      [0.3, 'auto'],
+    ] as const) {
+      const f = randoms(5 * D, rng, scale);
+      const r1 = one.posteriors(f, 5, refine);
+      const p1 = Float32Array.from(r1.probs);
+      const s1 = {
+        all: one.expectedSumAll(3),
+        dense: one.expectedSumDense(faces),
+        list: one.expectedSumOver(1, r1.candidates[1]),
+      };
+      const r2 = two.posteriors(f, 5, refine);
+      assert.ok(two.helperRunning, 'the helper started');
+      // the scores are split by class, each computed as on one thread: the same bits
+      expectClose(r2.probs, p1, 0, `${refine}: posteriors`);
+      assert.deepEqual(Array.from(r2.refined), Array.from(r1.refined));
+      if (scale < 1)
+        assert.ok(
+          r2.refined.every((n) => n >= PARALLEL_MIN_CLASSES),
+          'enough classes to split',
+        );
+      // the sums are split in two and added in float64: equal to rounding
+      expectClose(two.expectedSumAll(3), s1.all, 1e-9, `${refine}: in order`);
+      expectClose(two.expectedSumDense(faces), s1.dense, 1e-9, `${refine}: batch pass`);
+      expectClose(two.expectedSumOver(1, r2.candidates[1]), s1.list, 1e-9, `${refine}: list`);
+    }
+    two.dispose();
+    assert.equal(two.helperRunning, false);
+    // still works, on one thread
+    const f = randoms(2 * D, rng);
+    expectClose(two.posteriors(f, 2).probs, one.posteriors(f, 2).probs, 0, 'after dispose');
+    assert.equal(two.helperRunning, false);
+    one.dispose();
+    assert.throws(
+      () =>
+        new Int8Head(4, 2, 2, new Float32Array(8), new Float32Array(4), new Float32Array(8), {
+          threads: 3 as 2,
+        }),
+      /option 'threads' expected 1 or 2, got 3/,
+    );
   });
 
   it('refuses bad input with named errors', () => {

@@ -54,6 +54,11 @@ export interface InferenceOnlyOptions {
    * @default 'float32'
    */
   head?: HeadPrecision;
+  /**
+   * 'int8' only: threads for the head's passes (Int8HeadOptions.threads: 2 adds a helper thread on the same memory).
+   * @default 2 where there are two CPUs and Node's worker_threads
+   */
+  threads?: 1 | 2;
 }
 
 export class ExemplarModel {
@@ -176,7 +181,9 @@ export class ExemplarModel {
     if (this.q) return this;
     const { K, featureDim: D } = this;
     const dim = 2 * this.config.nPoints;
-    this.q = new Int8Head(K, D, dim, this.headWeights(), this.headB, this.tbl.centers);
+    this.q = new Int8Head(K, D, dim, this.headWeights(), this.headB, this.tbl.centers, {
+      threads: opts.threads,
+    });
     this.tbl = { ...this.tbl, centers: this.q.centers };
     this.W = null;
     if (this.cached) {
@@ -285,6 +292,7 @@ export class ExemplarModel {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.q?.dispose(); // stops its helper thread
     this.q = null;
     this.compiled = null;
     if (this.cached) {

@@ -10,7 +10,15 @@ export {
 } from './config';
 export { buildBackbone, backboneFlops, compileInference, type InferenceFn } from './backbone';
 export { ExemplarModel, createModel, type HeadPrecision, type InferenceOnlyOptions } from './exemplarModel';
-export { Int8Head, INT8_MAX_BATCH, REFINE_DELTA, DENSE_REFINE_FRACTION, int16FeatureLimit } from './int8Head';
+export {
+  Int8Head,
+  INT8_MAX_BATCH,
+  REFINE_DELTA,
+  DENSE_REFINE_FRACTION,
+  PARALLEL_MIN_CLASSES,
+  int16FeatureLimit,
+  type Int8HeadOptions,
+} from './int8Head';
 export {
   modeShapeSearch,
   medianSpread,

@@ -21,6 +21,7 @@
  *   scores/probabilities MAX_BATCH × Kp f32 | class indices K i32 | sums (MAX_BATCH + 1) × dim f64 | faces MAX_BATCH i32
  */
 import { ShapeError, ValueError } from '../errors';
+import { CTRL_WORDS, HelperThread, Job } from './int8Threads';
 import { WASM_BASE64 } from './wasm/int8HeadWasm';
 
 /** Faces per call of the kernels (callers split larger batches). */
@@ -43,17 +44,16 @@ export const DENSE_REFINE_FRACTION = 0.25;
 
 /** The part of the WebAssembly API used here (the project's TypeScript lib has no DOM / WebAssembly types). */
 interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
+  readonly buffer: ArrayBufferLike;
 }
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
+  Memory: new (desc: { initial: number; maximum: number; shared?: boolean }) => WasmMemory;
 }
 const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 interface Exports {
-  memory: WasmMemory;
   scores(
     w: number,
     scale: number,
@@ -96,13 +96,64 @@ interface Exports {
   ): number;
 }
 
-let compiled: object | null = null;
+const compiled: { shared?: object; unshared?: object } = {};
 
-/** The compiled module (compiled once per process, on first use; instances are cheap). */
-function wasmModule(): object {
-  compiled ??= new WA.Module(Buffer.from(WASM_BASE64, 'base64'));
-  return compiled;
+/** The memory import of the module as compiled: "env" "memory", kind memory, limits flags 3 (maximum, shared). */
+const SHARED_IMPORT = [3, 0x65, 0x6e, 0x76, 6, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 2, 3];
+
+/**
+ * The module's bytes; with `shared` false, with the memory import's limits flags turned from 3 (maximum, shared) to
+ * 1 (maximum), for hosts without shared WebAssembly memory (a test checks this equals wabt's build of the unshared
+ * text).
+ */
+export function int8HeadBytes(shared: boolean): Uint8Array {
+  const bytes = new Uint8Array(Buffer.from(WASM_BASE64, 'base64'));
+  if (shared) return bytes;
+  const n = SHARED_IMPORT.length;
+  for (let i = 0; i + n <= bytes.length; i++) {
+    if (SHARED_IMPORT.every((v, j) => bytes[i + j] === v)) {
+      bytes[i + n - 1] = 1;
+      return bytes;
+    }
+  }
+  throw new ValueError(
+    'int8HeadBytes: the compiled module has no shared memory import to turn into a plain one',
+  );
 }
+
+/** The compiled module for shared or plain memory (compiled once per process, on first use; instances are cheap). */
+function wasmModule(shared: boolean): object {
+  if (shared) compiled.shared ??= new WA.Module(int8HeadBytes(true));
+  else compiled.unshared ??= new WA.Module(int8HeadBytes(false));
+  return (shared ? compiled.shared : compiled.unshared) as object;
+}
+
+/** Options of the Int8Head constructor. */
+export interface Int8HeadOptions {
+  /**
+   * Threads for the passes over the head and the centres: 2 starts a helper thread (a Node worker on the same
+   * shared WebAssembly memory, int8Threads.ts) that takes part of the classes; 1 runs on the calling thread only.
+   * @default 2 where Node's worker_threads and shared WebAssembly memory are available and the machine has ≥ 2 CPUs
+   */
+  threads?: 1 | 2;
+}
+
+/** Classes below which a pass runs on one thread (a helper job costs ~20–50 µs to hand over). */
+export const PARALLEL_MIN_CLASSES = 16384;
+
+/** The default thread count: 2 when there are two CPUs to use. */
+function defaultThreads(): 1 | 2 {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const os = require('node:os') as { availableParallelism?: () => number; cpus(): unknown[] };
+    return (os.availableParallelism?.() ?? os.cpus().length) >= 2 ? 2 : 1;
+  } catch {
+    return 1;
+  }
+}
+
+/** Stops the helper of a head that was garbage collected without dispose(). */
+const helpers = new FinalizationRegistry<HelperThread>((h) => h.stop());
 
 const PAGE = 65536;
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
@@ -132,9 +183,19 @@ export class Int8Head {
   private readonly probs: Float32Array;
   private readonly idx: Int32Array;
   private readonly acc64: Float64Array;
+  /** The helper thread's sums (same layout as acc64). */
+  private readonly acc64b: Float64Array;
   private readonly faces: Int32Array;
+  private readonly module: object;
+  private readonly memory: WasmMemory;
+  private readonly shared: boolean;
+  /** Threads asked for (1 or 2). */
+  readonly threads: 1 | 2;
+  private helper: HelperThread | null = null;
+  /** No helper: dispose() was called, or the host could not start one. */
+  private single = false;
   private readonly off: Record<
-    'w' | 'r' | 'scale' | 'bias' | 'c' | 'x' | 'xs' | 'out' | 'idx' | 'acc64' | 'faces',
+    'w' | 'r' | 'scale' | 'bias' | 'c' | 'x' | 'xs' | 'out' | 'idx' | 'acc64' | 'acc64b' | 'faces' | 'ctrl',
     number
   >;
   /** Largest |x16|. */
@@ -154,8 +215,13 @@ export class Int8Head {
     W: Float32Array,
     b: Float32Array,
     centers: Float32Array,
+    opts: Int8HeadOptions = {},
   ) {
     const fn = 'Int8Head';
+    if (opts.threads !== undefined && opts.threads !== 1 && opts.threads !== 2) {
+      throw new ValueError(`${fn}: option 'threads' expected 1 or 2, got ${String(opts.threads)}`);
+    }
+    this.threads = opts.threads ?? defaultThreads();
     if (W.length !== K * D || b.length !== K || centers.length !== K * dim) {
       throw new ShapeError(
         `${fn}: expected ${K}×${D} weights, ${K} biases and ${K}×${dim} centres, got ${W.length}, ${b.length} and ${centers.length} values`,
@@ -184,20 +250,32 @@ export class Int8Head {
       out: take(MB * Kp * 4),
       idx: take(K * 4),
       acc64: take((MB + 1) * dim * 8), // a sum per face, and one spare (expectedDense's padding)
+      acc64b: take((MB + 1) * dim * 8), // the same for the helper thread
       faces: take(MB * 4),
+      ctrl: take(CTRL_WORDS * 4),
     };
-    const instance = new WA.Instance(wasmModule(), {});
-    this.ex = instance.exports as unknown as Exports;
-    const mem = this.ex.memory;
     const pages = Math.ceil(at / PAGE);
     if (pages > 65536) {
       throw new ValueError(
         `${fn}: K = ${K} classes of D = ${D} features need ${(at / 2 ** 30).toFixed(1)} GiB, beyond WebAssembly's 4 GiB memory; use the float32 head`,
       );
     }
-    if (pages > mem.buffer.byteLength / PAGE) mem.grow(pages - mem.buffer.byteLength / PAGE);
-    this.bytes = mem.buffer.byteLength;
-    const buf = mem.buffer;
+    // shared memory when the host has it (Node does), so that a helper thread can work on it; else plain
+    let memory: WasmMemory;
+    let shared = true;
+    try {
+      memory = new WA.Memory({ initial: pages, maximum: pages, shared: true });
+    } catch {
+      shared = false;
+      memory = new WA.Memory({ initial: pages, maximum: pages });
+    }
+    this.memory = memory;
+    this.shared = shared;
+    this.module = wasmModule(shared);
+    const instance = new WA.Instance(this.module, { env: { memory } });
+    this.ex = instance.exports as unknown as Exports;
+    this.bytes = memory.buffer.byteLength;
+    const buf = memory.buffer;
     const o = this.off;
     this.w8 = new Int8Array(buf, o.w, K * Dp);
     this.r8 = new Int8Array(buf, o.r, K * Dp);
@@ -209,6 +287,7 @@ export class Int8Head {
     this.probs = new Float32Array(buf, o.out, MB * Kp);
     this.idx = new Int32Array(buf, o.idx, K);
     this.acc64 = new Float64Array(buf, o.acc64, (MB + 1) * dim);
+    this.acc64b = new Float64Array(buf, o.acc64b, (MB + 1) * dim);
     this.faces = new Int32Array(buf, o.faces, MB);
     // quantise the rows
     for (let k = 0; k < K; k++) {
@@ -322,7 +401,7 @@ export class Int8Head {
       bound[b] = (maxS / 508) * l1 + 127.5 * maxS * D * (xs / 2);
     }
     for (let b = 0; b < B; b++) this.probs.fill(-Infinity, b * Kp + K, (b + 1) * Kp); // the padding lanes
-    this.ex.scores(off.w, off.scale, off.bias, off.x, off.xs, off.out, K, Dp, B, Kp, 1, 0);
+    this.scoresPass(off.w, B, 1, 0);
     const row = (b: number) => off.out + b * Kp * 4;
     const thr = new Float32Array(B);
     let total = 0;
@@ -331,7 +410,7 @@ export class Int8Head {
       if (refine === 'auto') total += this.ex.countAbove(row(b), K, thr[b]);
     }
     const dense = refine === 'dense' || (refine === 'auto' && total > DENSE_REFINE_FRACTION * B * K);
-    if (dense) this.ex.scores(off.r, off.scale, off.bias, off.x, off.xs, off.out, K, Dp, B, Kp, 1 / 254, 1);
+    if (dense) this.scoresPass(off.r, B, 1 / 254, 1);
     for (let b = 0; b < B; b++) {
       let max: number;
       if (dense) {
@@ -342,7 +421,7 @@ export class Int8Head {
         const n = this.ex.candidates(row(b), K, thr[b], off.idx);
         refined[b] = n;
         candidates.push(this.idx.slice(0, n));
-        max = this.ex.refine(off.r, off.scale, off.x + b * Dp * 2, this.xs[b], row(b), off.idx, n, Dp);
+        max = this.refinePass(b, row(b), n);
       }
       const sum = this.ex.softmax(row(b), Kp, max);
       if (!(sum >= 1 && sum < Infinity)) {
@@ -359,13 +438,12 @@ export class Int8Head {
    * Float64Array), in the module: the fast path for spread posteriors (about 1 operation per multiply-add).
    */
   expectedSumOver(b: number, kept: Int32Array): Float64Array {
-    const { off, dim } = this;
+    const { off } = this;
     if (!Number.isInteger(b) || b < 0 || b >= INT8_MAX_BATCH || kept.length > this.K) {
       throw new ShapeError(`Int8Head.expectedSumOver: face ${b} or ${kept.length} classes out of range`);
     }
     this.idx.set(kept);
-    this.ex.expectedList(off.out + b * this.Kp * 4, off.idx, kept.length, off.c, dim, off.acc64, 0);
-    return this.acc64.slice(0, dim);
+    return this.listPass(off.out + b * this.Kp * 4, kept.length, 0);
   }
 
   /**
@@ -374,12 +452,11 @@ export class Int8Head {
    * row costs ~2.5× a streamed one).
    */
   expectedSumAll(b: number): Float64Array {
-    const { off, dim } = this;
+    const { off } = this;
     if (!Number.isInteger(b) || b < 0 || b >= INT8_MAX_BATCH) {
       throw new ShapeError(`Int8Head.expectedSumAll: expected a face in 0…${INT8_MAX_BATCH - 1}, got ${b}`);
     }
-    this.ex.expectedList(off.out + b * this.Kp * 4, off.idx, this.K, off.c, dim, off.acc64, 1);
-    return this.acc64.slice(0, dim);
+    return this.listPass(off.out + b * this.Kp * 4, this.K, 1);
   }
 
   /**
@@ -401,10 +478,136 @@ export class Int8Head {
       seen.add(b);
     }
     this.faces.set(faces);
-    const spare = off.acc64 + INT8_MAX_BATCH * dim * 8;
-    this.ex.expectedDense(off.out, Kp, off.faces, nf, K, off.c, dim, off.acc64, spare);
+    const spare = (base: number) => base + INT8_MAX_BATCH * dim * 8;
+    const h = nf > 0 ? this.helperFor(K) : null;
+    // this thread: classes [0, k0) into acc64; the helper: [k0, K) into acc64b (k0 a multiple of the 128-class block)
+    const k0 = h ? Math.floor(K / 256) * 128 : K;
+    if (h) {
+      h.post(Job.ExpectedDense, [
+        off.out + 4 * k0,
+        Kp,
+        off.faces,
+        nf,
+        K - k0,
+        off.c + 4 * k0 * dim,
+        dim,
+        off.acc64b,
+        spare(off.acc64b),
+      ]);
+    }
+    try {
+      this.ex.expectedDense(off.out, Kp, off.faces, nf, k0, off.c, dim, off.acc64, spare(off.acc64));
+    } finally {
+      h?.join();
+    }
     const out = new Float64Array(nf * dim);
-    for (let i = 0; i < nf; i++) out.set(this.acc64.subarray(faces[i] * dim, (faces[i] + 1) * dim), i * dim);
+    for (let i = 0; i < nf; i++) {
+      const o = faces[i] * dim;
+      for (let j = 0; j < dim; j++) out[i * dim + j] = this.acc64[o + j] + (h ? this.acc64b[o + j] : 0);
+    }
+    return out;
+  }
+
+  /**
+   * Stops the helper thread (idempotent). The head keeps working, on the calling thread only. ExemplarModel.dispose()
+   * calls it; a head dropped without it has its helper stopped when it is garbage collected.
+   */
+  dispose(): void {
+    this.single = true;
+    if (this.helper) {
+      helpers.unregister(this);
+      this.helper.stop();
+      this.helper = null;
+    }
+  }
+
+  /** Whether a helper thread is running. */
+  get helperRunning(): boolean {
+    return this.helper !== null;
+  }
+
+  /** The helper for a pass over `classes` classes: started on first need; null for one thread or a small pass. */
+  private helperFor(classes: number): HelperThread | null {
+    if (this.single || this.threads < 2 || !this.shared || classes < PARALLEL_MIN_CLASSES) return null;
+    if (!this.helper) {
+      this.helper = HelperThread.start(this.module, this.memory, this.off.ctrl);
+      if (!this.helper) {
+        this.single = true;
+        return null;
+      }
+      helpers.register(this, this.helper, this);
+    }
+    return this.helper;
+  }
+
+  /** `scores` over every class with the given plane: rows [0, k0) here, [k0, K) on the helper. */
+  private scoresPass(plane: number, B: number, gain: number, keep: number): void {
+    const { K, Dp, Kp, off } = this;
+    const h = this.helperFor(K);
+    const k0 = h ? Math.floor(K / 8) * 4 : K;
+    if (h) {
+      const at = (base: number) => base + 4 * k0;
+      h.post(
+        Job.Scores,
+        [
+          plane + k0 * Dp,
+          at(off.scale),
+          at(off.bias),
+          off.x,
+          off.xs,
+          at(off.out),
+          K - k0,
+          Dp,
+          B,
+          Kp,
+          gain,
+          keep,
+        ],
+        [10],
+      );
+    }
+    try {
+      this.ex.scores(plane, off.scale, off.bias, off.x, off.xs, off.out, k0, Dp, B, Kp, gain, keep);
+    } finally {
+      h?.join();
+    }
+  }
+
+  /** `refine` of face b's n listed candidates (in idx): the first half here, the second on the helper. */
+  private refinePass(b: number, row: number, n: number): number {
+    const { Dp, off } = this;
+    const xrow = off.x + b * Dp * 2;
+    const h = this.helperFor(n);
+    const n0 = h ? Math.floor(n / 2) : n;
+    if (h) h.post(Job.Refine, [off.r, off.scale, xrow, this.xs[b], row, off.idx + 4 * n0, n - n0, Dp], [3]);
+    let m: number;
+    try {
+      m = this.ex.refine(off.r, off.scale, xrow, this.xs[b], row, off.idx, n0, Dp);
+    } finally {
+      if (h) m = Math.max(m!, h.join());
+    }
+    return m!;
+  }
+
+  /**
+   * `expectedList` of one face (p its probability row): n classes of the list in idx, or (all = 1) classes 0 … n − 1;
+   * the first part here into acc64, the rest on the helper into acc64b (split at a multiple of the 64-class block).
+   */
+  private listPass(p: number, n: number, all: 0 | 1): Float64Array {
+    const { off, dim } = this;
+    const h = this.helperFor(n);
+    const n0 = h ? Math.floor(n / 128) * 64 : n;
+    if (h) {
+      const c = all ? off.c + 4 * n0 * dim : off.c;
+      h.post(Job.ExpectedList, [all ? p + 4 * n0 : p, off.idx + 4 * n0, n - n0, c, dim, off.acc64b, all]);
+    }
+    try {
+      this.ex.expectedList(p, off.idx, n0, off.c, dim, off.acc64, all);
+    } finally {
+      h?.join();
+    }
+    const out = this.acc64.slice(0, dim);
+    if (h) for (let j = 0; j < dim; j++) out[j] += this.acc64b[j];
     return out;
   }
 }

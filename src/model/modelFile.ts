@@ -143,6 +143,8 @@ export interface LoadModelOptions {
    * @default 'float32'
    */
   head?: HeadPrecision;
+  /** With head 'int8': threads for the head's passes (InferenceOnlyOptions.threads). @default 2 where available */
+  threads?: 1 | 2;
 }
 
 /**
@@ -172,5 +174,7 @@ export function loadModel(file: string, opts: LoadModelOptions = {}): ExemplarMo
   const int8 = opts.inference === true && opts.head === 'int8';
   const { header, arrays } = readContainer('loadModel', file, MODEL_KIND, { views: int8 });
   const model = modelFromParts('loadModel', file, header, arrays, int8);
-  return opts.inference ? model.inferenceOnly({ head: opts.head ?? 'float32' }) : model;
+  return opts.inference
+    ? model.inferenceOnly({ head: opts.head ?? 'float32', threads: opts.threads })
+    : model;
 }

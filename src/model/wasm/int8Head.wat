@@ -9,7 +9,9 @@
 ;;   out    B × Kp f32 scores, then (softmax) probabilities; Kp a multiple of 4, lanes K … Kp−1 hold −inf
 ;;   The host bounds |x16| by (2³¹ − 1) / (127 · Dp), so no i32 sum overflows.
 (module
-  (memory (export "memory") 1)
+;; the host's memory: shared with the head's helper thread (int8Threads.ts); scripts/build-wasm.ts also builds a
+  ;; variant with plain memory
+  (import "env" "memory" (memory 1 65536 shared))
 
 ;; out[b·Kp + k] = s_k · xs[b] · gain · Σ_d W8[k, d] · x[b, d] + (keep ? out[b·Kp + k] : b_k), for k < K, b < B:
   ;; the coarse pass (W8 the q plane, gain 1, keep 0) or the residual pass over every class (the r plane, gain 1/254,
