@@ -360,6 +360,30 @@ describe('model: 8-bit head (int8Head.ts, wasm)', function () {
     );
   });
 
+  it('topK: the SIMD scan equals topIndices (ties, odd K, k up to K) and refuses bad k', () => {
+    const rng = new Rng(21);
+    for (const K of [1, 3, 7, 1001]) {
+      const D = 8;
+      const W = Float32Array.from({ length: K * D }, () => Math.round(rng.normal()));
+      const h = new Int8Head(K, D, 2, W, new Float32Array(K), randoms(K * 2, rng), { threads: 1 });
+      const f = randoms(3 * D, rng);
+      f.fill(0, 2 * D); // face 2: every score equal, all tied
+      const { probs } = h.posteriors(f, 3);
+      for (let b = 0; b < 3; b++) {
+        for (const k of [1, Math.min(5, K), K]) {
+          const row = probs.subarray(b * h.Kp, b * h.Kp + K);
+          assert.deepEqual(
+            Array.from(h.topK(b, k)),
+            Array.from(topIndices(row, k)),
+            `K ${K} face ${b} k ${k}`,
+          );
+        }
+      }
+      assert.throws(() => h.topK(0, K + 1), /1 ≤ k ≤/);
+      assert.throws(() => h.topK(32, 1), ShapeError);
+    }
+  });
+
   it('refuses bad input with named errors', () => {
     const W = new Float32Array(8);
     assert.throws(

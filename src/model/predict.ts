@@ -15,7 +15,7 @@ import {
   expectedShapeSum,
   type ExpectedShapePlan,
 } from './expectedShape';
-import { INT8_MAX_BATCH, type Int8Head } from './int8Head';
+import { INT8_MAX_BATCH, TOPK_MAX, type Int8Head } from './int8Head';
 import { modeShapeSearch } from './modeShape';
 import { cropInto, rasterValidate } from './input';
 
@@ -233,7 +233,7 @@ export function predictInputs(
   const { K, table } = model;
   const dim = 2 * model.config.nPoints;
   const summary = model.centerSummary();
-  const pass = headPass(model, inputs, B, expectedTolerance);
+  const pass = headPass(model, inputs, B, topK, expectedTolerance);
   const { expected, plans } = pass as Required<HeadPass>;
   return posteriorsOut(model, pass, B, boxes, topK).map((r, i) => {
     const { box, posterior } = r;
@@ -278,7 +278,7 @@ export function posteriorInputs(
   topK = 5,
 ): PosteriorPrediction[] {
   checkInputs('posteriorInputs', model, inputs, B, boxes);
-  return posteriorsOut(model, headPass(model, inputs, B, null), B, boxes, topK);
+  return posteriorsOut(model, headPass(model, inputs, B, topK, null), B, boxes, topK);
 }
 
 function checkInputs(fn: string, model: ExemplarModel, inputs: Float32Array, B: number, boxes: Box[]): void {
@@ -300,8 +300,8 @@ interface HeadPass {
   post: Float32Array;
   stride: number;
   scoreError: Float64Array;
-  /** 8-bit head: per face the classes within e^−20 of the top (the top k is taken among them when it can be). */
-  topCandidates: Array<Int32Array | undefined>;
+  /** 8-bit head: per face the top k, found in the module (undefined: scan the posterior). */
+  tops: Array<Int32Array | undefined>;
   /** Expected shapes in box units (B × dim) and their plans; absent when no tolerance was given. */
   expected?: Float32Array;
   plans?: ExpectedShapePlan[];
@@ -312,6 +312,7 @@ function headPass(
   model: ExemplarModel,
   inputs: Float32Array,
   B: number,
+  topK: number,
   expectedTolerance: number | null,
 ): HeadPass {
   const { size, channels } = model.config.input;
@@ -323,7 +324,7 @@ function headPass(
   const plans: ExpectedShapePlan[] = [];
   const expected = new Float32Array(shapes ? B * dim : 0);
   const scoreError = new Float64Array(B);
-  const topCandidates: Array<Int32Array | undefined> = new Array(B);
+  const tops: Array<Int32Array | undefined> = new Array(B);
   if (q) {
     // 8-bit head in its own wasm module: features from the engine, then scores, softmax and expected shapes there
     const fT = tf.tidy(() => features(model, tf.tensor4d(inputs, [B, size, size, channels])));
@@ -342,7 +343,7 @@ function headPass(
       const n = Math.min(INT8_MAX_BATCH, B - b0);
       const { probs, scoreErrorBound, candidates } = q.posteriors(f.subarray(b0 * D, (b0 + n) * D), n);
       scoreError.set(scoreErrorBound, b0);
-      candidates.forEach((c, j) => (topCandidates[b0 + j] = c));
+      if (topK <= TOPK_MAX) for (let j = 0; j < n; j++) tops[b0 + j] = q.topK(j, topK);
       if (shapes) {
         int8ExpectedShapes(
           model,
@@ -356,7 +357,7 @@ function headPass(
       }
       post.set(probs, b0 * stride);
     }
-    return { f, post, stride, scoreError, topCandidates, ...(shapes ? { expected, plans } : {}) };
+    return { f, post, stride, scoreError, tops, ...(shapes ? { expected, plans } : {}) };
   }
   const t = model.tensors();
   const [fT, pT] = tf.tidy(() => {
@@ -394,7 +395,7 @@ function headPass(
     }
   }
   tf.dispose([fT, pT]);
-  return { f, post, stride: K, scoreError, topCandidates, ...(shapes ? { expected, plans } : {}) };
+  return { f, post, stride: K, scoreError, tops, ...(shapes ? { expected, plans } : {}) };
 }
 
 /**
@@ -477,7 +478,7 @@ function posteriorsOut(
   for (let i = 0; i < B; i++) {
     // dataSync (or the int8 path) gave a fresh array, so one face may keep it whole
     const posterior = B === 1 && stride === K ? post : post.slice(i * stride, i * stride + K);
-    const top = topAmong(posterior, topK, pass.topCandidates[i]);
+    const top = pass.tops[i] ?? topIndices(posterior, topK);
     res.push({
       posterior,
       topK: Array.from(top, (k) => ({
@@ -502,26 +503,17 @@ export function features(model: ExemplarModel, x: tf.Tensor4D): tf.Tensor2D {
 }
 
 /**
- * topIndices(p, k), found among `candidates` when they hold it for sure: at least k of them, the k-th at least
- * e^−19 of the largest (every class outside the candidates is below e^−20 · e^{coarse error} of it). Else over all.
+ * Indices of the k largest values, largest first (ties: lower index first). O(K·k) worst case, O(K) typical: the k-th
+ * value so far is kept in a local, so most values cost one compare.
  */
-function topAmong(p: Float32Array, k: number, candidates: Int32Array | undefined): Int32Array {
-  if (!candidates || candidates.length < k || candidates.length >= p.length) return topIndices(p, k);
-  const vals = new Float32Array(candidates.length);
-  for (let i = 0; i < candidates.length; i++) vals[i] = p[candidates[i]];
-  const local = topIndices(vals, k);
-  if (vals[local[k - 1]] < Math.exp(-19) * vals[local[0]]) return topIndices(p, k);
-  // ties: candidates are in index order, so the lower index still comes first
-  return Int32Array.from(local, (i) => candidates[i]);
-}
-
-/** Indices of the k largest values, largest first (ties: lower index first). O(K·k) worst case, O(K) typical. */
 export function topIndices(p: Float32Array, k: number): Int32Array {
   const idx = new Int32Array(k).fill(-1);
   const val = new Float64Array(k).fill(-Infinity);
-  for (let i = 0; i < p.length; i++) {
+  let kth = -Infinity;
+  const n = p.length;
+  for (let i = 0; i < n; i++) {
     const v = p[i];
-    if (v <= val[k - 1]) continue;
+    if (!(v > kth)) continue;
     let j = k - 1;
     while (j > 0 && val[j - 1] < v) {
       val[j] = val[j - 1];
@@ -530,6 +522,7 @@ export function topIndices(p: Float32Array, k: number): Int32Array {
     }
     val[j] = v;
     idx[j] = i;
+    kth = val[k - 1];
   }
   return idx;
 }

@@ -244,6 +244,62 @@
       (br $l2)))
     (local.get $r))
 
+  ;; The k largest of the K f32 in row, largest first (ties: lower index first), into vals (k f32) and idxs (k i32):
+  ;; 4 lanes are compared at a time with the k-th value so far, and only a block holding a larger one is inserted lane
+  ;; by lane (most blocks of a posterior are passed over with one compare). Slots not filled hold −inf and −1.
+  (func (export "topk") (param $row i32) (param $K i32) (param $k i32) (param $vals i32) (param $idxs i32)
+    (local $i i32) (local $K4 i32) (local $thr f32) (local $l i32) (local $v f32) (local $j i32) (local $last i32)
+    (local.set $last (i32.shl (i32.sub (local.get $k) (i32.const 1)) (i32.const 2)))
+    (local.set $j (i32.const 0))
+    (block $z (loop $zl
+      (br_if $z (i32.ge_u (local.get $j) (local.get $k)))
+      (f32.store (i32.add (local.get $vals) (i32.shl (local.get $j) (i32.const 2))) (f32.const -inf))
+      (i32.store (i32.add (local.get $idxs) (i32.shl (local.get $j) (i32.const 2))) (i32.const -1))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $zl)))
+    (local.set $thr (f32.const -inf))
+    (local.set $K4 (i32.and (local.get $K) (i32.const -4)))
+    (block $d (loop $l4
+      (br_if $d (i32.ge_u (local.get $i) (local.get $K4)))
+      (if (v128.any_true (f32x4.gt (v128.load (i32.add (local.get $row) (i32.shl (local.get $i) (i32.const 2))))
+            (f32x4.splat (local.get $thr))))
+        (then
+          (local.set $l (i32.const 0))
+          (block $ld (loop $ll
+            (br_if $ld (i32.ge_u (local.get $l) (i32.const 4)))
+            (local.set $thr (call $topkInsert (local.get $row) (i32.add (local.get $i) (local.get $l)) (local.get $thr)
+              (local.get $k) (local.get $vals) (local.get $idxs) (local.get $last)))
+            (local.set $l (i32.add (local.get $l) (i32.const 1)))
+            (br $ll)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $l4)))
+    (block $t (loop $tl
+      (br_if $t (i32.ge_u (local.get $i) (local.get $K)))
+      (local.set $thr (call $topkInsert (local.get $row) (local.get $i) (local.get $thr)
+        (local.get $k) (local.get $vals) (local.get $idxs) (local.get $last)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $tl))))
+
+  ;; topk's insertion of row[i] when it is above thr (the k-th value); returns the new k-th value
+  (func $topkInsert (param $row i32) (param $i i32) (param $thr f32) (param $k i32) (param $vals i32) (param $idxs i32)
+    (param $last i32) (result f32)
+    (local $v f32) (local $j i32) (local $prev f32)
+    (local.set $v (f32.load (i32.add (local.get $row) (i32.shl (local.get $i) (i32.const 2)))))
+    (if (i32.eqz (f32.gt (local.get $v) (local.get $thr))) (then (return (local.get $thr))))
+    (local.set $j (i32.sub (local.get $k) (i32.const 1)))
+    (block $done (loop $shift
+      (br_if $done (i32.eqz (local.get $j)))
+      (local.set $prev (f32.load (i32.add (local.get $vals) (i32.shl (i32.sub (local.get $j) (i32.const 1)) (i32.const 2)))))
+      (br_if $done (i32.eqz (f32.lt (local.get $prev) (local.get $v))))
+      (f32.store (i32.add (local.get $vals) (i32.shl (local.get $j) (i32.const 2))) (local.get $prev))
+      (i32.store (i32.add (local.get $idxs) (i32.shl (local.get $j) (i32.const 2)))
+        (i32.load (i32.add (local.get $idxs) (i32.shl (i32.sub (local.get $j) (i32.const 1)) (i32.const 2)))))
+      (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+      (br $shift)))
+    (f32.store (i32.add (local.get $vals) (i32.shl (local.get $j) (i32.const 2))) (local.get $v))
+    (i32.store (i32.add (local.get $idxs) (i32.shl (local.get $j) (i32.const 2))) (local.get $i))
+    (f32.load (i32.add (local.get $vals) (local.get $last))))
+
   ;; Face b's candidates: writes to idx the classes k < K whose score in row (K f32) is ≥ thr (the host passes the row's
   ;; maximum − REFINE_DELTA), and returns how many. A NaN score is never a candidate (softmax reports it).
   (func (export "candidates") (param $row i32) (param $K i32) (param $thr f32) (param $idx i32) (result i32)
