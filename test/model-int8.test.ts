@@ -10,6 +10,7 @@ import {
   int16FeatureLimit,
   REFINE_DELTA,
   DENSE_REFINE_FRACTION,
+  DENSE_MIN_FRACTION,
   PARALLEL_MIN_CLASSES,
   loadModel,
   MODEL_KIND,
@@ -382,6 +383,51 @@ describe('model: 8-bit head (int8Head.ts, wasm)', function () {
       assert.throws(() => h.topK(0, K + 1), /1 ≤ k ≤/);
       assert.throws(() => h.topK(32, 1), ShapeError);
     }
+  });
+
+  it('one face alone, spread: listed through the in-order plan or streamed, always within the bound', () => {
+    const K = 4000;
+    const table = randomTable(K, 5, 13);
+    const m = createModel(table, { input: { size: 16 }, widths: [4, 8], featureDim: 16, seed: 8 });
+    const rng = new Rng(6);
+    const base = Float32Array.from({ length: m.headW.length }, () => rng.normal());
+    const face = tinySamples(1, 14, 24)[0];
+    const seen = new Set<string>();
+    for (const scale of [0.02, 0.1, 0.2, 0.3, 0.45, 0.7, 1, 1.5, 2.5]) {
+      const mm = createModel(table, { input: { size: 16 }, widths: [4, 8], featureDim: 16, seed: 8 });
+      for (let i = 0; i < base.length; i++) mm.headW[i] = base[i] * scale;
+      mm.headChanged();
+      mm.inferenceOnly({ head: 'int8', threads: 1 });
+      const q = mm.int8Head() as Int8Head;
+      let refined = 0;
+      let path = '';
+      const post = q.posteriors.bind(q);
+      q.posteriors = (f, B, r) => {
+        const out = post(f, B, r);
+        refined = out.refined[0];
+        return out;
+      };
+      const over = q.expectedSumOver.bind(q);
+      q.expectedSumOver = (b, kept) => ((path = 'list'), over(b, kept));
+      const all = q.expectedSumAll.bind(q);
+      q.expectedSumAll = (b) => ((path = 'stream'), all(b));
+      const p = predict(mm, face.image, face.box);
+      seen.add(`${refined > K * DENSE_MIN_FRACTION ? 'spread' : 'peaked'} ${path}`);
+      for (let j = 0; j < 10; j++) {
+        let e = 0;
+        for (let k = 0; k < K; k++) e += p.posterior[k] * table.centers[k * 10 + j];
+        const px = j % 2 === 0 ? face.box.x + e * face.box.width : face.box.y + e * face.box.height;
+        assert.ok(
+          Math.abs(p.expectedShape[j] - px) <= p.expectedErrorBound + 1e-3,
+          `scale ${scale} coordinate ${j}`,
+        );
+      }
+      mm.dispose();
+    }
+    // the three ways a face alone is summed all occurred
+    for (const way of ['spread stream', 'spread list', 'peaked list'])
+      assert.ok(seen.has(way), `${way}: ${[...seen]}`);
+    m.dispose();
   });
 
   it('refuses bad input with named errors', () => {

@@ -14,6 +14,8 @@ import {
   cropToInput,
   denseLoss,
   expectedShapePlan,
+  expectedShapePlanOver,
+  keptIndicesOf,
   expectedShapeSum,
   JS_MAX_CLASSES,
   lineProgress,
@@ -505,6 +507,14 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
         expectedShapeSum(p, 0, K, table.centers, dim, summary, st, out, 0);
         assert.ok(st.omittedMass > 0 && st.omittedMass <= tol, `omitted ${st.omittedMass} at ${tol}`);
         assert.ok(st.kept < s0.kept);
+        // the same plan listed: exactly the classes expectedShapePlanOver keeps with every class as its list
+        const all = Int32Array.from({ length: K }, (_, k) => k);
+        const listed = keptIndicesOf(p, 0, K, st);
+        assert.equal(listed.keptIndices.length, st.kept);
+        assert.deepEqual(
+          Array.from(listed.keptIndices),
+          Array.from(expectedShapePlanOver(p, 0, all, tol, 0).keptIndices),
+        );
         for (let j = 0; j < dim; j++) {
           const r = j % 2 === 0 ? summary.radiusX : summary.radiusY;
           assert.ok(Math.abs(out[j] - exact[j]) <= st.omittedMass * r + 1e-6, `coordinate ${j} at ${tol}`);

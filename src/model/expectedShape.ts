@@ -153,3 +153,19 @@ export function expectedShapePlanOver(
   }
   return { minExp, omittedMass, kept, keptIndices: keptIndices.subarray(0, kept) };
 }
+
+/** The classes an expectedShapePlan over all K classes of p[pOffset …] keeps, listed. Unchecked worker. */
+export function keptIndicesOf(
+  p: Float32Array,
+  pOffset: number,
+  K: number,
+  plan: ExpectedShapePlan,
+): SubsetPlan {
+  const bits = new Int32Array(p.buffer, p.byteOffset + pOffset * 4, K);
+  const keptIndices = new Int32Array(plan.kept);
+  let n = 0;
+  for (let k = 0; k < K; k++) {
+    if (bits[k] >>> 23 >= plan.minExp && p[pOffset + k] > 0) keptIndices[n++] = k;
+  }
+  return { ...plan, keptIndices: keptIndices.subarray(0, n) };
+}

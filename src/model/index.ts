@@ -68,6 +68,7 @@ export {
   centerSummary,
   expectedShapePlan,
   expectedShapePlanOver,
+  keptIndicesOf,
   expectedShapeSum,
   type CenterSummary,
   type ExpectedShapePlan,
