@@ -8,17 +8,21 @@
  * `scoreErrorBound`), and the rest (each below 2e-9 of the top) with 8-bit ones. It runs in its own small
  * WebAssembly module (wasm/int8Head.wat, 128-bit SIMD), not on the tfjs engine, and also holds the class centres
  * (the model's table views them in place) so that the expected shape is summed there too: through an index list per
- * face (peaked posteriors: few classes), or over every class for several faces at once (spread posteriors: one pass
- * over the centres for the batch instead of one per face).
+ * face (peaked posteriors: few classes), in order over every class (one spread face), or over every class for several
+ * faces at once (spread posteriors in a batch: one pass over the centres instead of one per face). When the
+ * candidates of a batch are many, the residual pass runs over the whole plane instead of through lists. The top k is
+ * found there too (a SIMD scan). A helper thread (int8Threads.ts) on the same shared memory takes half of the
+ * classes of each large pass.
  *
  * Why: at K = 140,000 and D = 256 a float32 head is 143 MB, and the wasm backend keeps a second, packed copy for
  * XNNPACK; a single face's product then reads 143 MB and is bound by memory bandwidth. The two planes are 72 MB, and
- * a face reads the 36 MB coarse plane plus the few refined rows. bench/model.bench.ts and the tests measure the
- * effect on the posterior.
+ * a face reads the 36 MB coarse plane plus the refined rows. bench/model.bench.ts and the tests measure the effect on
+ * the posterior.
  *
- * One instance owns one WebAssembly.Memory, laid out once (never grown, so views into it stay valid):
+ * One instance owns one WebAssembly.Memory (shared where the host allows), laid out once and never grown:
  *   q K × Dp int8 | r K × Dp int8 | scale K | bias K | centres K × dim f32 | x MAX_BATCH × Dp int16 | xs |
- *   scores/probabilities MAX_BATCH × Kp f32 | class indices K i32 | sums (MAX_BATCH + 1) × dim f64 | faces MAX_BATCH i32
+ *   scores/probabilities MAX_BATCH × Kp f32 | class indices K i32 | sums (MAX_BATCH + 1) × dim f64, twice (this thread,
+ *   the helper) | faces MAX_BATCH i32 | the helper's control block | top-k scratch
  */
 import { ShapeError, ValueError } from '../errors';
 import { CTRL_WORDS, HelperThread, Job } from './int8Threads';

@@ -104,9 +104,9 @@ export const JS_MAX_FRACTION = 16;
 /**
  * 8-bit head: a face whose candidates (classes within e^−20 of its top) exceed this fraction of K has a spread
  * posterior, and its expected shape is summed over every class in one pass over the centres shared by all such faces
- * of the batch (Int8Head.expectedSumDense: ~1.8 ms per face at K = 140,000 in a batch of 32, against ~7 through an index
- * list), when there are at least DENSE_MIN_FACES of them (the pass works on 4 faces at once; alone, a face is faster
- * through its list).
+ * of the batch (Int8Head.expectedSumDense: ~1 ms per face at K = 140,000 in a batch of 32 on two threads, against ~5
+ * through index lists; bench "the 8-bit head's passes side by side"), when there are at least DENSE_MIN_FACES of them
+ * (the pass works on 4 faces at once; a face alone is summed by itself, see STREAM_MIN_FRACTION).
  */
 export const DENSE_MIN_FRACTION = 0.25;
 /** See DENSE_MIN_FRACTION. */
