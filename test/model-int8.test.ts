@@ -443,6 +443,13 @@ describe('model: 8-bit head (int8Head.ts, wasm)', function () {
     );
     const h = new Int8Head(2, 4, 2, new Float32Array(8), Float32Array.from([0, NaN]), new Float32Array(4));
     assert.throws(() => h.posteriors(new Float32Array(4), 1), /scores of face 0 are not finite/);
+    // a NaN among the 4-lane blocks too, through either residual pass
+    const b9 = new Float32Array(9);
+    b9[2] = NaN;
+    const h9 = new Int8Head(9, 4, 2, new Float32Array(36), b9, new Float32Array(18), { threads: 1 });
+    for (const mode of ['list', 'dense'] as const) {
+      assert.throws(() => h9.posteriors(new Float32Array(4), 1, mode), /scores of face 0 are not finite/);
+    }
     assert.throws(() => h.posteriors(new Float32Array(4), 33), ShapeError);
     assert.throws(() => h.setBias(new Float32Array(3)), ShapeError);
     // beyond wasm32's 4 GiB: named, before any allocation (the lengths are checked against K and D only)

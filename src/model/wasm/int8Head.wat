@@ -223,15 +223,15 @@
       (i32.add (i32x4.extract_lane 0 (local.get $acc0)) (i32x4.extract_lane 1 (local.get $acc0)))
       (i32.add (i32x4.extract_lane 2 (local.get $acc0)) (i32x4.extract_lane 3 (local.get $acc0)))))
 
-  ;; The largest of the K f32 in row (−inf when K = 0; a NaN score makes it NaN, as wasm's max propagates NaN, and
-  ;; softmax then reports the row), 4 lanes at a time with a scalar tail.
+  ;; The largest of the K f32 in row (−inf when K = 0), 4 lanes at a time with a scalar tail. f32x4.pmax (one x86
+  ;; maxps; f32x4.max's NaN rules cost several) may pass over a NaN score: softmax then reports the row.
   (func (export "rowMax") (param $row i32) (param $K i32) (result f32)
     (local $i i32) (local $K4 i32) (local $m v128) (local $r f32)
     (local.set $K4 (i32.and (local.get $K) (i32.const -4)))
     (local.set $m (v128.const f32x4 -inf -inf -inf -inf))
     (block $d (loop $l
       (br_if $d (i32.ge_u (local.get $i) (local.get $K4)))
-      (local.set $m (f32x4.max (local.get $m) (v128.load (i32.add (local.get $row) (i32.shl (local.get $i) (i32.const 2))))))
+      (local.set $m (f32x4.pmax (local.get $m) (v128.load (i32.add (local.get $row) (i32.shl (local.get $i) (i32.const 2))))))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $l)))
     (local.set $r
