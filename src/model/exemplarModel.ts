@@ -72,7 +72,7 @@ export class ExemplarModel {
   private summary: CenterSummary | null = null;
   private spread: number | null = null;
   private centersT: tf.Tensor2D | null = null;
-  private compiled: InferenceFn | null | undefined = undefined;
+  private compiled: InferenceFn | null = null;
   private disposed = false;
 
   constructor(
@@ -135,9 +135,9 @@ export class ExemplarModel {
    */
   inference(): InferenceFn {
     if (this.disposed) throw new ValueError('ExemplarModel: used after dispose()');
-    if (this.compiled === undefined) this.compiled = compileInference(this.backbone);
     const bb = this.backbone;
-    return this.compiled ?? ((x) => bb.execute(x, bb.outputs[0].name) as tf.Tensor2D);
+    this.compiled ??= compileInference(bb) ?? ((x) => bb.execute(x, bb.outputs[0].name) as tf.Tensor2D);
+    return this.compiled;
   }
 
   /**
