@@ -84,7 +84,7 @@ fi
 # --- 3. Node packages --------------------------------------------------------------------------------
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "npm ci (node_modules missing or older than package-lock.json)"
-  npm ci --no-audit --no-fund
+  npm ci --include=dev --no-audit --no-fund # tslab (the notebooks' kernel) is a devDependency
   touch node_modules/.package-lock.json
 else
   say "node_modules up to date"

@@ -50,6 +50,7 @@ export interface ChooseTauOptions extends BlockOptions {
   warnings?: Warnings;
 }
 
+/** What `chooseTau` returns: the chosen tau and, per candidate, the oracle error and set sizes. */
 export interface TauChoice {
   /** The chosen radius. */
   tau: number;
@@ -66,9 +67,11 @@ export interface TauChoice {
   criterion: TauCriterion;
 }
 
+/** The default tau candidates: 16 radii spaced geometrically from 0.005 to 0.2 (RMS box units). */
 export const DEFAULT_TAU_CANDIDATES: readonly number[] = Object.freeze(
   Array.from({ length: 16 }, (_, i) => 0.005 * Math.pow(40, i / 15)),
 );
+/** The default rule: the largest tau whose oracle error is within 5 % of the minimum. */
 export const DEFAULT_TAU_CRITERION: TauCriterion = Object.freeze({ kind: 'min-error', slack: 0.05 });
 
 /**

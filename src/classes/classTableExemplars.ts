@@ -35,7 +35,9 @@ export interface ClassTableExemplarsOptions extends ClassAttributeOptions, Block
   sigmaFloor?: number;
 }
 
+/** Appended to a member id for the flipped copy of an exemplar (`'img_1#flip'`). */
 export const FLIP_SUFFIX = '#flip';
+/** Default tau of `classTableExemplars`: the radius whose members give each class its sigma and attributes. */
 export const DEFAULT_EXEMPLAR_TAU = 0.05;
 
 /**

@@ -18,6 +18,7 @@ import { CLASS_TABLE_KIND, classTableValidate } from './classTableValidate';
 import type { ClassTable } from './types';
 
 const MAGIC = 'XLCLSTAB';
+/** The `.xlct` format version this code writes and reads. */
 export const CLASS_TABLE_FILE_VERSION = 1;
 const SECTIONS = ['centers', 'sigma', 'pose', 'visibility', 'memberOffsets', 'memberIds'] as const;
 type SectionName = (typeof SECTIONS)[number];

@@ -22,6 +22,7 @@ export interface ClassTableFromKmeansOptions extends KmeansOptions, ClassAttribu
   sigmaFloor?: number;
 }
 
+/** Smallest class spread sigma_k (RMS box units) of a k-means table. */
 export const DEFAULT_SIGMA_FLOOR = 0.005;
 
 /**

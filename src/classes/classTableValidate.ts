@@ -3,6 +3,7 @@ import { ShapeError, ValueError } from '../errors';
 import { describe } from '../util/validate';
 import type { ClassTable } from './types';
 
+/** The `kind` field of a class table file's header. */
 export const CLASS_TABLE_KIND = 'exemplar-landmarks/class-table';
 
 function check(cond: boolean, msg: string, Err: typeof ShapeError | typeof ValueError = ShapeError): void {

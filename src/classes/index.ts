@@ -1,7 +1,9 @@
 /**
  * Pose classes over box-normalised shapes: k-means and exemplar class tables, their files, membership
  * sets under a radius tau (blocked, exact), their statistics, the choice of tau, and the class neighbour
- * graph. See /work/notes/classes.md (merged into README / ARCHITECTURE).
+ * graph.
+ *
+ * @module
  */
 export type { ClassTable, Membership } from './types';
 export type { BlockOptions } from './blockDistances';

@@ -37,6 +37,7 @@ export interface KmeansOptions extends BlockOptions {
   tolerance?: number;
 }
 
+/** What `kmeans` returns. */
 export interface KmeansResult {
   /** K × 2N centres. */
   centers: Float32Array;

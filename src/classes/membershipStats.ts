@@ -19,6 +19,7 @@ export interface MembershipStatsOptions extends BlockOptions {
   binning?: 'linear' | 'log';
 }
 
+/** What `membershipStats` returns: membership-set sizes over a set of shapes, and their histogram. */
 export interface MembershipStats {
   /** |M_i| per example. */
   sizes: Int32Array;

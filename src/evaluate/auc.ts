@@ -10,6 +10,7 @@
 import { assertOneOf, assertPositive } from '../util/validate';
 import { cumulativeFractions, sortedErrors } from './errorsValidate';
 
+/** Options of `auc`. */
 export interface AucOptions {
   /** @default 'simpson' */
   method?: 'simpson' | 'exact';

@@ -2,6 +2,7 @@
 import { assertInteger } from '../util/validate';
 import { cumulativeFractions, sortedErrors } from './errorsValidate';
 
+/** Options of `ced`. */
 export interface CedOptions {
   /** Largest threshold. @default 0.08 */
   maxError?: number;
@@ -9,6 +10,7 @@ export interface CedOptions {
   steps?: number;
 }
 
+/** A CED: thresholds and the fraction of faces at or below each. */
 export interface Ced {
   /** steps + 1 thresholds from 0 to maxError. */
   thresholds: Float64Array;

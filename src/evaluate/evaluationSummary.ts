@@ -4,6 +4,7 @@ import { aucSorted } from './auc';
 import { sortedErrors } from './errorsValidate';
 import { failureRateSorted } from './failureRate';
 
+/** Options of `evaluationSummary`. */
 export interface EvaluationSummaryOptions {
   /** Threshold of the AUC and the failure rate. @default 0.08 */
   maxError?: number;
@@ -13,6 +14,7 @@ export interface EvaluationSummaryOptions {
   aucStep?: number;
 }
 
+/** What `evaluationSummary` returns. */
 export interface EvaluationSummary {
   /** Number of faces. */
   n: number;

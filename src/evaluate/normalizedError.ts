@@ -10,6 +10,7 @@ import { assertPackedShapes } from '../classes/packedShapes';
 import { type Normalization, normalizerFor } from './normalizer';
 import { assertShapePair } from './pointErrors';
 
+/** Options of `normalizedError` and `normalizedErrors`. */
 export interface NormalizedErrorOptions {
   /** @default 'bbox-diagonal' (300-VW) */
   normalization?: Normalization;

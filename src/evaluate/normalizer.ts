@@ -9,7 +9,12 @@ import { shapeBox } from '../landmarks/box';
 import { type LandmarkScheme, schemeFor } from '../landmarks/scheme';
 import { assertOneOf } from '../util/validate';
 
+/**
+ * What a landmark error is divided by: the ground-truth box's diagonal (300-VW), the outer eye corners' distance
+ * (300-W) or the pupils' distance.
+ */
 export type Normalization = 'bbox-diagonal' | 'inter-ocular' | 'inter-pupil';
+/** Every `Normalization`. */
 export const NORMALIZATIONS: readonly Normalization[] = ['bbox-diagonal', 'inter-ocular', 'inter-pupil'];
 
 /**

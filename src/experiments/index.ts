@@ -3,6 +3,8 @@
  * any K, training and scoring a classifier (Fig. 3's landmark error, classification accuracy, multi-label error),
  * the losses-vs-K grid, forward cost against K (Fig. 2), the mean-shape baseline, failure rates side by side, and
  * the posterior as a yaw distribution.
+ *
+ * @module
  */
 export {
   prepareData,

@@ -16,7 +16,9 @@ import type { Dataset } from '../data/datasets/dataset';
 import type { HeadPose, Sample } from '../types';
 import { assertInteger, assertOneOf, describe } from '../util/validate';
 
+/** Data sources of `prepareData`: synthetic easy or hard faces, or the 300-W training crops. */
 export const DATA_SOURCES = ['synth-easy', 'synth-hard', '300w'] as const;
+/** A data source's name. */
 export type DataSource = (typeof DATA_SOURCES)[number];
 
 /** Options of `prepareData`. */

@@ -1,3 +1,9 @@
+/**
+ * Landmarks: the iBUG-68 scheme as data, shape and box operations in pixel and box coordinates, flipping,
+ * eye distances, Procrustes alignment, the 3D template and head pose from a 2D shape.
+ *
+ * @module
+ */
 export * from './scheme';
 export * from './shape';
 export * from './box';

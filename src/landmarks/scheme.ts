@@ -5,6 +5,7 @@
 import { ValueError } from '../errors';
 import { assertInteger } from '../util/validate';
 
+/** A landmark scheme: the meaning of each point index of a shape with `nPoints` points. */
 export interface LandmarkScheme {
   /** e.g. 'ibug68' */
   readonly name: string;
@@ -104,6 +105,7 @@ const IBUG68: LandmarkScheme = {
   pupils: { right: IBUG_GROUPS.rightEye, left: IBUG_GROUPS.leftEye },
   noseTip: 30,
 };
+/** The iBUG 68-point scheme of 300-W / 300-VW (0-based indices; `rightEye` 36-41 is the subject's right eye). */
 export const ibug68: LandmarkScheme = Object.freeze(IBUG68);
 
 /**

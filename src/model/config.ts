@@ -8,10 +8,12 @@ import { inputSpec, type InputOptions, type InputSpec } from './input';
 
 /** Backbone architectures: `small` for the CPU (64×64 grayscale), `resnet18` for a GPU (112-128 px RGB). */
 export const BACKBONES = ['small', 'resnet18'] as const;
+/** A backbone architecture's name. */
 export type BackboneArch = (typeof BACKBONES)[number];
 
 /** Training losses (see losses.ts). */
 export const LOSSES = ['softmax', 'softTarget', 'multiLabel'] as const;
+/** A training loss's name. */
 export type LossKind = (typeof LOSSES)[number];
 
 /** Options of `createModel`. */

@@ -61,6 +61,10 @@ export interface InferenceOnlyOptions {
   threads?: 1 | 2;
 }
 
+/**
+ * A trained or trainable exemplar classifier: backbone, K-way head and class table (see the file header). Made by
+ * `createModel` or `loadModel`; free it with `dispose()`.
+ */
 export class ExemplarModel {
   /** Head bias, K. */
   readonly headB: Float32Array;

@@ -1,4 +1,8 @@
-/** The exemplar classifier: inputs, backbones, losses, training at any K, prediction, save/load. */
+/**
+ * The exemplar classifier: inputs, backbones, losses, training at any K, prediction, save/load.
+ *
+ * @module
+ */
 export { cropToInput, cropRect, referenceBox, inputSpec, type InputOptions, type InputSpec } from './input';
 export {
   BACKBONES,

@@ -171,6 +171,7 @@ export function int16FeatureLimit(Dp: number): number {
   return Math.min(32767, Math.floor(0x7fffffff / (127 * Dp)));
 }
 
+/** The 8-bit head of an inference-only model, in its own WebAssembly module (see the file header). */
 export class Int8Head {
   /** Feature dimension rounded up to 16 (rows are zero padded). */
   readonly Dp: number;

@@ -17,6 +17,7 @@ import {
 } from './container';
 import { ExemplarModel, type HeadPrecision } from './exemplarModel';
 
+/** The `kind` field of a model file's header. */
 export const MODEL_KIND = 'exemplar-landmarks/model';
 
 /** The model's parts as header fields and named arrays. */

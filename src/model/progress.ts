@@ -23,8 +23,11 @@ export interface ProgressState {
 
 /** Receives progress; every method optional. */
 export interface ProgressSink {
+  /** After every training step. */
   step?(s: ProgressState): void;
+  /** After every epoch (with its validation error when there is a validation set). */
   epoch?(s: ProgressState): void;
+  /** Once, when training ends (normally, early or by an error). */
   end?(): void;
 }
 

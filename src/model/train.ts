@@ -35,6 +35,7 @@ import { autoProgress, type ProgressSink, type ProgressState } from './progress'
 import { RowAdam, SampledHeadScratch, sampledHeadStep } from './sampledHead';
 import { transpose } from './transpose';
 
+/** The `kind` field of a checkpoint file's header. */
 export const CHECKPOINT_KIND = 'exemplar-landmarks/checkpoint';
 
 /**

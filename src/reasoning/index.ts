@@ -1,2 +1,6 @@
-// Filled in by its issue; see ARCHITECTURE.md.
+/**
+ * Reasoning on the posterior (marginals, heatmaps, conditioning, HMM): being filled in by its issue.
+ *
+ * @module
+ */
 export {};

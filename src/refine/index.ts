@@ -1,2 +1,6 @@
-// Filled in by its issue; see ARCHITECTURE.md.
+/**
+ * Refinement (box regressor, cascaded refinement): being filled in by its issue.
+ *
+ * @module
+ */
 export {};

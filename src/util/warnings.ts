@@ -10,14 +10,18 @@ export interface Warning {
   message: string;
 }
 
+/** A sink that collects `Warning`s; pass it in a function's options (`{ warnings }`) and read `items` afterwards. */
 export class Warnings {
+  /** The warnings collected so far, oldest first. */
   readonly items: Warning[] = [];
   /** When true, each warning is also printed to stderr. */
   constructor(readonly echo = false) {}
+  /** Records one warning (and prints it when the sink echoes). */
   warn(code: string, message: string): void {
     this.items.push({ code, message });
     if (this.echo) process.stderr.write(`warning: ${message}\n`);
   }
+  /** How many warnings were collected, in all or with this code. */
   count(code?: string): number {
     return code === undefined ? this.items.length : this.items.filter((w) => w.code === code).length;
   }

@@ -10,16 +10,27 @@ export interface Context2D {
   lineWidth: number;
   font: string;
   textBaseline: string;
+  /** Starts a new path. */
   beginPath(): void;
+  /** Closes the current sub-path. */
   closePath(): void;
+  /** Starts a sub-path at (x, y). */
   moveTo(x: number, y: number): void;
+  /** Adds a straight line to (x, y). */
   lineTo(x: number, y: number): void;
+  /** Adds a circular arc centred at (x, y). */
   arc(x: number, y: number, radius: number, startAngle: number, endAngle: number): void;
+  /** Adds a rectangle to the path. */
   rect(x: number, y: number, w: number, h: number): void;
+  /** Fills the current path with `fillStyle`. */
   fill(): void;
+  /** Strokes the current path with `strokeStyle` and `lineWidth`. */
   stroke(): void;
+  /** Fills a rectangle. */
   fillRect(x: number, y: number, w: number, h: number): void;
+  /** Strokes a rectangle outline. */
   strokeRect(x: number, y: number, w: number, h: number): void;
+  /** Draws text with `font` and `fillStyle`. */
   fillText(text: string, x: number, y: number): void;
 }
 

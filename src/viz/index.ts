@@ -1,6 +1,8 @@
 /**
  * Visualisation: canvas drawings of shapes, Plotly figure specs as pure data, self-contained HTML, and
  * the notebook display glue (`show`). Rendering only: nothing here computes results others rely on.
+ *
+ * @module
  */
 export * from './context2d';
 export * from './napiCanvasFactory';

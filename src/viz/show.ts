@@ -12,7 +12,9 @@ import { rasterToPng } from './rasterToPng';
 
 /** The part of tslab's `display` that `show` uses. */
 export interface NotebookDisplay {
+  /** Displays an HTML fragment. */
   html(s: string): void;
+  /** Displays PNG bytes. */
   png(b: Uint8Array): void;
 }
 

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EnvironmentError, FormatError } from '../../errors';
 
-/** Options of {@link ffmpegFrames}. */
+/** Options of `ffmpegFrames` (the 300-VW reader's ffmpeg frame decoder and cache). */
 export interface FfmpegFramesOptions {
   /** The ffmpeg program (a name looked up on PATH, or a path). @default 'ffmpeg' */
   ffmpeg?: string;

@@ -1,4 +1,8 @@
-/** Datasets: sources (300-W folders, 300-VW videos, in-memory samples), composition, splits, augmentation. */
+/**
+ * Datasets: sources (300-W folders, 300-VW videos, in-memory samples), composition, splits, augmentation.
+ *
+ * @module
+ */
 export type { Dataset, DatasetReport, SampleInfo, SkippedItem } from './dataset';
 export { folder, type FolderOptions } from './folder';
 export { fromSamples, type FromSamplesOptions, type RandomAccessSamples } from './fromSamples';

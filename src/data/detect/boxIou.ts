@@ -1,6 +1,6 @@
-/** Intersection over union of two boxes (0 when they do not overlap). */
 import type { Box } from '../../types';
 
+/** Intersection over union of two boxes (0 when they do not overlap). */
 export function boxIou(a: Box, b: Box): number {
   const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
   const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);

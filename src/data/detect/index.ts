@@ -1,6 +1,8 @@
 /**
  * Face detection for the user's own photos and videos, with `@vladmandic/face-api` (its node-wasm build on
  * the project's tfjs; weights from inside its npm package). See faceApi.ts for the loading and state notes.
+ *
+ * @module
  */
 export { load, unload, faceApiModelDir, type FaceDetectorModel } from './faceApi';
 export { detectFaces, type DetectFacesOptions, type FaceDetection } from './detectFaces';

@@ -1,4 +1,9 @@
-/** Readers and writers for landmark and image formats (issue 4). */
+/**
+ * Readers and writers for landmark and image formats: .pts, .ljson, dlib XML, COCO keypoints, MATLAB v5 and
+ * 300W-LP .mat, images. All synchronous; every writer writes atomically.
+ *
+ * @module
+ */
 export * from './atomic';
 export * from './pts';
 export * from './image';

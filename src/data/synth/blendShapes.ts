@@ -22,7 +22,9 @@ export const EXPRESSION_PARAMS = ['mouthOpen', 'smile', 'browRaise', 'eyesClosed
 
 export type IdentityParam = (typeof IDENTITY_PARAMS)[number];
 export type ExpressionParam = (typeof EXPRESSION_PARAMS)[number];
+/** One identity: a value per identity parameter. */
 export type Identity = Record<IdentityParam, number>;
+/** One expression: a value per expression parameter. */
 export type Expression = Record<ExpressionParam, number>;
 
 /** One sparse mode: the moved vertices and their displacement per unit parameter (3 per vertex). */

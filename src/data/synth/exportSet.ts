@@ -11,7 +11,9 @@ import { assertInteger, assertOneOf, describe } from '../../util/validate';
 import { writeImage } from '../io/image';
 import { writePts } from '../io/pts';
 
+/** Folder layouts of `exportSamples`: '300w' (image + .pts side by side) or '300vw' (frames/ + annot/). */
 export const EXPORT_LAYOUTS = ['300w', '300vw'] as const;
+/** An export layout. */
 export type ExportLayout = (typeof EXPORT_LAYOUTS)[number];
 
 /** Options of exportSamples. */

@@ -16,6 +16,7 @@ export interface TextureLevel {
   gray: Uint8Array;
 }
 
+/** The loaded face: mesh, landmark anchors, texture pyramid and blend modes (see `loadFaceModel`). */
 export interface FaceModel {
   nVertices: number;
   /** Canonical positions (mm), x,y,z interleaved. */

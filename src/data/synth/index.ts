@@ -1,4 +1,8 @@
-/** Built-in synthetic faces: a textured 3D scan rendered with variation, stills and videos with exact ground truth (issue 3). */
+/**
+ * Built-in synthetic faces: a textured 3D scan rendered with variation, stills and videos with exact ground truth.
+ *
+ * @module
+ */
 export { faces, simulateDetection } from './faces';
 export type { SynthSet } from './synthSet';
 export {

@@ -6,7 +6,9 @@ import { ShapeError, ValueError } from '../../errors';
 import type { HeadPose } from '../../types';
 import { assertInRange, assertInteger, assertOneOf, describe } from '../../util/validate';
 
+/** Presets: 'default' (≈ 300-W), 'easy' (≈ 300-VW category 1), 'hard' (≈ category 3). */
 export const PRESET_NAMES = ['default', 'easy', 'hard'] as const;
+/** A preset's name. */
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 /**
@@ -14,15 +16,22 @@ export type PresetName = (typeof PRESET_NAMES)[number];
  * (|yaw| ≤ 30°, |pitch|, |roll| ≤ 15°), 'uniform' (yaw [−90, 90], pitch [−40, 40], roll [−45, 45]).
  */
 export const POSE_DISTRIBUTIONS = ['frontal', 'near-frontal', 'uniform'] as const;
+/** A pose distribution's name. */
 export type PoseDistribution = (typeof POSE_DISTRIBUTIONS)[number];
 
+/** Kinds of occluder drawn over a face. */
 export const OCCLUDER_KINDS = ['bar', 'disc', 'hand', 'sunglasses'] as const;
+/** An occluder kind. */
 export type OccluderKind = (typeof OCCLUDER_KINDS)[number];
 
+/** Backgrounds behind the face: procedural clutter, a plain colour, or noise. */
 export const BACKGROUNDS = ['clutter', 'plain', 'noise'] as const;
+/** A background kind. */
 export type BackgroundKind = (typeof BACKGROUNDS)[number];
 
+/** Jaw landmarks: '3d' (projected jaw points; hidden ones flagged) or 'contour' (the visible outline, as 300-W). */
 export const JAW_MODES = ['3d', 'contour'] as const;
+/** A jaw mode. */
 export type JawMode = (typeof JAW_MODES)[number];
 
 /** Limits of the pose parameters (degrees). */
