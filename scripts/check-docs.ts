@@ -1,14 +1,15 @@
 /**
- * Checks that the documentation's code compiles against the library: every ```ts block of README.md, and every
- * inline code span that uses the package (`xl.<namespace>.<name>`), is type-checked against src/ (strict
- * TypeScript, in memory: no file is written). Each block becomes its own module: its `import` lines are kept
+ * Checks that the documentation's code compiles against the library: every ```ts block of README.md and of the
+ * guides in docs/, and every inline code span that uses the package (`xl.<namespace>.<name>`), is type-checked
+ * against src/ (strict TypeScript, in memory: no file is written). Each block becomes its own module: its `import` lines are kept
  * at the top (with 'exemplar-landmarks' pointed at src/), the rest runs inside an async function, and a
  * fixed preamble declares the free variables the examples use (`sample`, `image`, `shape`, `train`, …).
- * Also checks that every repository path named in ARCHITECTURE.md / README.md (`src/…`, `test/…`, …) exists, and
- * that every file name in a code span (`train.ts`) is the name of a project file.
+ * Also checks that every repository path named in the documents (`src/…`, `test/…`, …) exists, that every file
+ * name in a code span (`train.ts`) is the name of a project file, and that every relative Markdown link
+ * (`[x](docs/model.md#anchor)`) points at a file that exists.
  *
- * Usage: `npx tsx scripts/check-docs.ts [README.md …]` prints the problems and exits 1 when there are any.
- * test/docs.test.ts runs the same checks.
+ * Usage: `npx tsx scripts/check-docs.ts [README.md …]` prints the problems and exits 1 when there are any; without
+ * arguments it checks `docFiles()`: README.md, ARCHITECTURE.md and docs/*.md. test/docs.test.ts runs the same checks.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -240,7 +241,7 @@ export function referenceProblems(
 }
 
 /** Build outputs (git-ignored): named in the docs, absent from a fresh clone. */
-const BUILD_OUTPUTS = /^(?:dist|widgets\/dist|bench\/out|test\/out)(?:\/|$)/;
+const BUILD_OUTPUTS = /^(?:dist|widgets\/dist|bench\/out|test\/out|docs\/api)(?:\/|$)/;
 
 /**
  * Repository paths named in a Markdown text outside fenced blocks (`src/…`, `test/…`, …, and notebook names
@@ -299,6 +300,40 @@ export function missingFileNames(markdown: string, file: string, names = project
   return problems;
 }
 
+/** Relative links of a Markdown text (`[text](path)` or `[text](path#anchor)`) whose file does not exist. */
+export function missingLinks(markdown: string, file: string): DocProblem[] {
+  const problems: DocProblem[] = [];
+  const dir = path.dirname(path.join(ROOT, file));
+  let inFence = false;
+  markdown.split(/\r?\n/).forEach((l, i) => {
+    if (/^\s*```/.test(l)) inFence = !inFence;
+    if (inFence) return;
+    for (const m of l.matchAll(/\]\(([^)\s#]+)(?:#[^)\s]*)?\)/g)) {
+      const target = m[1];
+      if (/^[a-z][\w+.-]*:/i.test(target)) continue; // https:, mailto:, …
+      if (
+        !BUILD_OUTPUTS.test(path.relative(ROOT, path.join(dir, target))) &&
+        !fs.existsSync(path.join(dir, target))
+      ) {
+        problems.push({ file, line: i + 1, message: `link target '${target}' does not exist` });
+      }
+    }
+  });
+  return problems;
+}
+
+/** The documents checked by default: README.md, ARCHITECTURE.md and the guides docs/*.md (relative to the root). */
+export function docFiles(): string[] {
+  const docs = fs.existsSync(path.join(ROOT, 'docs'))
+    ? fs
+        .readdirSync(path.join(ROOT, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .sort()
+        .map((f) => `docs/${f}`)
+    : [];
+  return ['README.md', 'ARCHITECTURE.md', ...docs].filter((f) => fs.existsSync(path.join(ROOT, f)));
+}
+
 /** Every check on the given Markdown files (paths relative to the project root). */
 export function checkDocs(files: string[]): DocProblem[] {
   const snippets: DocSnippet[] = [];
@@ -308,8 +343,8 @@ export function checkDocs(files: string[]): DocProblem[] {
   for (const f of files) {
     const text = fs.readFileSync(path.join(ROOT, f), 'utf8');
     texts.set(f, text);
-    if (f === 'README.md') snippets.push(...extractSnippets(text, f));
-    problems.push(...missingPaths(text, f), ...missingFileNames(text, f, names));
+    if (f !== 'ARCHITECTURE.md') snippets.push(...extractSnippets(text, f));
+    problems.push(...missingPaths(text, f), ...missingFileNames(text, f, names), ...missingLinks(text, f));
   }
   const checked = typecheckSnippets(snippets);
   problems.push(...checked.problems);
@@ -320,7 +355,7 @@ export function checkDocs(files: string[]): DocProblem[] {
 
 if (require.main === module) {
   const args = process.argv.slice(2);
-  const problems = checkDocs(args.length ? args : ['README.md', 'ARCHITECTURE.md']);
+  const problems = checkDocs(args.length ? args : docFiles());
   for (const p of problems) console.log(`${p.file}:${p.line}: ${p.message}`);
   console.log(problems.length === 0 ? 'docs: ok' : `docs: ${problems.length} problem(s)`);
   process.exit(problems.length === 0 ? 0 : 1);

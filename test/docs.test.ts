@@ -3,20 +3,24 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   checkDocs,
+  docFiles,
   extractSnippets,
   missingFileNames,
+  missingLinks,
   missingPaths,
   referenceProblems,
   typecheckSnippets,
 } from '../scripts/check-docs';
 import { PROJECT_ROOT } from './helpers';
 
-describe('docs (README.md, ARCHITECTURE.md)', function () {
+describe('docs (README.md, ARCHITECTURE.md, docs/*.md)', function () {
   this.timeout(120_000);
 
-  it("the README's TypeScript compiles against src, its reference names and the docs' paths exist", function () {
-    const files = ['README.md', 'ARCHITECTURE.md'].filter((f) => fs.existsSync(path.join(PROJECT_ROOT, f)));
+  it("the docs' TypeScript compiles against src, their reference names, paths and links exist", function () {
+    const files = docFiles();
     assert.ok(files.includes('README.md'), 'README.md is missing');
+    assert.ok(files.includes('docs/model.md'), `docs/*.md not found: ${files.join(', ')}`);
+    assert.ok(files.every((f) => fs.existsSync(path.join(PROJECT_ROOT, f))));
     const problems = checkDocs(files);
     assert.deepEqual(
       problems.map((p) => `${p.file}:${p.line}: ${p.message}`),
@@ -78,6 +82,26 @@ describe('docs (README.md, ARCHITECTURE.md)', function () {
     assert.deepEqual(
       missingPaths(md, 'X.md').map((p) => p.message),
       ["notebook 'notebooks/99-none.ipynb' does not exist", "path 'src/model/nothere.ts' does not exist"],
+    );
+  });
+
+  it('reports relative links whose file does not exist, and skips URLs, anchors and build outputs', function () {
+    const md = [
+      'See [the model](docs/model.md#training-and-prediction), [gone](docs/nothere.md), [api](docs/api/index.html),',
+      '[web](https://example.org/x.md), [mail](mailto:a@b.c) and [top](#data).',
+      '```md',
+      '[in a fence](nothere.md)',
+      '```',
+    ].join('\n');
+    assert.deepEqual(
+      missingLinks(md, 'README.md').map((p) => [p.line, p.message]),
+      [[1, "link target 'docs/nothere.md' does not exist"]],
+    );
+    assert.deepEqual(
+      missingLinks('[up](../README.md), [x](model.md), [y](nothere.md)', 'docs/index.md').map(
+        (p) => p.message,
+      ),
+      ["link target 'nothere.md' does not exist"],
     );
   });
 });
