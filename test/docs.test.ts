@@ -28,6 +28,20 @@ describe('docs (README.md, ARCHITECTURE.md, docs/*.md)', function () {
     );
   });
 
+  it('README.md and ARCHITECTURE.md stay short (numbers go to bench/RESULTS.md, stage guides to docs/)', function () {
+    const limits: Array<[string, number]> = [
+      ['README.md', 16 * 1024],
+      ['ARCHITECTURE.md', 22 * 1024],
+    ];
+    for (const [file, max] of limits) {
+      const bytes = fs.statSync(path.join(PROJECT_ROOT, file)).size;
+      assert.ok(
+        bytes <= max,
+        `${file} is ${bytes} bytes, over ${max}: move detail to docs/ or bench/RESULTS.md`,
+      );
+    }
+  });
+
   it('finds blocks and xl. code spans, and reports wrong names and types', function () {
     const md = [
       'Read with `xl.io.readPtz("a.pts")` or `plain code`.',
