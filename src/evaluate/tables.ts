@@ -42,22 +42,19 @@ export interface ToDataFrameOptions {
  * A DataFrame from row objects (e.g. `evaluateProtocol(...).rows`): one column per key, one row per object.
  * @example evaluate.toDataFrame(result.rows, { columns: ['method', 'subset', 'mean', 'auc'] }).print()
  */
-export function toDataFrame(
-  rows: ReadonlyArray<Readonly<Record<string, unknown>>>,
-  opts: ToDataFrameOptions = {},
-): DataFrame {
+export function toDataFrame(rows: ReadonlyArray<object>, opts: ToDataFrameOptions = {}): DataFrame {
   const fn = 'toDataFrame';
   if (!Array.isArray(rows) || rows.length === 0) {
     throw new ValueError(
       `${fn}: argument 'rows' expected a non-empty array of objects, got ${describe(rows)}`,
     );
   }
-  const columns = opts.columns ?? Object.keys(rows[0]);
+  const columns = opts.columns ?? Object.keys(rows[0] ?? {});
   const data: Record<string, Cell[]> = {};
   for (const c of columns) data[c] = [];
   rows.forEach((r, i) => {
     for (const c of columns) {
-      const v = r?.[c];
+      const v = (r as Record<string, unknown> | null)?.[c];
       if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
         throw new ValueError(
           `${fn}: argument 'rows[${i}].${c}' expected a string, number or boolean, got ${describe(v)}`,
@@ -111,7 +108,7 @@ export function dataFrameHtml(df: DataFrame, opts: DataFrameHtmlOptions = {}): s
  * median, auc, failureRate).
  * @example viz.show(evaluate.dataFrameHtml(evaluate.protocolTable(evaluate.evaluateProtocol(gts, 68, methods).rows)))
  */
-export function protocolTable(rows: ReadonlyArray<Readonly<Record<string, unknown>>>): DataFrame {
+export function protocolTable(rows: ReadonlyArray<object>): DataFrame {
   return toDataFrame(rows, {
     columns: ['method', 'subset', 'normalization', 'points', 'n', 'mean', 'median', 'auc', 'failureRate'],
   });
