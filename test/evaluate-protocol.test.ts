@@ -246,6 +246,10 @@ describe('evaluate: predictions from a folder of .pts', () => {
     writePts(path.join(dir, 'c.pts'), face.subarray(0, 10));
     assert.throws(() => readPtsPredictions(dir, ['b', 'c']), /c\.pts holds 5 points, expected 68/);
     assert.throws(() => readPtsPredictions(dir, []), /non-empty array of ground-truth ids/);
+    fs.mkdirSync(path.join(dir, 'x'));
+    writePts(path.join(dir, 'x', 'a_1.pts'), face);
+    assert.throws(() => readPtsPredictions(dir, ['afw/a_1']), /several \.pts for 1 ids: afw\/a_1/);
+    assert.equal(readPtsPredictions(dir, ['x/a_1']).length, 136); // the exact relative path still decides
     assert.throws(
       () => readPtsPredictions(path.join(dir, 'nope'), ['b']),
       /expected a folder of \.pts files/,
