@@ -1,2 +1,18 @@
-// Filled in by its issue; see ARCHITECTURE.md.
-export {};
+/**
+ * Reasoning with the posterior (issue 10): the sparse / dense posterior contract, the mixture in image pixels,
+ * marginals (heatmaps, ellipses, attributes, visibility, whole-face scores), conditioning on clicks, the best next
+ * click, the HMM over video and calibration. Pure TypeScript on typed arrays: no TensorFlow, no DOM, no Node modules,
+ * so the widgets bundle the same code.
+ */
+export {
+  posteriorTop,
+  posteriorValidate,
+  posteriorCompact,
+  tableValidate,
+  POSTERIOR_SUM_TOLERANCE,
+  type SparsePosterior,
+  type PosteriorLike,
+  type ReasoningTable,
+  type PosteriorTopOptions,
+  type CompactPosterior,
+} from './posterior';
