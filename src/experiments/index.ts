@@ -31,3 +31,10 @@ export {
   type YawDistribution,
   type YawDistributionOptions,
 } from './posteriorYawDistribution';
+export {
+  cachedModel,
+  cachedModelSettings,
+  type CachedModel,
+  type CachedModelOptions,
+  type CachedModelSettings,
+} from './cachedModel';
