@@ -16,3 +16,14 @@ export {
   type PosteriorTopOptions,
   type CompactPosterior,
 } from './posterior';
+export { hmmModel, type HmmModel, type HmmModelOptions } from './hmmModel';
+export { hmmViterbi, type HmmViterbiOptions, type HmmViterbiResult } from './hmmViterbi';
+export {
+  hmmForwardBackward,
+  type HmmForwardBackwardOptions,
+  type HmmForwardBackwardResult,
+  type HmmBeamOptions,
+  type HmmOutputOptions,
+} from './hmmForwardBackward';
+export { hmmFilterStep, hmmFilterPosterior, type HmmFilterState } from './hmmFilter';
+export { shapesLowPass, type ShapesLowPassOptions } from './hmmLowPass';
