@@ -38,3 +38,4 @@ export {
   type CachedModelOptions,
   type CachedModelSettings,
 } from './cachedModel';
+export { posedClassTable, type PosedClassTableOptions } from './posedClassTable';

@@ -27,3 +27,49 @@ export {
 } from './hmmForwardBackward';
 export { hmmFilterStep, hmmFilterPosterior, type HmmFilterState } from './hmmFilter';
 export { shapesLowPass, type ShapesLowPassOptions } from './hmmLowPass';
+export {
+  landmarkResolve,
+  landmarkName,
+  groupResolve,
+  groupNames,
+  tableScheme,
+  type LandmarkRef,
+} from './landmarkRef';
+export { mixtureLogDensity, landmarkLogDensity } from './mixture';
+export { posteriorHeatmap, type Heatmap, type HeatmapOptions } from './heatmap';
+export {
+  landmarkEllipses,
+  posteriorShape,
+  type Ellipse,
+  type LandmarkMoments,
+  type LandmarkEllipsesOptions,
+} from './landmarkMoments';
+export {
+  attributeMarginal,
+  POSE_ATTRIBUTES,
+  type PoseAttribute,
+  type AttributeMarginal,
+  type AttributeMarginalOptions,
+  type AttributeMode,
+  type CredibleInterval,
+} from './attributeMarginal';
+export { landmarkVisibility } from './landmarkVisibility';
+export { posteriorScores, type PosteriorScores } from './posteriorScores';
+export {
+  type Evidence,
+  type LandmarkEvidence,
+  type GroupEvidence,
+  type BoxEvidence,
+  type EvidenceStrength,
+  type EvidenceCheckOptions,
+} from './evidence';
+export { posteriorCondition, type ConditionOptions, type ConditionResult } from './posteriorCondition';
+export {
+  nextClick,
+  oracleBestClick,
+  type NextClickOptions,
+  type NextClickResult,
+  type RankedLandmark,
+  type OracleClickOptions,
+  type OracleClickResult,
+} from './nextClick';

@@ -9,6 +9,7 @@
  */
 import { ShapeError, ValueError } from '../errors';
 import { assertInteger, assertInRange, describe } from '../util/validate';
+import { topOfWeights } from './posteriorTopOf';
 
 /** A posterior kept to its most probable classes (see the module comment). */
 export interface SparsePosterior {
@@ -218,7 +219,7 @@ export function posteriorSupport(p: PosteriorLike): PosteriorSupport {
 /**
  * The sparse form of a dense posterior: the fewest classes whose probabilities sum to at least `mass` (most probable
  * first; ties by class index), capped at `maxClasses`, with ε = the mass left out. Linear in K plus a sort of the
- * candidates (one pass buckets the probabilities by magnitude, so only the classes near the cut are sorted).
+ * candidates (one pass buckets the probabilities by magnitude, so only the classes above the cut are sorted).
  * @example const sp = posteriorTop(prediction.posterior, { mass: 0.999 }) // sp.indices.length ≪ K, sp.epsilon ≤ 0.001
  */
 export function posteriorTop(
@@ -240,38 +241,12 @@ export function posteriorTop(
   assertInteger(fn, 'maxClasses', maxClasses, 1);
   let total = 0;
   for (let k = 0; k < K; k++) total += posterior[k];
-  const target = mass * total;
-  // Bucket by magnitude: bucket b holds p in (2^-(b+1), 2^-b] of the total (b capped at NB - 1, zeros apart).
-  const NB = 128;
-  const bucketMass = new Float64Array(NB);
-  const bucket = new Uint8Array(K);
-  for (let k = 0; k < K; k++) {
-    const v = posterior[k] / total;
-    if (v > 0) {
-      const b = Math.min(NB - 1, Math.floor(-Math.log2(v)));
-      bucket[k] = b;
-      bucketMass[b] += posterior[k];
-    } else bucket[k] = 255;
-  }
-  let cut = NB - 1;
-  for (let b = 0, acc = 0; b < NB; b++) {
-    acc += bucketMass[b];
-    if (acc >= target) {
-      cut = b;
-      break;
-    }
-  }
-  const cand: number[] = [];
-  for (let k = 0; k < K; k++) if (bucket[k] <= cut) cand.push(k);
-  if (cand.length === 0) cand.push(0);
-  cand.sort((a, b) => posterior[b] - posterior[a] || a - b);
-  let n = 0;
+  const top = topOfWeights(null, posterior, mass, maxClasses);
+  const indices = top.indices;
+  const probs = new Float64Array(indices.length);
   let kept = 0;
-  while (n < cand.length && n < maxClasses && (n === 0 || kept < target)) kept += posterior[cand[n++]];
-  const indices = Int32Array.from(cand.slice(0, n));
-  const probs = new Float64Array(n);
-  for (let i = 0; i < n; i++) probs[i] = posterior[indices[i]] / total;
-  return { kind: 'sparse-posterior', K, indices, probs, epsilon: Math.max(0, (total - kept) / total) };
+  for (let i = 0; i < indices.length; i++) kept += probs[i] = posterior[indices[i]] / total;
+  return { kind: 'sparse-posterior', K, indices, probs, epsilon: Math.max(0, 1 - kept) };
 }
 
 /** What `posteriorCompact` returns: a posterior over a small table of only the kept classes. */
