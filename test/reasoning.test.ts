@@ -449,6 +449,10 @@ describe('reasoning', () => {
       assert.ok(r.ranking[0].error < r.currentError);
       for (let i = 1; i < r.ranking.length; i++) assert.ok(r.ranking[i - 1].error <= r.ranking[i].error);
       assert.deepEqual(nextClick(u, t, BOX, { samples: 8, seed: 3 }), r);
+      const capped = nextClick(u, t, BOX, { maxClasses: 5, samples: 2 });
+      assert.equal(capped.classesUsed, 5);
+      assert.ok(Math.abs(capped.massUsed - 0.25) < 1e-12);
+      assert.equal(r.classesUsed, 20);
       const few = nextClick(u, t, BOX, { candidates: ['noseTip', 'jaw.8'], seed: 1 });
       assert.deepEqual(
         few.ranking.map((x) => x.name),

@@ -73,3 +73,24 @@ export {
   type OracleClickOptions,
   type OracleClickResult,
 } from './nextClick';
+export {
+  posteriorTemper,
+  calibrationNll,
+  calibrationFitTemperature,
+  type CalibrationItem,
+  type FitTemperatureOptions,
+  type TemperatureFit,
+} from './calibrationTemperature';
+export {
+  calibrationReport,
+  type CalibrationReport,
+  type CalibrationReportOptions,
+  type CalibrationVerdict,
+  type CoverageRow,
+} from './calibrationReport';
+export {
+  riskCoverage,
+  type RiskCoverage,
+  type RiskCoverageOptions,
+  type RiskCoveragePoint,
+} from './calibrationRiskCoverage';

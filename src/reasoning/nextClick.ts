@@ -24,7 +24,7 @@ const LOG_2PI = Math.log(2 * Math.PI);
 
 /** Options of `nextClick`. */
 export interface NextClickOptions {
-  /** Simulated clicks per landmark. @default 16 */
+  /** Simulated clicks per landmark. @default 8 */
   samples?: number;
   /** The click's noise sd in pixels (the conditioning's sigma). @default 1 % of the box diagonal */
   sigma?: number;
@@ -32,6 +32,12 @@ export interface NextClickOptions {
   candidates?: readonly LandmarkRef[];
   /** Seed of the simulated clicks. @default 0 */
   seed?: number;
+  /**
+   * Simulate on the posterior's most probable classes only, at most this many (renormalised; `massUsed` says how much
+   * of the posterior they hold). The cost is landmarks × samples × classes × 2N; `Infinity` uses every class.
+   * @default 500
+   */
+  maxClasses?: number;
 }
 
 /** One ranked landmark. */
@@ -46,8 +52,11 @@ export interface RankedLandmark {
 export interface NextClickResult {
   /** Candidates, best (smallest expected remaining spread) first. */
   ranking: RankedLandmark[];
-  /** The total spread now, before any click (pixels). */
+  /** The total spread now, before any click (pixels), over the classes used. */
   currentError: number;
+  /** Classes the simulation used, and the posterior mass they hold (1 − the sparse posterior's ε when all are used). */
+  classesUsed: number;
+  massUsed: number;
 }
 
 function candidateList(fn: string, table: ReasoningTable, c?: readonly LandmarkRef[]): number[] {
@@ -124,9 +133,18 @@ export function nextClick(
   opts: NextClickOptions = {},
 ): NextClickResult {
   const fn = 'nextClick';
-  const s = prepare(fn, posterior, table);
+  const all = prepare(fn, posterior, table);
+  const maxClasses = opts.maxClasses ?? 500;
+  if (maxClasses !== Infinity) assertInteger(fn, 'maxClasses', maxClasses, 1);
+  let s: PosteriorSupport = all;
+  let massUsed = 1 - all.epsilon;
+  if (all.indices.length > maxClasses) {
+    const top = topOfWeights(all.indices, all.weights, 1, maxClasses);
+    s = { indices: top.indices, weights: top.weights, epsilon: 0 };
+    massUsed *= top.kept;
+  }
   const f = prepareBox(fn, box);
-  const samples = opts.samples ?? 16;
+  const samples = opts.samples ?? 8;
   assertInteger(fn, 'samples', samples, 1, 100000);
   const sigma = opts.sigma ?? 0.01 * Math.hypot(box.width, box.height);
   assertPositive(fn, 'sigma', sigma);
@@ -152,41 +170,61 @@ export function nextClick(
     }
     return lo;
   };
-  const SKIP = 1e-12;
+  const SKIP = 1e-6; // relative to the largest conditional weight: what is skipped holds < classes × 1e-6
   const currentError = totalSpread(s, s.weights, table, f, q, acc, 0);
   const logw = new Float64Array(n);
-  for (let t = 0; t < n; t++) logw[t] = s.weights[t] > 0 ? Math.log(s.weights[t]) : -Infinity;
+  // per class: 1 / variance of the click given the class, and log weight − ½ log(vx vy) − log 2π (fixed over samples)
+  const ivx = new Float64Array(n);
+  const ivy = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    const sg = table.sigma[s.indices[t]];
+    const vx = (sg * f.sdx) ** 2 + sigma * sigma;
+    const vy = (sg * f.sdy) ** 2 + sigma * sigma;
+    ivx[t] = 1 / vx;
+    ivy[t] = 1 / vy;
+    logw[t] = s.weights[t] > 0 ? Math.log(s.weights[t]) - 0.5 * Math.log(vx * vy) - LOG_2PI : -Infinity;
+  }
   const w = new Float64Array(n);
+  const px = new Float64Array(n);
+  const py = new Float64Array(n);
   const ranking: RankedLandmark[] = cands.map((j) => {
+    for (let t = 0; t < n; t++) {
+      px[t] = f.x + table.centers[s.indices[t] * D + 2 * j] * f.w;
+      py[t] = f.y + table.centers[s.indices[t] * D + 2 * j + 1] * f.h;
+    }
     let total = 0;
     for (let r = 0; r < samples; r++) {
-      const k = s.indices[draw()];
-      const sd = table.sigma[k];
-      const cx = f.x + table.centers[k * D + 2 * j] * f.w + rng.normal(0, Math.hypot(sd * f.sdx, sigma));
-      const cy = f.y + table.centers[k * D + 2 * j + 1] * f.h + rng.normal(0, Math.hypot(sd * f.sdy, sigma));
+      const t0 = draw();
+      const sd = table.sigma[s.indices[t0]];
+      const ex = sd * f.sdx;
+      const ey = sd * f.sdy;
+      const cx = px[t0] + rng.normal(0, Math.sqrt(ex * ex + sigma * sigma));
+      const cy = py[t0] + rng.normal(0, Math.sqrt(ey * ey + sigma * sigma));
       // conditional weights for a soft click at (cx, cy) on landmark j
       let mx = -Infinity;
       for (let t = 0; t < n; t++) {
-        const kk = s.indices[t];
-        const sg = table.sigma[kk];
-        const vx = (sg * f.sdx) ** 2 + sigma * sigma;
-        const vy = (sg * f.sdy) ** 2 + sigma * sigma;
-        const dx = cx - (f.x + table.centers[kk * D + 2 * j] * f.w);
-        const dy = cy - (f.y + table.centers[kk * D + 2 * j + 1] * f.h);
-        const v = logw[t] - 0.5 * ((dx * dx) / vx + (dy * dy) / vy) - 0.5 * Math.log(vx * vy) - LOG_2PI;
+        const dx = cx - px[t];
+        const dy = cy - py[t];
+        const v = logw[t] - 0.5 * (dx * dx * ivx[t] + dy * dy * ivy[t]);
         w[t] = v;
         if (v > mx) mx = v;
       }
       let z = 0;
       for (let t = 0; t < n; t++) z += w[t] = Math.exp(w[t] - mx);
       for (let t = 0; t < n; t++) w[t] /= z;
-      const e = totalSpread(s, w, table, f, q, acc, SKIP);
+      const e = totalSpread(s, w, table, f, q, acc, SKIP * wmax(w));
       total += e * e;
     }
     return { landmark: j, name: landmarkName(scheme, j), error: Math.sqrt(total / samples) };
   });
   ranking.sort((a, b) => a.error - b.error || a.landmark - b.landmark);
-  return { ranking, currentError };
+  return { ranking, currentError, classesUsed: s.indices.length, massUsed };
+}
+
+function wmax(w: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < w.length; i++) if (w[i] > m) m = w[i];
+  return m;
 }
 
 /** Options of `oracleBestClick`. */
@@ -209,7 +247,8 @@ export interface OracleClickResult {
 
 function meanPointError(a: Float32Array, truth: ArrayLike<number>): number {
   let e = 0;
-  for (let d = 0; d < a.length; d += 2) e += Math.hypot(a[d] - truth[d], a[d + 1] - truth[d + 1]);
+  for (let d = 0; d < a.length; d += 2)
+    e += Math.sqrt((a[d] - truth[d]) ** 2 + (a[d + 1] - truth[d + 1]) ** 2);
   return e / (a.length / 2);
 }
 

@@ -62,72 +62,107 @@ function logLikelihoods(
   softOnly: boolean,
   dist: Float64Array | null,
 ): Float64Array {
-  const D = 2 * table.nPoints;
-  const { centers, sigma } = table;
   const out = new Float64Array(s.indices.length);
-  for (let t = 0; t < out.length; t++) {
-    const k = s.indices[t];
-    const o = k * D;
-    const sig = sigma[k];
-    let ll = 0;
-    let far = 0;
-    for (const e of items) {
-      const hard = e.hard && !softOnly;
-      const v2 = e.scale * e.scale;
-      if (e.kind === 'point') {
-        const n = e.points.length;
-        let gx = 0;
-        let gy = 0;
-        for (const j of e.points) {
-          gx += centers[o + 2 * j];
-          gy += centers[o + 2 * j + 1];
-        }
-        const dx = e.value[0] - (f.x + (gx / n) * f.w);
-        const dy = e.value[1] - (f.y + (gy / n) * f.h);
-        const d = Math.hypot(dx, dy);
-        if (d > far) far = d;
-        if (hard) {
-          if (d > e.scale) ll = -Infinity;
-        } else {
-          const vx = (sig * f.sdx) ** 2 / n + v2;
-          const vy = (sig * f.sdy) ** 2 / n + v2;
-          ll += -0.5 * ((dx * dx) / vx + (dy * dy) / vy) - 0.5 * Math.log(vx * vy) - LOG_2PI;
-        }
-      } else {
-        let x0 = Infinity;
-        let y0 = Infinity;
-        let x1 = -Infinity;
-        let y1 = -Infinity;
-        for (let j = 0; j < table.nPoints; j++) {
-          const x = centers[o + 2 * j];
-          const y = centers[o + 2 * j + 1];
-          if (x < x0) x0 = x;
-          if (x > x1) x1 = x;
-          if (y < y0) y0 = y;
-          if (y > y1) y1 = y;
-        }
-        const gaps = [
-          e.value[0] - (f.x + x0 * f.w),
-          e.value[1] - (f.y + y0 * f.h),
-          e.value[2] - (f.x + x1 * f.w),
-          e.value[3] - (f.y + y1 * f.h),
-        ];
-        for (let q = 0; q < 4; q++) {
-          const g = Math.abs(gaps[q]);
-          if (g > far) far = g;
-          if (hard) {
-            if (g > e.scale) ll = -Infinity;
-          } else {
-            const v = (sig * (q % 2 === 0 ? f.sdx : f.sdy)) ** 2 + v2;
-            ll += (-0.5 * (g * g)) / v - 0.5 * Math.log(2 * Math.PI * v);
-          }
-        }
-      }
-    }
-    out[t] = ll;
-    if (dist) dist[t] = far;
+  const far = dist ?? new Float64Array(s.indices.length);
+  far.fill(0);
+  // one pass over the classes per item, each loop specialised (no allocation or branching on the item inside)
+  for (const e of items) {
+    const hard = e.hard && !softOnly;
+    if (e.kind === 'point') pointTerms(s, table, f, e, hard, out, far);
+    else boxTerms(s, table, f, e, hard, out, far);
   }
   return out;
+}
+
+function pointTerms(
+  s: PosteriorSupport,
+  table: ReasoningTable,
+  f: PixelFrame,
+  e: ResolvedEvidence,
+  hard: boolean,
+  out: Float64Array,
+  far: Float64Array,
+): void {
+  const D = 2 * table.nPoints;
+  const { centers, sigma } = table;
+  const pts = e.points;
+  const n = pts.length;
+  const ux = e.value[0];
+  const uy = e.value[1];
+  const r2 = e.scale * e.scale;
+  const v2 = r2;
+  const ax = f.w / n;
+  const ay = f.h / n;
+  const sx2 = (f.sdx * f.sdx) / n;
+  const sy2 = (f.sdy * f.sdy) / n;
+  for (let t = 0; t < out.length; t++) {
+    const o = s.indices[t] * D;
+    let gx = 0;
+    let gy = 0;
+    for (let q = 0; q < n; q++) {
+      gx += centers[o + 2 * pts[q]];
+      gy += centers[o + 2 * pts[q] + 1];
+    }
+    const dx = ux - (f.x + gx * ax);
+    const dy = uy - (f.y + gy * ay);
+    const d2 = dx * dx + dy * dy;
+    if (d2 > far[t] * far[t]) far[t] = Math.sqrt(d2);
+    if (hard) {
+      if (d2 > r2) out[t] = -Infinity;
+    } else {
+      const sg2 = sigma[s.indices[t]] * sigma[s.indices[t]];
+      const vx = sg2 * sx2 + v2;
+      const vy = sg2 * sy2 + v2;
+      out[t] += -0.5 * ((dx * dx) / vx + (dy * dy) / vy) - 0.5 * Math.log(vx * vy) - LOG_2PI;
+    }
+  }
+}
+
+function boxTerms(
+  s: PosteriorSupport,
+  table: ReasoningTable,
+  f: PixelFrame,
+  e: ResolvedEvidence,
+  hard: boolean,
+  out: Float64Array,
+  far: Float64Array,
+): void {
+  const N = table.nPoints;
+  const D = 2 * N;
+  const { centers, sigma } = table;
+  const v2 = e.scale * e.scale;
+  for (let t = 0; t < out.length; t++) {
+    const o = s.indices[t] * D;
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    for (let j = 0; j < N; j++) {
+      const x = centers[o + 2 * j];
+      const y = centers[o + 2 * j + 1];
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+    const g0 = Math.abs(e.value[0] - (f.x + x0 * f.w));
+    const g1 = Math.abs(e.value[1] - (f.y + y0 * f.h));
+    const g2 = Math.abs(e.value[2] - (f.x + x1 * f.w));
+    const g3 = Math.abs(e.value[3] - (f.y + y1 * f.h));
+    const g = Math.max(g0, g1, g2, g3);
+    if (g > far[t]) far[t] = g;
+    if (hard) {
+      if (g > e.scale) out[t] = -Infinity;
+    } else {
+      const sg2 = sigma[s.indices[t]] * sigma[s.indices[t]];
+      const vx = sg2 * f.sdx * f.sdx + v2;
+      const vy = sg2 * f.sdy * f.sdy + v2;
+      out[t] +=
+        -0.5 * ((g0 * g0 + g2 * g2) / vx + (g1 * g1 + g3 * g3) / vy) -
+        Math.log(2 * Math.PI) -
+        Math.log(vx * vy);
+    }
+  }
 }
 
 /** @internal The conditional support (same indices, new weights) and what conditioning found. */
@@ -319,7 +354,9 @@ export function clickErrorsOf(
         gx += shape[2 * j];
         gy += shape[2 * j + 1];
       }
-      return Math.hypot(e.value[0] - gx / e.points.length, e.value[1] - gy / e.points.length);
+      const dx = e.value[0] - gx / e.points.length;
+      const dy = e.value[1] - gy / e.points.length;
+      return Math.sqrt(dx * dx + dy * dy);
     }
     let x0 = Infinity;
     let y0 = Infinity;
