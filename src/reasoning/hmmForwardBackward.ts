@@ -106,8 +106,8 @@ export function hmmForwardBackward(
       alphas.push(forwardStep(fn, model, alphas[alphas.length - 1], frames[t], t, theta, s).beam);
     checkpoints.pop();
     for (let t = t1 - 1; t >= t0; t--) {
-      const a = alphas[t - t0];
-      const beta =
+      const a: HmmBeam = alphas[t - t0];
+      const beta: Float64Array =
         nextBeam === null
           ? new Float64Array(a.indices.length).fill(1)
           : backwardStep(model, a, nextBeam, nextBeta!, frames[t + 1], u, s);
