@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+import { build } from 'esbuild';
 import type { ClassGraph } from '../src/classes';
 import { ShapeError, ValueError } from '../src/errors';
 import {
@@ -350,6 +353,48 @@ describe('reasoning: HMM over video', () => {
       ValueError,
       /hmmForwardBackward: frame 1: expected some class/,
     );
+  });
+
+  it('runs in a no-Node environment (browser bundle in a bare vm context) with the same results', async () => {
+    const out = await build({
+      entryPoints: [path.join(__dirname, '..', 'src', 'reasoning', 'index.ts')],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      globalName: 'xlReasoning',
+      platform: 'browser',
+      logLevel: 'silent',
+    });
+    const r = new Rng(4);
+    const Kr = 40;
+    const gr = randomGraph(Kr, 4, r);
+    const fr = Array.from({ length: 6 }, () => Array.from(randomDense(Kr, r, 3)));
+    const plain = {
+      offsets: Array.from(gr.offsets),
+      indices: Array.from(gr.indices),
+      distances: Array.from(gr.distances),
+      fr,
+    };
+    const ctx = vm.createContext({ plain });
+    assert.equal(vm.runInContext('typeof require + typeof process', ctx), 'undefinedundefined');
+    vm.runInContext(out.outputFiles[0].text, ctx);
+    const got = JSON.parse(
+      vm.runInContext(
+        `(() => {
+          const r = xlReasoning;
+          const g = { offsets: Int32Array.from(plain.offsets), indices: Int32Array.from(plain.indices), distances: Float32Array.from(plain.distances) };
+          const m = r.hmmModel(g, ${Kr});
+          const frames = plain.fr.map((f) => Float64Array.from(f));
+          const fb = r.hmmForwardBackward(m, frames);
+          return JSON.stringify({ path: Array.from(r.hmmViterbi(m, frames).path), p: Array.from(fb.posteriors[3].probs) });
+        })()`,
+        ctx,
+      ) as string,
+    ) as { path: number[]; p: number[] };
+    const m = hmmModel(gr, Kr);
+    const frames = fr.map((f) => Float64Array.from(f));
+    assert.deepEqual(got.path, Array.from(hmmViterbi(m, frames).path));
+    assert.deepEqual(got.p, Array.from(hmmForwardBackward(m, frames).posteriors[3].probs));
   });
 
   it('low-pass: the 3-frame mean, renormalised at the ends; bad input', () => {
