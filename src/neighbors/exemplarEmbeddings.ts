@@ -15,6 +15,7 @@ import { unitRows } from './cosineTopK';
 
 /** Which embedding a neighbour search runs on. */
 export type EmbeddingKind = 'weights' | 'features';
+/** The two embeddings of a training face: its classifier weight row w_k, or its pooled feature f. */
 export const EMBEDDING_KINDS: readonly EmbeddingKind[] = ['weights', 'features'];
 
 /** What {@link exemplarEmbeddings} returns. */

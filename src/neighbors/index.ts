@@ -2,6 +2,8 @@
  * Cosine nearest neighbours in the exemplar setting (the paper's Table 1): the classifier's weight rows w_k and the
  * training faces' pooled features f as embeddings, a face's top exemplars by either, the landmark error of each
  * against the linear classifier, and a PCA projection of the embeddings for a 2D picture. Typed arrays throughout.
+ *
+ * @module
  */
 export { unitRows, cosineTopK, type CosineTopK } from './cosineTopK';
 export {

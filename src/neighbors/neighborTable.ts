@@ -23,6 +23,7 @@ export const NEIGHBOR_METHODS = [
   'linear classifier (top class)',
   'linear classifier (expected shape)',
 ] as const;
+/** A row of the paper's Table 1: cosine NN on w_k, cosine NN on f, or the linear classifier. */
 export type NeighborMethod = (typeof NEIGHBOR_METHODS)[number];
 
 /** One row of Table 1. */

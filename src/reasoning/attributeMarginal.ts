@@ -8,7 +8,9 @@ import { assertInteger, assertInRange, assertOneOf } from '../util/validate';
 import type { PosteriorLike, PosteriorSupport, ReasoningTable } from './posterior';
 import { prepare } from './support';
 
+/** The pose attributes a class table carries, in the order of `table.pose` (K × 3, degrees). */
 export const POSE_ATTRIBUTES = ['yaw', 'pitch', 'roll'] as const;
+/** One of `POSE_ATTRIBUTES`: 'yaw', 'pitch' or 'roll'. */
 export type PoseAttribute = (typeof POSE_ATTRIBUTES)[number];
 
 /** Options of `attributeMarginal`. */

@@ -37,6 +37,7 @@ export interface BoxEvidence extends EvidenceStrength {
   box: Box;
 }
 
+/** One piece of evidence for `posteriorCondition`: a click on a landmark, on a group's centre, or a box. */
 export type Evidence = LandmarkEvidence | GroupEvidence | BoxEvidence;
 
 /** @internal One validated evidence item. */
