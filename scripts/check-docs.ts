@@ -127,7 +127,10 @@ function snippetModule(sn: DocSnippet): { text: string; offset: number } {
       imports.push(l.replace(/(['"])exemplar-landmarks\1/, srcIndex));
       body.push('');
     } else {
-      body.push(l);
+      // `declare const x: T;` is how a guide names an input; inside the snippet's function it becomes a local
+      // of that type (same line, so positions stay right; it may shadow a preamble name).
+      const d = /^(\s*)declare const (\w+): (.+?);(\s*\/\/.*)?$/.exec(l);
+      body.push(d ? `${d[1]}const ${d[2]} = undefined as unknown as ${d[3]};${d[4] ?? ''}` : l);
     }
   }
   // `xl` may be imported again by the snippet itself: then drop ours.
