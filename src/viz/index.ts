@@ -16,6 +16,7 @@ export * from './barFigure';
 export * from './histogramFigure';
 export * from './heatmapFigure';
 export * from './cedFigure';
+export * from './scatterFigure';
 export * from './figureHtml';
 export * from './show';
 export * from './widgetHtml';
