@@ -44,3 +44,4 @@ export {
   type TrainLandmarkPipelineOptions,
   type TrainedLandmarkPipeline,
 } from './pipeline';
+export { evaluatePipeline, type EvaluatePipelineOptions, type PipelineEvaluation } from './evaluatePipeline';
