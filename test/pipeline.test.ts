@@ -88,6 +88,14 @@ describe('refine: pipeline', function () {
       fs.reduce((a, f, i) => a + meanPointError(f.landmarks, valSet[i].landmarks), 0) / fs.length;
     assert.ok(err(full) < 0.7 * err(plain), `refined + cascade ${err(full)} px vs plain ${err(plain)} px`);
     assert.deepEqual(landmarksInBoxes(pipeline, []), []);
+    // one pass: the refiner reads the feature of the only forward pass; the shape moves with the box
+    const fast = landmarksInBoxes(pipeline, items, { reclassify: false });
+    assert.equal(tf.memory().numTensors, before);
+    fast.forEach((f, i) => {
+      assert.deepEqual(f.prediction.box, f.refinedBox);
+      assert.notDeepEqual(f.refinedBox, items[i].box);
+    });
+    assert.ok(err(fast) < err(plain), `one pass ${err(fast)} px vs plain ${err(plain)} px`);
   });
 
   it('evaluatePipeline scores every stage per box source, leaving out missed detections', async () => {
@@ -101,7 +109,15 @@ describe('refine: pipeline', function () {
       { drift, missing },
       { timedFaces: 3, protocol: { normalizations: ['bbox-diagonal'], points: ['all'] } },
     );
-    assert.deepEqual(a.result.methods, ['classifier', 'refined', 'cascade 1', 'cascade 2']);
+    assert.deepEqual(a.result.methods, [
+      'classifier',
+      'refined',
+      'cascade 1',
+      'cascade 2',
+      'one pass: refined',
+      'one pass: + cascade',
+    ]);
+    assert.ok(a.msPerFace['pipeline one pass'] > 0);
     assert.equal(a.faces, valSet.length);
     assert.equal(b.faces, valSet.length - Math.ceil(valSet.length / 4));
     const mean = (m: string) => a.result.rows.find((r) => r.method === m && r.points === 'all')?.mean ?? NaN;

@@ -195,7 +195,10 @@ describe('refine: box refiner', function () {
       iterations: 0,
     });
     assert.deepEqual(zero[0], drifted[0]);
-    assert.deepEqual(refineBox(refiner, model, valSet[0].image, drifted[0], { iterations: 1 }), once[0]);
+    // one face (JavaScript product) and a batch (engine matMul) agree to float32 rounding
+    const single = refineBox(refiner, model, valSet[0].image, drifted[0], { iterations: 1 });
+    for (const k of ['x', 'y', 'width', 'height'] as const)
+      assert.ok(Math.abs(single[k] - once[0][k]) < 1e-4, k);
   });
 
   it("learns a detector's convention: boxes 1.4× larger and shifted down map back", () => {

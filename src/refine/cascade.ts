@@ -332,6 +332,12 @@ export function cascadeValidate(
   }
 }
 
+/** Options of {@link cascadeApply}. */
+export interface CascadeApplyOptions {
+  /** Run only the first this many stages (fewer: faster, each stage costs ~1.5 ms per face here). @default all */
+  stages?: number;
+}
+
 /** What {@link cascadeApply} returns. */
 export interface CascadeResult {
   /** The final shape, in image pixels. */
@@ -353,6 +359,7 @@ export function cascadeApply(
   box: Box,
   start: Shape,
   topClass: number,
+  opts: CascadeApplyOptions = {},
 ): CascadeResult {
   const fn = 'cascadeApply';
   if (!(start instanceof Float32Array) || start.length % 2 !== 0 || start.length === 0) {
@@ -369,7 +376,10 @@ export function cascadeApply(
       throw new ValueError(`${fn}: argument 'start' expected finite values, got ${start[i]} at ${i}`);
   }
   const c = cascade.clusterOfClass[topClass];
-  const set = cascade.clusters[c] ?? cascade.global;
+  const all = cascade.clusters[c] ?? cascade.global;
+  const count = opts.stages ?? all.length;
+  assertInteger(fn, 'opts.stages', count, 0, all.length);
+  const set = all.slice(0, count);
   const dim = start.length;
   const cur = shapeToBox(start, box);
   const stages: Shape[] = [shapeFromBox(cur, box)];

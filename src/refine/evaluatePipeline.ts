@@ -36,9 +36,16 @@ export interface PipelineEvaluation {
   total: number;
   /** Indices (into the samples) of the faces scored. */
   indices: number[];
-  /** Methods in order: 'classifier', 'refined', 'cascade 1' … 'cascade S' (the last is the pipeline's answer), the peer. */
+  /**
+   * Methods in order: 'classifier' (in the given box), 'refined' (in the refined box), 'cascade 1' … 'cascade S' (the
+   * last is the pipeline's answer), with a refiner 'one pass: refined' and 'one pass: + cascade' (reclassify: false),
+   * then the peer.
+   */
   result: ProtocolResult;
-  /** Milliseconds per face, one face at a time: 'classifier' (predict alone), 'pipeline' (refine + classify + cascade), the peer. */
+  /**
+   * Milliseconds per face, one face at a time: 'classifier' (predict alone), 'pipeline' (refine + classify + cascade),
+   * 'pipeline one pass' (reclassify: false), the peer.
+   */
   msPerFace: Record<string, number>;
 }
 
@@ -92,6 +99,11 @@ export async function evaluatePipeline(
     };
     const stages = full[0].stages.length - 1;
     for (let s = 1; s <= stages; s++) methods[`cascade ${s}`] = pack(full.map((f) => f.stages[s]));
+    const onePass = pipeline.refiner ? landmarksInBoxes(pipeline, items, { reclassify: false }) : null;
+    if (onePass) {
+      methods['one pass: refined'] = pack(onePass.map((f) => f.classifierShape));
+      if (pipeline.cascade) methods['one pass: + cascade'] = pack(onePass.map((f) => f.landmarks));
+    }
     const msPerFace: Record<string, number> = {};
     const nt = Math.min(timed, items.length);
     if (nt > 0) {
@@ -103,6 +115,11 @@ export async function evaluatePipeline(
       };
       msPerFace.classifier = time((k) => predict(pipeline.model, items[k].image, items[k].box));
       msPerFace.pipeline = time((k) => landmarksInBoxes(pipeline, [items[k]]));
+      if (onePass) {
+        msPerFace['pipeline one pass'] = time((k) =>
+          landmarksInBoxes(pipeline, [items[k]], { reclassify: false }),
+        );
+      }
     }
     if (opts.peer) {
       const peer: Float32Array[] = [];

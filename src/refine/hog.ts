@@ -125,7 +125,7 @@ export function hogDescriptors(
           sx += w * gx[yi * W + xi];
           sy += w * gy[yi * W + xi];
         }
-        const mag = Math.hypot(sx, sy);
+        const mag = Math.sqrt(sx * sx + sy * sy);
         if (mag === 0) continue;
         let theta = Math.atan2(sy, sx);
         if (theta < 0) theta += Math.PI;

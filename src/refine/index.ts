@@ -4,7 +4,7 @@
  * descriptors, ridge per stage), and the photo-to-landmarks pipeline that chains detector, refiner, classifier and
  * cascade. Ridge solves: tfjs matMul for the normal equations, a float64 Cholesky (cholesky.ts) for the solve.
  */
-export { ridgeFit, ridgeApply, type RidgeModel, type RidgeOptions } from './ridge';
+export { ridgeFit, ridgeApply, ENGINE_MIN_ROWS, type RidgeModel, type RidgeOptions } from './ridge';
 export { boxDelta, boxApplyDelta, boxJitter, BOX_DELTA_DIM, type BoxJitter } from './boxDelta';
 export {
   trainBoxRefiner,
@@ -30,6 +30,7 @@ export {
   cascadeFrame,
   type Cascade,
   type CascadeResult,
+  type CascadeApplyOptions,
   type TrainCascadeOptions,
 } from './cascade';
 export { pointSpread, type PointSpreadOptions } from './pointSpread';

@@ -13,6 +13,9 @@ import {
 import type { TrainResult } from '../model/train';
 import type { Box, Raster, Sample, Shape } from '../types';
 import { describe } from '../util/validate';
+import { shapeFromBox, shapeToBox } from '../landmarks/box';
+import { BOX_DELTA_DIM, boxApplyDelta } from './boxDelta';
+import { ridgeApply } from './ridge';
 import {
   type BoxRefiner,
   refineBoxes,
@@ -68,8 +71,23 @@ export interface FaceLandmarksOptions {
   refine?: boolean;
   /** Use the cascade (when the pipeline has one). @default true */
   cascade?: boolean;
+  /**
+   * Classify again in the refined box (one forward pass per refiner iteration plus one). false: a single pass in the
+   * given box, whose feature gives one refiner step and whose shape (in box coordinates) is placed in the refined box,
+   * the fast path. @default true
+   */
+  reclassify?: boolean;
+  /** Cascade stages to run (the first ones). @default all */
+  cascadeStages?: number;
   /** Detector options (faceLandmarks), over the pipeline's. @default the pipeline's */
   detector?: DetectFacesOptions;
+}
+
+/** Packs equal-length rows into one array. */
+function packRows(rows: Float32Array[]): Float32Array {
+  const out = new Float32Array(rows.length * (rows[0]?.length ?? 0));
+  rows.forEach((r, i) => out.set(r, i * r.length));
+  return out;
 }
 
 /** The default detector of the pipeline: Tiny at 416 (fast on one wasm thread). */
@@ -105,20 +123,42 @@ export function landmarksInBoxes(
     throw new ValueError(`${fn}: argument 'items' expected an array, got ${describe(items)}`);
   if (items.length === 0) return [];
   const { model, refiner, cascade } = pipeline;
-  const refined =
-    refiner && opts.refine !== false
+  const useRefiner = refiner !== null && opts.refine !== false;
+  let refined: Box[];
+  let preds: Prediction[];
+  if (useRefiner && opts.reclassify === false) {
+    // one forward pass: the refiner reads the feature of that pass, and the classifier's shape (box coordinates of
+    // the given box) is placed in the refined box
+    preds = predictBatch(model, items, { topK: 5 });
+    const delta = ridgeApply(refiner.ridge, packRows(preds.map((p) => p.feature)));
+    refined = items.map((it, i) => boxApplyDelta(it.box, delta, i * BOX_DELTA_DIM));
+    preds = preds.map((p, i) => {
+      const move = (s: Shape): Shape => shapeFromBox(shapeToBox(s, items[i].box), refined[i]);
+      return {
+        ...p,
+        box: refined[i],
+        expectedShape: move(p.expectedShape),
+        mapShape: move(p.mapShape),
+        modeShape: p.modeShape && move(p.modeShape),
+      };
+    });
+  } else {
+    refined = useRefiner
       ? refineBoxes(refiner, model, items, { iterations: opts.refineIterations })
       : items.map((it) => it.box);
-  const preds = predictBatch(
-    model,
-    items.map((it, i) => ({ image: it.image, box: refined[i] })),
-    { topK: 5 },
-  );
+    preds = predictBatch(
+      model,
+      items.map((it, i) => ({ image: it.image, box: refined[i] })),
+      { topK: 5 },
+    );
+  }
   const N = model.config.nPoints;
   return preds.map((p, i) => {
     const run =
       cascade && opts.cascade !== false
-        ? cascadeApply(cascade, items[i].image, refined[i], p.expectedShape, p.topK[0].index)
+        ? cascadeApply(cascade, items[i].image, refined[i], p.expectedShape, p.topK[0].index, {
+            stages: opts.cascadeStages,
+          })
         : null;
     return {
       box: items[i].box,
