@@ -198,7 +198,7 @@ export function trainCascade(
 
   // clusters of classes
   const clusterOfClass = new Int32Array(K);
-  let centres = new Float32Array(dim);
+  let centres: Float32Array = new Float32Array(dim);
   if (nClusters > 1) {
     const km = kmeans(table.centers, nPoints, { K: nClusters, seed: opts.seed ?? 0 });
     clusterOfClass.set(km.assignment);

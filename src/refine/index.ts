@@ -46,3 +46,4 @@ export {
   type TrainedLandmarkPipeline,
 } from './pipeline';
 export { evaluatePipeline, type EvaluatePipelineOptions, type PipelineEvaluation } from './evaluatePipeline';
+export { savePipeline, loadPipeline, PIPELINE_KIND } from './pipelineFile';
