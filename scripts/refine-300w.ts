@@ -95,16 +95,9 @@ export async function main(): Promise<void> {
   const { pipeline, seconds, classifierResult } = await xl.refine.trainLandmarkPipeline({
     train,
     classifier: {
+      ...xl.refine.PIPELINE_CLASSIFIER,
       K,
-      loss: 'multiLabel',
-      tau: 0.05,
       epochs,
-      batchSize: 32,
-      learningRate: 0.005,
-      input: { size: 32 },
-      widths: [16, 32, 64],
-      featureDim: 128,
-      seed: 1,
     },
     refiner: { detections: tinyTrain, seed: 1 },
     cascade: {

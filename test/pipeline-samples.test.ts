@@ -19,6 +19,7 @@ import { shapeBox } from '../src/landmarks/box';
 import {
   faceLandmarks,
   landmarksInBoxes,
+  PIPELINE_CLASSIFIER,
   PIPELINE_DETECTOR,
   trainLandmarkPipeline,
   type LandmarkPipeline,
@@ -53,17 +54,7 @@ describe('refine: photo to landmarks on the annotated sample photos (300-W-train
     const tiny = await detectDataset(fromSamples(train.slice(0, 200)), { ...PIPELINE_DETECTOR });
     ({ pipeline } = await trainLandmarkPipeline({
       train,
-      classifier: {
-        K: 100,
-        epochs: 8,
-        batchSize: 32,
-        learningRate: 0.005,
-        tau: 0.05,
-        input: { size: 32 },
-        widths: [16, 32, 64],
-        featureDim: 128,
-        seed: 1,
-      },
+      classifier: { ...PIPELINE_CLASSIFIER, epochs: 8 },
       // the refiner learns the Tiny detector's convention from its boxes alone (what faceLandmarks feeds it)
       refiner: {
         detections: [...tiny, ...new Array<undefined>(train.length - tiny.length)],

@@ -39,6 +39,7 @@ export {
   landmarksInBoxes,
   trainLandmarkPipeline,
   PIPELINE_DETECTOR,
+  PIPELINE_CLASSIFIER,
   type LandmarkPipeline,
   type FaceLandmarks,
   type FaceLandmarksOptions,

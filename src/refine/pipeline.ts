@@ -83,6 +83,23 @@ export interface FaceLandmarksOptions {
   detector?: DetectFacesOptions;
 }
 
+/**
+ * The classifier settings of this project's 300-W runs (scripts/refine-300w.ts, the sample-photo test, notebook 09):
+ * K = 100 k-means classes, multi-label loss, tau 0.05, the small 32×32 gray CPU net (widths 16-32-64, D = 128), Adam
+ * at 0.005 in batches of 32. Spread it into `trainLandmarkPipeline`'s `classifier` and add `epochs`.
+ */
+export const PIPELINE_CLASSIFIER: Readonly<Omit<TrainExemplarClassifierOptions, 'train'>> = {
+  K: 100,
+  loss: 'multiLabel',
+  tau: 0.05,
+  batchSize: 32,
+  learningRate: 0.005,
+  input: { size: 32 },
+  widths: [16, 32, 64],
+  featureDim: 128,
+  seed: 1,
+};
+
 /** Packs equal-length rows into one array. */
 function packRows(rows: Float32Array[]): Float32Array {
   const out = new Float32Array(rows.length * (rows[0]?.length ?? 0));
