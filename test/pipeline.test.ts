@@ -1,10 +1,15 @@
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { ShapeError, ValueError } from '../src/errors';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { FormatError, ShapeError, ValueError } from '../src/errors';
 import {
   boxJitter,
   evaluatePipeline,
   landmarksInBoxes,
+  loadPipeline,
+  savePipeline,
   pointSpread,
   trainBoxRefiner,
   trainCascade,
@@ -152,6 +157,26 @@ describe('refine: pipeline', function () {
       () => trainLandmarkPipeline({ train: [] }),
       /trainLandmarkPipeline: argument 'train' expected a non-empty array/,
     );
+  });
+
+  it('savePipeline / loadPipeline round-trip: same landmarks; a broken file is a FormatError', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xl-pipeline-'));
+    try {
+      savePipeline(pipeline, dir);
+      const back = loadPipeline(dir);
+      try {
+        const items = setup.valSet.slice(0, 4).map((s) => ({ image: s.image, box: s.box }));
+        const a = landmarksInBoxes(pipeline, items);
+        const b = landmarksInBoxes(back, items);
+        a.forEach((f, i) => assert.deepEqual(b[i].landmarks, f.landmarks));
+      } finally {
+        back.model.dispose();
+      }
+      fs.writeFileSync(path.join(dir, 'refine.json'), '{"kind": "other"}');
+      assert.throws(() => loadPipeline(dir), FormatError);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('trainLandmarkPipeline trains the three parts in one call', async () => {
