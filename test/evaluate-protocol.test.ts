@@ -20,10 +20,11 @@ import {
   vw300CategoryOf,
 } from '../src/evaluate';
 import { ShapeError, ValueError } from '../src/errors';
+import { video300vw } from '../src/data/datasets';
 import { writePts } from '../src/data/io/pts';
 import { ibug68, projectWeakPerspective, template3d } from '../src/landmarks';
 import { Rng } from '../src/util/rng';
-import { expectClose } from './helpers';
+import { expectClose, requireSharedData } from './helpers';
 
 const face = projectWeakPerspective(template3d(), { yaw: 10, pitch: 5, roll: 3 }, 1.5, 120, 130);
 
@@ -141,6 +142,30 @@ describe('evaluate: hard subset and groups', () => {
   });
 });
 
+describe('evaluate: 300-VW categories on the mmpose 300-VW fixtures', function () {
+  it('frames of video 001 are train, of 401 test1; the protocol gives rows per category', function () {
+    const root = requireSharedData(this, path.join('samples', 'mmpose', '300vw'));
+    const ds = video300vw(root);
+    const infos = Array.from({ length: ds.size }, (_, i) => ds.info(i));
+    const cats = infos.map((f) => vw300CategoryOf(f));
+    assert.deepEqual(cats, ['train', 'train', 'test1', 'test1']);
+    const gts = new Float32Array(infos.length * 136);
+    infos.forEach((f, i) => gts.set(f.landmarks, i * 136));
+    const shifted = Float32Array.from(gts, (v) => v + 2);
+    const r = evaluateProtocol(gts, 68, { shifted }, { groups: cats, hardFraction: 0 });
+    assert.deepEqual([...new Set(r.rows.map((x) => x.subset))], ['all', 'train', 'test1']);
+    const t1 = r.rows.find(
+      (x) => x.subset === 'test1' && x.normalization === 'bbox-diagonal' && x.points === 'all',
+    )!;
+    assert.equal(t1.n, 2);
+    expectClose(
+      [t1.mean],
+      [(r.errors.shifted['bbox-diagonal/all'][2] + r.errors.shifted['bbox-diagonal/all'][3]) / 2],
+      1e-12,
+    );
+  });
+});
+
 describe('evaluate: the protocol over several methods', () => {
   it('rows for every method × normalisation × point set × subset, each the summary of its errors', () => {
     const { gts, preds } = faces(30, 2);
@@ -221,6 +246,10 @@ describe('evaluate: predictions from a folder of .pts', () => {
     writePts(path.join(dir, 'c.pts'), face.subarray(0, 10));
     assert.throws(() => readPtsPredictions(dir, ['b', 'c']), /c\.pts holds 5 points, expected 68/);
     assert.throws(() => readPtsPredictions(dir, []), /non-empty array of ground-truth ids/);
+    fs.mkdirSync(path.join(dir, 'x'));
+    writePts(path.join(dir, 'x', 'a_1.pts'), face);
+    assert.throws(() => readPtsPredictions(dir, ['afw/a_1']), /several \.pts for 1 ids: afw\/a_1/);
+    assert.equal(readPtsPredictions(dir, ['x/a_1']).length, 136); // the exact relative path still decides
     assert.throws(
       () => readPtsPredictions(path.join(dir, 'nope'), ['b']),
       /expected a folder of \.pts files/,

@@ -1,6 +1,7 @@
 /** neighbors: cosine top-k, PCA, the exemplar embeddings, top exemplars and Table 1 on a tiny trained model. */
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
+import { fromSamples } from '../src/data/datasets';
 import { ShapeError, ValueError } from '../src/errors';
 import { trainExemplarClassifier, type ExemplarModel } from '../src/model';
 import {
@@ -166,6 +167,14 @@ describe('neighbors: exemplar embeddings and Table 1 (tiny trained model)', func
     expectClose([top[0].similarity], [1], 1e-4);
     assert.ok(top[0].similarity >= top[1].similarity && top[1].similarity >= top[2].similarity);
     assert.equal(top[0].image, train[3].image);
+    const ds = fromSamples(train);
+    const viaDataset = topExemplarsOf(emb.features.subarray(5 * 16, 6 * 16), emb, {
+      by: 'features',
+      k: 1,
+      samples: ds,
+    });
+    assert.equal(viaDataset[0].id, train[5].id);
+    assert.deepEqual(viaDataset[0].landmarks, train[5].landmarks);
     const byW = topExemplars(model, emb, val[0].image, val[0].box, { k: 2 });
     assert.equal(byW.length, 2);
     assert.equal(byW[0].image, undefined);
