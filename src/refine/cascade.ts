@@ -1,0 +1,391 @@
+/**
+ * Per-cluster cascaded linear regressors (supervised descent, Xiong & De la Torre 2013, as the paper uses them after
+ * the classifier): each stage regresses the shape update from HOG-style descriptors sampled around the current
+ * landmarks, by ridge regression; stages run in sequence from the classifier's expected shape. One regressor set per
+ * cluster of classes (k-means of the class centres; a face uses the cluster of its most probable class), trained on
+ * the faces whose top class falls in the cluster plus, like membership sets share examples, every face whose
+ * ground-truth shape lies within `shareRadius` of the cluster's centre. A cluster with too few faces falls back to the
+ * global set, trained on every face.
+ *
+ * Coordinates: shapes are regressed in the box coordinates of the face's (refined) box; descriptors are taken on a
+ * gray `frame.size`² resampling of that box grown by `frame.margin` on each side.
+ */
+import { kmeans } from '../classes/kmeans';
+import { ShapeError, ValueError } from '../errors';
+import { boxValidate, shapeBox, shapeFromBox, shapeToBox } from '../landmarks/box';
+import { schemeFor } from '../landmarks/scheme';
+import type { ExemplarModel } from '../model/exemplarModel';
+import { cropInto, inputSpec, rasterValidate } from '../model/input';
+import { predictBatch } from '../model/predict';
+import type { Box, Raster, Sample, Shape } from '../types';
+import { Rng } from '../util/rng';
+import { assertInRange, assertInteger, describe } from '../util/validate';
+import { type BoxJitter, boxJitter } from './boxDelta';
+import { assertSamples } from './boxRefiner';
+import {
+  type GradientMaps,
+  gradientMaps,
+  type HogOptions,
+  hogDescriptors,
+  hogLength,
+  hogSpec,
+  type HogSpec,
+} from './hog';
+import { ridgeApply, ridgeFit, type RidgeModel } from './ridge';
+
+/** A trained cascade (plain data). */
+export interface Cascade {
+  kind: 'exemplar-landmarks/cascade';
+  /** Landmarks per shape and the scheme's name: applying the cascade to other shapes is a ShapeError. */
+  nPoints: number;
+  scheme: string;
+  /** K of the model whose classes were clustered. */
+  classCount: number;
+  /** The descriptor frame: side in pixels, and margin around the box (fraction of its size). */
+  frame: { size: number; margin: number };
+  hog: HogSpec;
+  /** Cluster of each class (K). */
+  clusterOfClass: Int32Array;
+  /** Global stages (every face), then each cluster's stages (null: too few faces, the global set is used). */
+  global: RidgeModel[];
+  clusters: Array<RidgeModel[] | null>;
+  /** Training faces per cluster (with sharing). */
+  clusterExamples: number[];
+  /** Mean training error (pt-pt / box diagonal) of the global set: start, then after each stage. */
+  trainErrors: number[];
+}
+
+/** Options of {@link trainCascade}. */
+export interface TrainCascadeOptions {
+  /** Stages (the paper: 7). @default 7 */
+  stages?: number;
+  /** Clusters of classes (the paper: 100; at most K). @default 4 */
+  clusters?: number;
+  /** A face also trains every cluster whose centre lies within this RMS distance (box units) of its shape. @default 0.05 */
+  shareRadius?: number;
+  /** A cluster with fewer training faces uses the global set. @default 300 */
+  minExamples?: number;
+  /** Ridge penalty relative to the mean descriptor variance. @default 2 */
+  lambda?: number;
+  /** Descriptor frame side in pixels. @default 64 */
+  frameSize?: number;
+  /** Descriptor frame margin around the box. @default 0.25 */
+  frameMargin?: number;
+  /** Descriptor layout. @default { cells: 2, cellSize: 5, bins: 6 } */
+  hog?: HogOptions;
+  /** Starts per training face (the classifier in a jittered box). @default 2 */
+  starts?: number;
+  /** Jitter of the training faces' boxes (the refined box's spread). @default { centre: 0.05, scale: 0.05, aspect: 0.03 } */
+  startJitter?: BoxJitter;
+  /** Seed of jitter and clustering. @default 0 */
+  seed?: number;
+  /** Faces per classifier pass. @default 64 */
+  batchSize?: number;
+}
+
+/** Mean point-to-point error over the box diagonal of the ground truth, for shapes in box coordinates of `box`. */
+function diagError(
+  cur: Float32Array,
+  gt: Float32Array,
+  o: number,
+  dim: number,
+  box: Box,
+  gtDiag: number,
+): number {
+  let s = 0;
+  for (let j = 0; j < dim; j += 2) {
+    s += Math.hypot((cur[o + j] - gt[o + j]) * box.width, (cur[o + j + 1] - gt[o + j + 1]) * box.height);
+  }
+  return s / (dim / 2) / gtDiag;
+}
+
+/** The gradient maps of a face's descriptor frame. */
+export function cascadeFrame(image: Raster, box: Box, size: number, margin: number): GradientMaps {
+  const spec = inputSpec('cascadeFrame', { size, channels: 1, margin });
+  const gray = new Float32Array(size * size);
+  cropInto(image, box, spec, gray, 0);
+  return gradientMaps(gray, size, size);
+}
+
+/** Descriptors of a shape (box coordinates) in its frame, into out at offset. */
+function describeShape(
+  maps: GradientMaps,
+  norm: Float32Array,
+  o: number,
+  dim: number,
+  hog: HogSpec,
+  margin: number,
+  out: Float32Array,
+  offset: number,
+  scratch: Float32Array,
+): void {
+  const S = maps.width;
+  const k = S / (1 + 2 * margin);
+  for (let j = 0; j < dim; j++) scratch[j] = (norm[o + j] + margin) * k - 0.5;
+  hogDescriptors(maps, scratch, hog, out, offset);
+}
+
+/** One cascade's state over a set of faces: runs its stages, fitting each one (training) or applying given ones. */
+function runStages(
+  frames: GradientMaps[],
+  cur: Float32Array,
+  dim: number,
+  hog: HogSpec,
+  margin: number,
+  stages: number | RidgeModel[],
+  gt?: Float32Array,
+  lambda = 0,
+  onStage?: (cur: Float32Array) => void,
+): RidgeModel[] {
+  const n = frames.length;
+  const L = (dim / 2) * hogLength(hog);
+  const X = new Float32Array(n * L);
+  const scratch = new Float32Array(dim);
+  const fitted: RidgeModel[] = [];
+  const count = typeof stages === 'number' ? stages : stages.length;
+  for (let t = 0; t < count; t++) {
+    for (let e = 0; e < n; e++) describeShape(frames[e], cur, e * dim, dim, hog, margin, X, e * L, scratch);
+    let model: RidgeModel;
+    if (typeof stages === 'number') {
+      const Y = new Float32Array(n * dim);
+      for (let i = 0; i < Y.length; i++) Y[i] = (gt as Float32Array)[i] - cur[i];
+      model = ridgeFit(X, L, Y, dim, { lambda });
+    } else {
+      model = stages[t];
+    }
+    const step = ridgeApply(model, X);
+    for (let i = 0; i < cur.length; i++) cur[i] += step[i];
+    fitted.push(model);
+    onStage?.(cur);
+  }
+  return fitted;
+}
+
+/**
+ * Trains the cascade for `model` on `samples` (landmarks in pixels, `box` the landmarks' box: the refined box's target).
+ * @example const cascade = trainCascade(model, trainSamples, { stages: 7, clusters: 4 })
+ */
+export function trainCascade(
+  model: ExemplarModel,
+  samples: Sample[],
+  opts: TrainCascadeOptions = {},
+): Cascade {
+  const fn = 'trainCascade';
+  const nPoints = model.config.nPoints;
+  assertSamples(fn, 'samples', samples, nPoints);
+  const stages = opts.stages ?? 7;
+  const starts = opts.starts ?? 2;
+  const minExamples = opts.minExamples ?? 300;
+  const shareRadius = opts.shareRadius ?? 0.05;
+  const lambda = opts.lambda ?? 2;
+  const size = opts.frameSize ?? 64;
+  const margin = opts.frameMargin ?? 0.25;
+  const batchSize = opts.batchSize ?? 64;
+  assertInteger(fn, 'opts.stages', stages, 1, 50);
+  assertInteger(fn, 'opts.starts', starts, 1, 100);
+  assertInteger(fn, 'opts.minExamples', minExamples, 1);
+  assertInRange(fn, 'opts.shareRadius', shareRadius, 0, 10);
+  assertInRange(fn, 'opts.lambda', lambda, 1e-12, 1e12);
+  assertInteger(fn, 'opts.frameSize', size, 8, 512);
+  assertInRange(fn, 'opts.frameMargin', margin, 0, 2);
+  const hog = hogSpec(fn, opts.hog);
+  const K = model.K;
+  const nClusters = Math.min(opts.clusters ?? 4, K);
+  assertInteger(fn, 'opts.clusters', nClusters, 1);
+  const dim = 2 * nPoints;
+  const rng = new Rng(opts.seed ?? 0);
+  const { table } = model;
+
+  // clusters of classes
+  const clusterOfClass = new Int32Array(K);
+  let centres: Float32Array = new Float32Array(dim);
+  if (nClusters > 1) {
+    const km = kmeans(table.centers, nPoints, { K: nClusters, seed: opts.seed ?? 0 });
+    clusterOfClass.set(km.assignment);
+    centres = km.centers;
+  }
+
+  // training faces: the classifier's shape in a jittered box
+  const boxes: Box[] = [];
+  const owners: number[] = [];
+  samples.forEach((s, i) => {
+    for (let j = 0; j < starts; j++) {
+      boxes.push(boxJitter(s.box, rng, opts.startJitter ?? { centre: 0.05, scale: 0.05, aspect: 0.03 }));
+      owners.push(i);
+    }
+  });
+  const n = boxes.length;
+  const start = new Float32Array(n * dim);
+  const gt = new Float32Array(n * dim);
+  const top = new Int32Array(n);
+  const frames: GradientMaps[] = [];
+  const diag = new Float64Array(n);
+  for (let s = 0; s < n; s += batchSize) {
+    const idx = Array.from({ length: Math.min(batchSize, n - s) }, (_, i) => s + i);
+    const ps = predictBatch(
+      model,
+      idx.map((e) => ({ image: samples[owners[e]].image, box: boxes[e] })),
+      { topK: 1, batchSize },
+    );
+    idx.forEach((e, i) => {
+      const smp = samples[owners[e]];
+      start.set(shapeToBox(ps[i].expectedShape, boxes[e]), e * dim);
+      gt.set(shapeToBox(smp.landmarks, boxes[e]), e * dim);
+      top[e] = ps[i].topK[0].index;
+      frames.push(cascadeFrame(smp.image, boxes[e], size, margin));
+      const b = shapeBox(smp.landmarks);
+      diag[e] = Math.max(Math.hypot(b.width, b.height), 1e-9);
+    });
+  }
+  const meanError = (cur: Float32Array, members: number[]): number => {
+    let s = 0;
+    members.forEach((e, r) => (s += diagError(cur, gt, r * dim, dim, boxes[e], diag[e])));
+    return s / members.length;
+  };
+  const gather = (a: Float32Array, members: number[]): Float32Array => {
+    const out = new Float32Array(members.length * dim);
+    members.forEach((e, r) => out.set(a.subarray(e * dim, (e + 1) * dim), r * dim));
+    return out;
+  };
+  const train = (members: number[], errors?: number[]): RidgeModel[] => {
+    const cur = gather(start, members);
+    errors?.push(meanError(cur, members));
+    return runStages(
+      members.map((e) => frames[e]),
+      cur,
+      dim,
+      hog,
+      margin,
+      stages,
+      gather(gt, members),
+      lambda,
+      errors ? (c) => errors.push(meanError(c, members)) : undefined,
+    );
+  };
+  const everyone = Array.from({ length: n }, (_, e) => e);
+  const trainErrors: number[] = [];
+  const global = train(everyone, trainErrors);
+  const clusters: Array<RidgeModel[] | null> = [];
+  const clusterExamples: number[] = [];
+  if (nClusters > 1) {
+    const r2 = shareRadius * shareRadius * nPoints;
+    for (let c = 0; c < nClusters; c++) {
+      const members = everyone.filter((e) => {
+        if (clusterOfClass[top[e]] === c) return true;
+        let d2 = 0;
+        for (let j = 0; j < dim; j++) {
+          const v = gt[e * dim + j] - centres[c * dim + j];
+          d2 += v * v;
+        }
+        return d2 <= r2;
+      });
+      clusterExamples.push(members.length);
+      clusters.push(members.length >= minExamples ? train(members) : null);
+    }
+  } else {
+    clusterExamples.push(n);
+    clusters.push(null);
+  }
+  return {
+    kind: 'exemplar-landmarks/cascade',
+    nPoints,
+    scheme: schemeFor(nPoints).name,
+    classCount: K,
+    frame: { size, margin },
+    hog,
+    clusterOfClass,
+    global,
+    clusters,
+    clusterExamples,
+    trainErrors,
+  };
+}
+
+/** Checks a cascade and that it fits shapes of `nPoints` points and a model of `K` classes. */
+export function cascadeValidate(
+  fn: string,
+  cascade: unknown,
+  nPoints: number,
+  K?: number,
+): asserts cascade is Cascade {
+  const c = cascade as Partial<Cascade> | null;
+  if (
+    typeof c !== 'object' ||
+    c === null ||
+    c.kind !== 'exemplar-landmarks/cascade' ||
+    !Array.isArray(c.global)
+  ) {
+    throw new ValueError(
+      `${fn}: argument 'cascade' expected a Cascade (trainCascade), got ${describe(cascade)}`,
+    );
+  }
+  const scheme = schemeFor(nPoints).name;
+  if (c.nPoints !== nPoints || c.scheme !== scheme) {
+    throw new ShapeError(
+      `${fn}: argument 'cascade' was trained for ${c.nPoints} points (scheme ${c.scheme}), got shapes of ${nPoints} points (scheme ${scheme})`,
+    );
+  }
+  if (K !== undefined && c.classCount !== K) {
+    throw new ShapeError(
+      `${fn}: argument 'cascade' was trained on a model of K = ${c.classCount} classes, got class index space K = ${K}`,
+    );
+  }
+}
+
+/** Options of {@link cascadeApply}. */
+export interface CascadeApplyOptions {
+  /** Run only the first this many stages (fewer: faster, each stage costs ~1.5 ms per face here). @default all */
+  stages?: number;
+}
+
+/** What {@link cascadeApply} returns. */
+export interface CascadeResult {
+  /** The final shape, in image pixels. */
+  shape: Shape;
+  /** The start and the shape after each stage, in pixels (stages + 1 shapes). */
+  stages: Shape[];
+  /** The cluster used (-1: the global set). */
+  cluster: number;
+}
+
+/**
+ * Runs the cascade on one face: from `start` (pixels, e.g. the classifier's expected shape in `box`), in `box`, with
+ * the regressor set of `topClass`'s cluster.
+ * @example const { shape } = cascadeApply(cascade, image, box, p.expectedShape, p.topK[0].index)
+ */
+export function cascadeApply(
+  cascade: Cascade,
+  image: Raster,
+  box: Box,
+  start: Shape,
+  topClass: number,
+  opts: CascadeApplyOptions = {},
+): CascadeResult {
+  const fn = 'cascadeApply';
+  if (!(start instanceof Float32Array) || start.length % 2 !== 0 || start.length === 0) {
+    throw new ShapeError(
+      `${fn}: argument 'start' expected a shape (Float32Array of x, y pairs), got ${describe(start)}`,
+    );
+  }
+  cascadeValidate(fn, cascade, start.length / 2);
+  rasterValidate(fn, 'image', image);
+  boxValidate(fn, 'box', box);
+  assertInteger(fn, 'topClass', topClass, 0, cascade.classCount - 1);
+  for (let i = 0; i < start.length; i++) {
+    if (!Number.isFinite(start[i]))
+      throw new ValueError(`${fn}: argument 'start' expected finite values, got ${start[i]} at ${i}`);
+  }
+  const c = cascade.clusterOfClass[topClass];
+  const all = cascade.clusters[c] ?? cascade.global;
+  const count = opts.stages ?? all.length;
+  assertInteger(fn, 'opts.stages', count, 0, all.length);
+  const set = all.slice(0, count);
+  const dim = start.length;
+  const cur = shapeToBox(start, box);
+  const stages: Shape[] = [shapeFromBox(cur, box)];
+  const maps = cascadeFrame(image, box, cascade.frame.size, cascade.frame.margin);
+  runStages([maps], cur, dim, cascade.hog, cascade.frame.margin, set, undefined, 0, (s) =>
+    stages.push(shapeFromBox(s, box)),
+  );
+  return { shape: stages[stages.length - 1], stages, cluster: cascade.clusters[c] ? c : -1 };
+}

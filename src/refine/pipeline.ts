@@ -1,0 +1,282 @@
+/**
+ * Photo to landmarks in one call: detector → box refiner → classifier → cascade, with the posterior and a per-point
+ * spread for every face; and the one call that trains the three learned parts on annotated samples.
+ */
+import { ValueError } from '../errors';
+import { type DetectFacesOptions, type FaceDetection, detectFaces } from '../data/detect/detectFaces';
+import type { ExemplarModel } from '../model/exemplarModel';
+import { predictBatch, type Prediction, type PredictItem } from '../model/predict';
+import {
+  trainExemplarClassifier,
+  type TrainExemplarClassifierOptions,
+} from '../model/trainExemplarClassifier';
+import type { TrainResult } from '../model/train';
+import type { Box, Raster, Sample, Shape } from '../types';
+import { describe } from '../util/validate';
+import { shapeFromBox, shapeToBox } from '../landmarks/box';
+import { BOX_DELTA_DIM, boxApplyDelta } from './boxDelta';
+import { ridgeApply } from './ridge';
+import {
+  type BoxRefiner,
+  refineBoxes,
+  refinerValidate,
+  trainBoxRefiner,
+  type TrainBoxRefinerOptions,
+} from './boxRefiner';
+import {
+  type Cascade,
+  cascadeApply,
+  cascadeValidate,
+  trainCascade,
+  type TrainCascadeOptions,
+} from './cascade';
+import { pointSpread } from './pointSpread';
+
+/** The learned parts and the detector settings of the photo-to-landmarks path. */
+export interface LandmarkPipeline {
+  model: ExemplarModel;
+  /** Box refiner (null: the detector's box is used as it comes). */
+  refiner: BoxRefiner | null;
+  /** Cascade after the classifier (null: the classifier's expected shape is the answer). */
+  cascade: Cascade | null;
+  /** Detector options for `faceLandmarks`. @default face-api's Tiny Face Detector, inputSize 416 */
+  detector?: DetectFacesOptions;
+}
+
+/** One face's result. */
+export interface FaceLandmarks {
+  /** The box given (the detector's). */
+  box: Box;
+  /** The detector's confidence (faceLandmarks only; NaN for given boxes). */
+  score: number;
+  /** The refined box the classifier and cascade worked in (= box without a refiner). */
+  refinedBox: Box;
+  /** The final landmarks in pixels (after refinement and the cascade). */
+  landmarks: Shape;
+  /** The classifier's expected shape in the refined box (the cascade's start), in pixels. */
+  classifierShape: Shape;
+  /** The start and every cascade stage's shape (just the classifier's shape without a cascade). */
+  stages: Shape[];
+  /** Per-point spread of the posterior, in pixels (N). */
+  pointSpread: Float32Array;
+  /** The classifier's prediction (posterior, top-k, feature) in the refined box: input of the reasoning functions. */
+  prediction: Prediction;
+}
+
+/** Options of {@link landmarksInBoxes} / {@link faceLandmarks}. */
+export interface FaceLandmarksOptions {
+  /** Box refiner applications. @default the refiner's `iterations` */
+  refineIterations?: number;
+  /** Use the refiner (when the pipeline has one). @default true */
+  refine?: boolean;
+  /** Use the cascade (when the pipeline has one). @default true */
+  cascade?: boolean;
+  /**
+   * Classify again in the refined box (one forward pass per refiner iteration plus one). false: a single pass in the
+   * given box, whose feature gives one refiner step and whose shape (in box coordinates) is placed in the refined box,
+   * the fast path. @default true
+   */
+  reclassify?: boolean;
+  /** Cascade stages to run (the first ones). @default all */
+  cascadeStages?: number;
+  /** Detector options (faceLandmarks), over the pipeline's. @default the pipeline's */
+  detector?: DetectFacesOptions;
+}
+
+/**
+ * The classifier settings of this project's 300-W runs (scripts/refine-300w.ts, the sample-photo test, notebook 09):
+ * K = 100 k-means classes, multi-label loss, tau 0.05, the small 32×32 gray CPU net (widths 16-32-64, D = 128), Adam
+ * at 0.005 in batches of 32. Spread it into `trainLandmarkPipeline`'s `classifier` and add `epochs`.
+ */
+export const PIPELINE_CLASSIFIER: Readonly<Omit<TrainExemplarClassifierOptions, 'train'>> = {
+  K: 100,
+  loss: 'multiLabel',
+  tau: 0.05,
+  batchSize: 32,
+  learningRate: 0.005,
+  input: { size: 32 },
+  widths: [16, 32, 64],
+  featureDim: 128,
+  seed: 1,
+};
+
+/** Packs equal-length rows into one array. */
+function packRows(rows: Float32Array[]): Float32Array {
+  const out = new Float32Array(rows.length * (rows[0]?.length ?? 0));
+  rows.forEach((r, i) => out.set(r, i * r.length));
+  return out;
+}
+
+/** The default detector of the pipeline: Tiny at 416 (fast on one wasm thread). */
+export const PIPELINE_DETECTOR: DetectFacesOptions = {
+  model: 'tinyFaceDetector',
+  inputSize: 416,
+  minConfidence: 0.5,
+};
+
+function pipelineValidate(fn: string, pipeline: unknown): asserts pipeline is LandmarkPipeline {
+  const p = pipeline as Partial<LandmarkPipeline> | null;
+  if (typeof p !== 'object' || p === null || typeof p.model?.featureDim !== 'number') {
+    throw new ValueError(
+      `${fn}: argument 'pipeline' expected { model, refiner, cascade }, got ${describe(pipeline)}`,
+    );
+  }
+  if (p.refiner) refinerValidate(fn, p.refiner, p.model);
+  if (p.cascade) cascadeValidate(fn, p.cascade, p.model.config.nPoints, p.model.K);
+}
+
+/**
+ * Landmarks of the faces in given boxes (a batch): refine, classify, run the cascade.
+ * @example const [face] = landmarksInBoxes(pipeline, [{ image, box: detection }]); face.landmarks
+ */
+export function landmarksInBoxes(
+  pipeline: LandmarkPipeline,
+  items: PredictItem[],
+  opts: FaceLandmarksOptions = {},
+): FaceLandmarks[] {
+  const fn = 'landmarksInBoxes';
+  pipelineValidate(fn, pipeline);
+  if (!Array.isArray(items))
+    throw new ValueError(`${fn}: argument 'items' expected an array, got ${describe(items)}`);
+  if (items.length === 0) return [];
+  const { model, refiner, cascade } = pipeline;
+  const useRefiner = refiner !== null && opts.refine !== false;
+  let refined: Box[];
+  let preds: Prediction[];
+  if (useRefiner && opts.reclassify === false) {
+    // one forward pass: the refiner reads the feature of that pass, and the classifier's shape (box coordinates of
+    // the given box) is placed in the refined box
+    preds = predictBatch(model, items, { topK: 5 });
+    const delta = ridgeApply(refiner.ridge, packRows(preds.map((p) => p.feature)));
+    refined = items.map((it, i) => boxApplyDelta(it.box, delta, i * BOX_DELTA_DIM));
+    preds = preds.map((p, i) => {
+      const move = (s: Shape): Shape => shapeFromBox(shapeToBox(s, items[i].box), refined[i]);
+      return {
+        ...p,
+        box: refined[i],
+        expectedShape: move(p.expectedShape),
+        mapShape: move(p.mapShape),
+        modeShape: p.modeShape && move(p.modeShape),
+      };
+    });
+  } else {
+    refined = useRefiner
+      ? refineBoxes(refiner, model, items, { iterations: opts.refineIterations })
+      : items.map((it) => it.box);
+    preds = predictBatch(
+      model,
+      items.map((it, i) => ({ image: it.image, box: refined[i] })),
+      { topK: 5 },
+    );
+  }
+  const N = model.config.nPoints;
+  return preds.map((p, i) => {
+    const run =
+      cascade && opts.cascade !== false
+        ? cascadeApply(cascade, items[i].image, refined[i], p.expectedShape, p.topK[0].index, {
+            stages: opts.cascadeStages,
+          })
+        : null;
+    return {
+      box: items[i].box,
+      score: NaN,
+      refinedBox: refined[i],
+      landmarks: run ? run.shape : p.expectedShape,
+      classifierShape: p.expectedShape,
+      stages: run ? run.stages : [p.expectedShape],
+      pointSpread: pointSpread(p.posterior, model.table.centers, N, refined[i]),
+      prediction: p,
+    };
+  });
+}
+
+/**
+ * Photo to landmarks: detects the faces, then `landmarksInBoxes` in their boxes. Best detection first.
+ * @example const faces = await refine.faceLandmarks(pipeline, io.readImage('photo.jpg')); faces[0].landmarks
+ */
+export async function faceLandmarks(
+  pipeline: LandmarkPipeline,
+  image: Raster,
+  opts: FaceLandmarksOptions = {},
+): Promise<FaceLandmarks[]> {
+  pipelineValidate('faceLandmarks', pipeline);
+  const found: FaceDetection[] = await detectFaces(image, {
+    ...PIPELINE_DETECTOR,
+    ...pipeline.detector,
+    ...opts.detector,
+  });
+  return landmarksInBoxes(
+    pipeline,
+    found.map((d) => ({ image, box: d.box })),
+    opts,
+  ).map((f, i) => ({ ...f, score: found[i].score }));
+}
+
+/** Options of {@link trainLandmarkPipeline}. */
+export interface TrainLandmarkPipelineOptions {
+  /** Training samples (landmarks, the landmarks' `box`, optional simulated `detection` as the classifier's box). */
+  train: Sample[];
+  /** Classifier options (K, loss, tau, epochs, net, …; `train` is taken from above). @default K 100, multiLabel, 10 epochs */
+  classifier?: Omit<TrainExemplarClassifierOptions, 'train'>;
+  /** Refiner options (pass `detections` to learn a detector's convention), or false for none. @default {} */
+  refiner?: TrainBoxRefinerOptions | false;
+  /** Cascade options, or false for none. @default {} */
+  cascade?: TrainCascadeOptions | false;
+  /** Detector settings stored in the pipeline. @default PIPELINE_DETECTOR */
+  detector?: DetectFacesOptions;
+  /** Called after each part with its name and seconds. @default none */
+  onPart?: (part: 'classifier' | 'refiner' | 'cascade', seconds: number) => void;
+}
+
+/** What {@link trainLandmarkPipeline} returns. */
+export interface TrainedLandmarkPipeline {
+  pipeline: LandmarkPipeline;
+  classifierResult: TrainResult;
+  /** Seconds per part. */
+  seconds: { classifier: number; refiner: number; cascade: number };
+}
+
+/**
+ * Trains classes + classifier, the box refiner and the cascade on `train`, in that order.
+ * @example const { pipeline } = await refine.trainLandmarkPipeline({ train, classifier: { K: 100, epochs: 8 } })
+ */
+export async function trainLandmarkPipeline(
+  opts: TrainLandmarkPipelineOptions,
+): Promise<TrainedLandmarkPipeline> {
+  const fn = 'trainLandmarkPipeline';
+  if (!Array.isArray(opts?.train) || opts.train.length === 0) {
+    throw new ValueError(
+      `${fn}: argument 'train' expected a non-empty array of samples, got ${describe(opts?.train)}`,
+    );
+  }
+  const clock = (): number => performance.now() / 1000;
+  let t = clock();
+  const { model, result } = await trainExemplarClassifier({
+    K: 100,
+    loss: 'multiLabel',
+    epochs: 10,
+    progress: 'none',
+    ...opts.classifier,
+    train: opts.train,
+  });
+  try {
+    const seconds = { classifier: clock() - t, refiner: 0, cascade: 0 };
+    opts.onPart?.('classifier', seconds.classifier);
+    t = clock();
+    const refiner = opts.refiner === false ? null : trainBoxRefiner(model, opts.train, opts.refiner);
+    seconds.refiner = clock() - t;
+    opts.onPart?.('refiner', seconds.refiner);
+    t = clock();
+    const cascade = opts.cascade === false ? null : trainCascade(model, opts.train, opts.cascade);
+    seconds.cascade = clock() - t;
+    opts.onPart?.('cascade', seconds.cascade);
+    return {
+      pipeline: { model, refiner, cascade, detector: opts.detector ?? PIPELINE_DETECTOR },
+      classifierResult: result,
+      seconds,
+    };
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}
