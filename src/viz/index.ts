@@ -28,3 +28,5 @@ export * from './figureFile';
 export * from './figureHtml';
 export * from './show';
 export * from './widgetHtml';
+export * from './teachingState';
+export * from './widgetStates';

@@ -1,0 +1,118 @@
+/**
+ * The widgets as self-contained pages (viz.widgetHtml standalone) in headless Chromium, offline:
+ * behaviour against the library's own numbers computed in Node, screenshot snapshots (docs/images/),
+ * data rendered as text, and no request leaving the page.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { classes, engine, experiments, viz } from '../../src';
+import { buildWidgets } from '../../scripts/build-widgets';
+import { launchOrSkip, offlinePage } from './chromium';
+import { expectScreenshot } from './screenshots';
+
+/** A label that would run code if any widget inserted it as HTML. */
+export const HOSTILE = '<script>window.pwned = 1</script><img src="x.png" onerror="window.pwned = 2">';
+
+describe('browser: widgets as standalone pages', function () {
+  this.timeout(180000);
+  let browser: Browser | undefined;
+  let dir: string;
+  let data: experiments.ExperimentData;
+
+  before(async function () {
+    browser = await launchOrSkip(this);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xl-widgets-'));
+    await buildWidgets();
+    await engine.init();
+    data = experiments.prepareData({ source: 'synth-easy', n: 120, nValidation: 1, seed: 3 });
+  });
+  after(async () => {
+    await browser?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function open(
+    name: string,
+    html: string,
+  ): Promise<{ page: Page; blocked: string[]; errors: string[] }> {
+    const file = path.join(dir, `${name}.html`);
+    fs.writeFileSync(file, html);
+    const opened = await offlinePage(browser as Browser);
+    await opened.page.goto(`file://${file}`);
+    return opened;
+  }
+
+  it('teaching: the sliders redraw, |M_i| agrees with classes.membership, data shows as text', async () => {
+    const Ks = [10, 30, 120];
+    const st = viz.teachingState(data.trainShapes, data.nPoints, {
+      Ks,
+      example: 5,
+      tau: 0.04,
+      title: HOSTILE,
+    });
+    assert.equal(st.levels[2].bestError, 0, 'at K = M the example is its own class');
+    const { page, blocked, errors } = await open(
+      'teaching',
+      viz.widgetHtml('teaching', { ...st }, { standalone: true }),
+    );
+    const root = page.locator('.xl-teaching');
+    await root.waitFor();
+    const value = async () =>
+      JSON.parse((await root.getAttribute('data-value')) ?? 'null') as viz.TeachingValue;
+    const dim = 2 * data.nPoints;
+    const example = data.trainShapes.slice(5 * dim, 6 * dim);
+    const membersInNode = (K: number, tau: number) => {
+      const table = classes.classTableFromKmeans(data.trainShapes, data.nPoints, { K, seed: 0 });
+      const m = classes.membership(table, example, tau);
+      return m.offsets[1] - m.offsets[0];
+    };
+    assert.deepEqual(await value(), { K: 30, tau: 0.04, size: membersInNode(30, 0.04) });
+    await expectScreenshot('widget-teaching', await root.screenshot());
+    // tau slider to its top end (0.2): the set grows
+    await page.locator('.xl-slider-input').nth(1).fill('1000');
+    const wide = await value();
+    assert.ok(Math.abs(wide.tau - 0.2) < 1e-9);
+    assert.equal(wide.size, membersInNode(30, wide.tau));
+    assert.ok(wide.size > membersInNode(30, 0.04));
+    await page.locator('.xl-slider-input').nth(0).fill('0');
+    assert.equal((await value()).K, 10);
+    assert.match(
+      (await page.locator('.xl-teaching .xl-caption').textContent()) ?? '',
+      /\|M_i\| = \d+ of K = 10 classes/,
+    );
+    assert.deepEqual(blocked, [], 'no request left the page');
+    assert.deepEqual(errors, []);
+  });
+
+  it('teaching: a title with <script> and onerror renders as text and runs nothing', async () => {
+    const st = viz.teachingState(data.trainShapes, data.nPoints, { Ks: [10], title: HOSTILE });
+    const { page, blocked, errors } = await open(
+      'hostile',
+      viz.widgetHtml('teaching', { ...st }, { standalone: true }),
+    );
+    await page.locator('.xl-teaching').waitFor();
+    assert.equal(await page.locator('.xl-teaching .xl-title').textContent(), HOSTILE);
+    assert.equal(await page.locator('.xl-teaching img, .xl-teaching script').count(), 0);
+    assert.equal(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
+    assert.deepEqual(blocked, [], 'the <img> was never made, so x.png was never requested');
+    assert.deepEqual(errors, []);
+  });
+
+  it('widgetHtml keeps props inert: "</script>" and "<!--" inside the JSON cannot end the element', async () => {
+    const shape = Array.from({ length: 136 }, (_, i) => 10 + (i % 17) * 5);
+    const html = viz.widgetHtml(
+      'landmarkViewer',
+      { shape, width: 100, height: 100, note: '</script><!--<script>window.pwned=3</script>' },
+      { standalone: true },
+    );
+    assert.ok(!/<\/script><!--/.test(html.split('xl-props">')[1].split('</script>')[0]));
+    const { page, blocked, errors } = await open('inert', html);
+    await page.locator('.xl-landmark-viewer canvas').waitFor();
+    assert.equal(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
+    assert.deepEqual(blocked, []);
+    assert.deepEqual(errors, []);
+  });
+});
