@@ -30,3 +30,4 @@ export * from './show';
 export * from './widgetHtml';
 export * from './teachingState';
 export * from './widgetStates';
+export * from './liveProgress';

@@ -40,7 +40,7 @@ export function trainingFigure(
         `trainingFigure: argument 'runs[${r}].history' expected a non-empty array of epochs, got ${describe(run?.history)}`,
       );
     }
-    const h = run.history;
+    const h: readonly TrainingEpoch[] = run.history;
     const x = finiteSeries(
       'trainingFigure',
       `runs[${r}].history[].epoch`,

@@ -35,3 +35,11 @@ export interface TeachingState {
   tauMax: number;
   tau: number;
 }
+
+/** The teaching widget's value. */
+export interface TeachingValue {
+  K: number;
+  tau: number;
+  /** |M_i| at (K, tau). */
+  size: number;
+}

@@ -6,17 +6,9 @@
  */
 import { ibug68, schemeFor } from '../../src/landmarks/scheme';
 import { drawShapeOnContext, resolveDrawShapeOptions } from '../../src/viz/drawShape';
-import type { TeachingState } from '../../src/viz/widgetStates';
+import type { TeachingState, TeachingValue } from '../../src/viz/widgetStates';
 import { drawChart } from './lib/chart';
 import { canvas2d, check, el, numbers, slider } from './lib/dom';
-
-/** The widget's value. */
-export interface TeachingValue {
-  K: number;
-  tau: number;
-  /** |M_i| at (K, tau). */
-  size: number;
-}
 
 /** The handle. */
 export interface Teaching {
