@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from '../helpers';
+import { writeTslabKernelSpec } from './jupyter';
 
 const PY = '/usr/bin/python3';
 
@@ -35,21 +36,7 @@ describe('kernel: live progress updates one output in place (tslab + nbclient)',
   });
 
   it('steps replace one display; the summary is what remains', () => {
-    const kernels = path.join(dir, 'jupyter', 'kernels', 'tslab');
-    fs.mkdirSync(kernels, { recursive: true });
-    fs.writeFileSync(
-      path.join(kernels, 'kernel.json'),
-      JSON.stringify({
-        argv: [
-          path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tslab'),
-          'kernel',
-          '--config-path',
-          '{connection_file}',
-        ],
-        display_name: 'TypeScript',
-        language: 'typescript',
-      }),
-    );
+    const jupyterPath = writeTslabKernelSpec(dir);
     const source = [
       "import { viz } from 'exemplar-landmarks';",
       "const p = viz.liveProgress({ title: 'scoring', total: 6, minIntervalMs: 0 });",
@@ -77,7 +64,7 @@ describe('kernel: live progress updates one output in place (tslab + nbclient)',
         '--timeout',
         '240',
       ],
-      { env: { ...process.env, JUPYTER_PATH: path.join(dir, 'jupyter') }, stdio: 'pipe' },
+      { env: { ...process.env, JUPYTER_PATH: jupyterPath }, stdio: 'pipe' },
     );
     type Output = { output_type: string; text?: string[] | string; data?: Record<string, string | string[]> };
     const out = JSON.parse(fs.readFileSync(dst, 'utf8')) as { cells: Array<{ outputs: Output[] }> };
