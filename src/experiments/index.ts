@@ -31,3 +31,11 @@ export {
   type YawDistribution,
   type YawDistributionOptions,
 } from './posteriorYawDistribution';
+export {
+  cachedModel,
+  cachedModelSettings,
+  type CachedModel,
+  type CachedModelOptions,
+  type CachedModelSettings,
+} from './cachedModel';
+export { posedClassTable, type PosedClassTableOptions } from './posedClassTable';

@@ -1,10 +1,12 @@
 /**
  * The posterior as a distribution over head yaw: each class's probability is added to the bin of its yaw (from the
- * class table), giving p(yaw | image) as a histogram. (Posterior reasoning; may move into `reasoning` later.)
+ * class table), giving p(yaw | image) as a histogram. Kept for the notebooks that use it; the general form (any pose
+ * attribute, sparse posteriors, credible intervals, modes) is `reasoning.attributeMarginal`, which this calls.
  */
 import type { ClassTable } from '../classes/types';
 import { ShapeError, ValueError } from '../errors';
 import { assertInteger, describe } from '../util/validate';
+import { attributeMarginal } from '../reasoning/attributeMarginal';
 
 /** Options of `posteriorYawDistribution`. */
 export interface YawDistributionOptions {
@@ -27,7 +29,7 @@ export interface YawDistribution {
 }
 
 /**
- * Histogram of class yaws weighted by a posterior over the table's K classes.
+ * Histogram of class yaws weighted by a posterior over the table's K classes (which may be unnormalised).
  * @example const d = posteriorYawDistribution(prediction.posterior, model.table, { bins: 18 })
  */
 export function posteriorYawDistribution(
@@ -67,17 +69,8 @@ export function posteriorYawDistribution(
     total += p;
   }
   if (!(total > 0)) throw new ValueError(`${fn}: argument 'posterior' expected a positive sum, got ${total}`);
-  const width = (hi - lo) / bins;
-  const edges = Float64Array.from({ length: bins + 1 }, (_, i) => lo + i * width);
-  const centers = Float64Array.from({ length: bins }, (_, i) => lo + (i + 0.5) * width);
-  const mass = new Float64Array(bins);
-  let meanYaw = 0;
-  for (let k = 0; k < K; k++) {
-    const p = posterior[k] / total;
-    const yaw = table.pose[3 * k];
-    const b = Math.min(bins - 1, Math.max(0, Math.floor((yaw - lo) / width)));
-    mass[b] += p;
-    meanYaw += p * yaw;
-  }
-  return { edges, centers, mass, meanYaw };
+  // an unnormalised posterior is accepted here (as before the move): normalise, then the general marginal
+  const normalised = Float64Array.from(posterior, (p) => p / total);
+  const m = attributeMarginal(normalised, table, { attribute: 'yaw', bins, range: [lo, hi], levels: [] });
+  return { edges: m.edges, centers: m.centers, mass: m.mass, meanYaw: m.mean };
 }
