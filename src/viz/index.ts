@@ -31,3 +31,4 @@ export * from './widgetHtml';
 export * from './teachingState';
 export * from './widgetStates';
 export * from './liveProgress';
+export * from './conditionState';

@@ -43,3 +43,66 @@ export interface TeachingValue {
   /** |M_i| at (K, tau). */
   size: number;
 }
+
+/** A face box in image pixels (as `Box`). */
+export interface BoxJson {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** One click of the click-to-condition widget: landmark `landmark` is at (x, y) (0-based pixels). */
+export interface ConditionClick {
+  landmark: number;
+  x: number;
+  y: number;
+}
+
+/**
+ * The click-to-condition widget's props: the face and the posterior over a small table of only the classes
+ * it keeps (`reasoning.posteriorCompact`), as plain arrays.
+ */
+export interface ConditionState {
+  kind: 'exemplar-landmarks/condition';
+  /** Heading (shown as text). @default none */
+  title?: string;
+  /** The face as a PNG data URL, its size in pixels and the face box. */
+  imageUrl: string;
+  width: number;
+  height: number;
+  box: BoxJson;
+  /** The compact table: K kept classes, their centres (K × 2N, box units), spreads, poses (K × 3), visibility (K × N). */
+  nPoints: number;
+  scheme?: string;
+  K: number;
+  centers: number[];
+  sigma: number[];
+  pose: number[];
+  visibility: number[];
+  /** Probabilities over the compact table (sum to 1), the full-table class of each, and the mass left out. */
+  probs: number[];
+  indices: number[];
+  epsilon: number;
+  /** Click noise sd in pixels. @default the reasoning default (1 % of the box diagonal) */
+  clickSigma?: number;
+  /** Display zoom. @default 2 */
+  scale?: number;
+  /** Heatmap grid columns. @default 48 */
+  heatmapCols?: number;
+  /** Suggest the next landmark to click (reasoning.nextClick). @default true */
+  suggest?: boolean;
+  /** Clicks already made (e.g. pasted back from a previous session). @default none */
+  clicks?: ConditionClick[];
+}
+
+/** The click-to-condition widget's value. */
+export interface ConditionValue {
+  clicks: ConditionClick[];
+  /** The conditioned shape (pixels, 0-based, 2N): clicked points on their clicks. */
+  shape: number[];
+  /** The same shape as `.pts` text (1-based, as `io.formatPts`). */
+  pts: string;
+  /** Milliseconds the last update took (conditioning, shape, ellipses, heatmap, marginals, suggestion). */
+  ms: number;
+}

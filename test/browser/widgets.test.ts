@@ -11,10 +11,8 @@ import type { Browser, Page } from 'playwright-core';
 import { classes, engine, experiments, viz } from '../../src';
 import { buildWidgets } from '../../scripts/build-widgets';
 import { launchOrSkip, offlinePage } from './chromium';
+import { HOSTILE } from './fixtures';
 import { expectScreenshot } from './screenshots';
-
-/** A label that would run code if any widget inserted it as HTML. */
-export const HOSTILE = '<script>window.pwned = 1</script><img src="x.png" onerror="window.pwned = 2">';
 
 describe('browser: widgets as standalone pages', function () {
   this.timeout(180000);

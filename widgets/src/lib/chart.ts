@@ -22,6 +22,8 @@ export interface ChartOptions {
   marker?: number;
   yMin?: number;
   yMax?: number;
+  /** An x range to shade (e.g. a credible interval). */
+  band?: readonly [number, number];
 }
 
 /** Draws `series` into the whole canvas. */
@@ -68,6 +70,11 @@ export function drawChart(
   ctx.fillText(xl(x0), L, height - B + 3);
   ctx.fillText(xl(x1), width - R - 30, height - B + 3);
   if (o.xLabel !== undefined) ctx.fillText(o.xLabel, L + (width - L - R) / 2 - 20, height - 12);
+  if (o.band !== undefined) {
+    ctx.fillStyle = 'rgba(255,127,14,0.2)';
+    const a = px(o.band[0]);
+    ctx.fillRect(a, T, px(o.band[1]) - a, height - T - B);
+  }
   series.forEach((s, k) => {
     if (s.lo !== undefined && s.hi !== undefined) {
       ctx.fillStyle = s.color;
