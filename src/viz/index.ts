@@ -32,3 +32,4 @@ export * from './teachingState';
 export * from './widgetStates';
 export * from './liveProgress';
 export * from './conditionState';
+export * from './videoState';

@@ -106,3 +106,40 @@ export interface ConditionValue {
   /** Milliseconds the last update took (conditioning, shape, ellipses, heatmap, marginals, suggestion). */
   ms: number;
 }
+
+/** A value with its credible interval. */
+export interface IntervalJson {
+  mean: number;
+  lo: number;
+  hi: number;
+}
+
+/** The video widget's props: frames as PNG data URLs and what reasoning says about each frame. */
+export interface VideoState {
+  kind: 'exemplar-landmarks/video';
+  /** Heading (shown as text). @default none */
+  title?: string;
+  width: number;
+  height: number;
+  nPoints: number;
+  scheme?: string;
+  frames: string[];
+  /** Per frame, the expected shape of the frame's own posterior (pixels, 2N). */
+  prediction: number[][];
+  /** Per frame, the HMM's Viterbi class drawn in the frame's box (pixels, 2N), and the class index. */
+  path: number[][];
+  pathClass: number[];
+  /** Per frame, yaw and roll (degrees) with their `level` credible interval. */
+  yaw: IntervalJson[];
+  roll: IntervalJson[];
+  level: number;
+  /** Ground truth per frame when known (pixels, 2N). @default none */
+  truth?: number[][];
+  /** Display zoom. @default 3 */
+  scale?: number;
+}
+
+/** The video widget's value: the frame shown. */
+export interface VideoValue {
+  frame: number;
+}

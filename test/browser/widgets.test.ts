@@ -8,10 +8,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { classes, engine, experiments, viz } from '../../src';
+import { classes, engine, experiments, synth, viz } from '../../src';
 import { buildWidgets } from '../../scripts/build-widgets';
 import { launchOrSkip, offlinePage } from './chromium';
-import { HOSTILE } from './fixtures';
+import { HOSTILE, shapePosterior } from './fixtures';
 import { expectScreenshot } from './screenshots';
 
 describe('browser: widgets as standalone pages', function () {
@@ -110,6 +110,45 @@ describe('browser: widgets as standalone pages', function () {
     const { page, blocked, errors } = await open('inert', html);
     await page.locator('.xl-landmark-viewer canvas').waitFor();
     assert.equal(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
+    assert.deepEqual(blocked, []);
+    assert.deepEqual(errors, []);
+  });
+
+  it('video: the scrubber shows each frame with its prediction, the HMM path and yaw/roll intervals', async () => {
+    const table = classes.classTableExemplars(data.trainShapes, data.nPoints);
+    const clip = [...synth.video({ frames: 24, seed: 2, size: 64 })];
+    const posteriors = clip.map((f) => shapePosterior(table, f, 0.05));
+    const st = viz.videoState(
+      clip.map((f) => f.image),
+      clip.map((f) => f.box),
+      posteriors,
+      table,
+      { truth: clip.map((f) => f.landmarks), title: 'synthetic clip' },
+    );
+    // the HMM path switches class no more often than the per-frame most probable class
+    const argmax = posteriors.map((p) => p.indexOf(Math.max(...p)));
+    const switches = (a: number[]) => a.slice(1).filter((k, t) => k !== a[t]).length;
+    assert.ok(switches(st.pathClass) <= switches(argmax), `${switches(st.pathClass)} vs ${switches(argmax)}`);
+    const { page, blocked, errors } = await open(
+      'video',
+      viz.widgetHtml('video', { ...st }, { standalone: true }),
+    );
+    const root = page.locator('.xl-video');
+    await root.waitFor();
+    await page.locator('.xl-video .xl-slider-input').fill('10');
+    await page.waitForFunction(
+      () => document.querySelector('.xl-video')?.getAttribute('data-value') === '{"frame":10}',
+    );
+    const caption = (await page.locator('.xl-video .xl-caption').textContent()) ?? '';
+    assert.match(caption, new RegExp(`^frame 11/24 · HMM class ${st.pathClass[10]}\n`));
+    assert.ok(
+      caption.includes(
+        `yaw ${st.yaw[10].mean.toFixed(1)}° [${st.yaw[10].lo.toFixed(1)}, ${st.yaw[10].hi.toFixed(1)}]`,
+      ),
+    );
+    await page.locator('.xl-video .xl-slider-input').fill('2');
+    await page.waitForFunction(() => document.querySelector('.xl-video')?.getAttribute('data-value') === '{"frame":2}');
+    await expectScreenshot('widget-video', await root.screenshot());
     assert.deepEqual(blocked, []);
     assert.deepEqual(errors, []);
   });
