@@ -117,7 +117,9 @@ const bench: Bench = async ({ quick }) => {
       sigma: 3,
     };
     const results = forms.map(([form, p]) => {
-      const heat = time(reps, () => posteriorHeatmap(p, table, BOX, { landmark: 'noseTip', cols: 64, rows: 64 }));
+      const heat = time(reps, () =>
+        posteriorHeatmap(p, table, BOX, { landmark: 'noseTip', cols: 64, rows: 64 }),
+      );
       const ell = time(reps, () => landmarkEllipses(p, table, BOX));
       const cond = time(reps, () => posteriorCondition(p, table, BOX, click));
       const nextReps = form === 'dense' ? 1 : reps;
@@ -128,7 +130,13 @@ const bench: Bench = async ({ quick }) => {
     const e = sp.epsilon;
     rows.push(
       [c.name, 'posteriorTop (0.999)', '-', topT.ms, `ε = ${e.toExponential(2)}`],
-      [c.name, 'heatmap 64×64 (noseTip)', d.heat.ms, s.heat.ms, `TV ${tv(d.heat.out.values, s.heat.out.values).toExponential(2)}`],
+      [
+        c.name,
+        'heatmap 64×64 (noseTip)',
+        d.heat.ms,
+        s.heat.ms,
+        `TV ${tv(d.heat.out.values, s.heat.out.values).toExponential(2)}`,
+      ],
       [
         c.name,
         '68 ellipses',
@@ -145,7 +153,7 @@ const bench: Bench = async ({ quick }) => {
       ],
       [
         c.name,
-        'next click (68 landmarks, 16 samples)',
+        'next click (68 landmarks, 16 samples, top 500 classes)',
         d.next.ms,
         s.next.ms,
         `top-1 ${d.next.out.ranking[0].name} vs ${s.next.out.ranking[0].name}; errors ≤ ${maxDiff(

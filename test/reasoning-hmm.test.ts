@@ -236,6 +236,37 @@ describe('reasoning: HMM over video', () => {
     assert.ok(Math.min(...fp.beamSize) < Kr);
   });
 
+  it('the fast path for sparse frames gives what their dense expansion gives', () => {
+    const r = new Rng(13);
+    const Kr = 400;
+    const m = hmmModel(randomGraph(Kr, 8, r), Kr, { jump: 1e-5 });
+    // Peaked frames: 10 classes hold 0.999, the rest share 0.001 (so that pruning can drop the background).
+    const sp = Array.from({ length: 10 }, () => {
+      const d = new Float64Array(Kr).fill(0.001 / (Kr - 10));
+      const w = Array.from({ length: 10 }, () => Math.exp(2 * r.next()));
+      const W = w.reduce((x, y) => x + y, 0);
+      const c = r.int(Kr - 10);
+      w.forEach((x, i) => (d[c + i] = (0.999 * x) / W));
+      return posteriorTop(d, { mass: 0.999 });
+    });
+    const expand = (f: SparsePosterior): Float64Array => {
+      const d = new Float64Array(Kr).fill(f.epsilon / (Kr - f.indices.length));
+      f.indices.forEach((k, i) => (d[k] = f.probs[i]));
+      return d;
+    };
+    const a = hmmForwardBackward(m, sp, { prune: 1e-3, mass: 1, maxClasses: Kr });
+    const b = hmmForwardBackward(m, sp.map(expand), { prune: 1e-3, mass: 1, maxClasses: Kr });
+    // The first frame keeps every class (the prior's background is above the threshold); then the fast path runs.
+    assert.ok(Math.max(...a.beamSize.subarray(1)) < Kr / 2);
+    assert.deepEqual(Array.from(a.beamSize), Array.from(b.beamSize));
+    close(a.logLikelihood, b.logLikelihood, 1e-9);
+    for (let t = 0; t < sp.length; t++) {
+      const x = dense(a.posteriors[t]);
+      const y = dense(b.posteriors[t]);
+      for (let k = 0; k < Kr; k++) close(x[k], y[k], 1e-12);
+    }
+  });
+
   it('output posteriors are sorted, hold the asked mass and report epsilon', () => {
     const r = new Rng(5);
     const Kr = 100;

@@ -22,11 +22,11 @@ import { trainClassifier } from './trainClassifier';
 export interface CachedModelOptions {
   /** Training faces. @default 'synth-hard' (uniform pose to profile, occluders: what reasoning is about) */
   source?: DataSource;
-  /** Training faces. @default 600 in quick mode, else 3000 */
+  /** Training faces. @default 1500 in quick mode, else 4000 */
   n?: number;
-  /** Validation faces (returned in `data.validation`). @default 100 in quick mode, else 300 */
+  /** Validation faces (returned in `data.validation`). @default 150 in quick mode, else 400 */
   nValidation?: number;
-  /** Training epochs. @default 4 in quick mode, else 12 */
+  /** Training epochs. @default 10 in quick mode, else 15 */
   epochs?: number;
   /** Seed of the data streams and the model. @default 1 */
   seed?: number;
@@ -109,9 +109,9 @@ export function cachedModelSettings(opts: CachedModelOptions = {}): CachedModelS
     library: libraryVersion(),
     quick,
     source,
-    n: opts.n ?? (quick ? 600 : 3000),
-    nValidation: opts.nValidation ?? (quick ? 100 : 300),
-    epochs: opts.epochs ?? (quick ? 4 : 12),
+    n: opts.n ?? (quick ? 1500 : 4000),
+    nValidation: opts.nValidation ?? (quick ? 150 : 400),
+    epochs: opts.epochs ?? (quick ? 10 : 15),
     seed,
     size: opts.size ?? 64,
     K: opts.K ?? 'M',
@@ -149,7 +149,7 @@ function storedSettings(file: string): unknown {
 
 /**
  * The shared trained model of the reasoning notebooks (see the module comment). The first call with some settings
- * trains (quick mode: ~10-20 s; full: a few minutes) and saves `<dir>/model-<source>-<key>.xlm` atomically; later
+ * trains (quick mode: ~45 s here; full: a few minutes) and saves `<dir>/model-<source>-<key>.xlm` atomically; later
  * calls load it (under a second).
  * @example const { model, table, data } = await experiments.cachedModel(); // … model.dispose()
  */

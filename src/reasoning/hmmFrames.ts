@@ -86,15 +86,28 @@ export function logEmissionFill(frame: PosteriorLike, out: Float64Array): void {
   for (let i = 0; i < m; i++) out[frame.indices[i]] = Math.log(frame.probs[i]);
 }
 
-/** Scratch arrays of length K for one pass. */
+/** Scratch arrays of length K for one pass (and the epoch of their stamps). */
 export interface HmmScratch {
   readonly acc: Float64Array;
   readonly emis: Float64Array;
   readonly keep: Int32Array;
+  readonly cand: Int32Array;
+  /** stamp[j] === epoch: class j is a candidate of the current sparse step; support[j] === epoch: in the frame's kept set. */
+  readonly stamp: Int32Array;
+  readonly support: Int32Array;
+  epoch: number;
 }
 
 export function hmmScratch(K: number): HmmScratch {
-  return { acc: new Float64Array(K), emis: new Float64Array(K), keep: new Int32Array(K) };
+  return {
+    acc: new Float64Array(K),
+    emis: new Float64Array(K),
+    keep: new Int32Array(K),
+    cand: new Int32Array(K),
+    stamp: new Int32Array(K),
+    support: new Int32Array(K),
+    epoch: 0,
+  };
 }
 
 /** What one forward step gives: the new beam and log of the step's normaliser (kept mass). */
@@ -107,7 +120,10 @@ export interface ForwardStep {
 
 /**
  * One forward step: α'(j) ∝ e(j) Σ_i α(i) A(i→j) for every class j, then pruning. `prev` null is the first frame
- * (uniform prior 1/K). Exact for prune = 0.
+ * (uniform prior 1/K). Exact for prune = 0. A sparse frame with prune > 0 takes the fast path: only the classes
+ * reached along an edge from the beam and the frame's kept classes are computed; every other class has the same
+ * value (the frame's floor × the uniform jump or prior), dropped as a whole when below the pruning threshold (else
+ * the dense path runs).
  */
 export function forwardStep(
   fn: string,
@@ -118,20 +134,26 @@ export function forwardStep(
   prune: number,
   s: HmmScratch,
 ): ForwardStep {
+  const r = prune > 0 && !isDense(frame) ? sparseStep(fn, m, prev, frame, t, prune, s) : null;
+  return r ?? denseStep(fn, m, prev, frame, t, prune, s);
+}
+
+function denseStep(
+  fn: string,
+  m: HmmModel,
+  prev: HmmBeam | null,
+  frame: PosteriorLike,
+  t: number,
+  prune: number,
+  s: HmmScratch,
+): ForwardStep {
   const K = m.K;
   const { acc, emis } = s;
-  if (prev === null) acc.fill(1 / K);
-  else {
-    acc.fill(m.jumpProb);
-    const { indices, probs } = prev;
-    const { outOffsets, outTarget, moveProb, selfProb } = m;
-    for (let a = 0; a < indices.length; a++) {
-      const i = indices[a];
-      const x = probs[a];
-      acc[i] += x * selfProb[i];
-      for (let e = outOffsets[i], b = outOffsets[i + 1]; e < b; e++) acc[outTarget[e]] += x * moveProb[e];
-    }
-  }
+  // Every class is a candidate: stamped up front, so the push adds to all of them in place.
+  const ep = ++s.epoch;
+  s.stamp.fill(ep);
+  acc.fill(prev === null ? 1 / K : m.jumpProb);
+  pushBeam(m, prev, s, ep, 0, 0);
   emissionFill(frame, emis);
   let Z = 0;
   for (let j = 0; j < K; j++) {
@@ -139,62 +161,152 @@ export function forwardStep(
     acc[j] = v;
     Z += v;
   }
+  assertMass(fn, Z, t);
+  const { n, kept } = pruneCandidates(acc, null, K, Z, prune, s.keep);
+  return finish(acc, s.keep, n, kept, Z);
+}
+
+/**
+ * Adds Σ_i α(i) A(i→j) without the jump part to acc[j] along the beam's self and out-edges; a class not yet stamped
+ * with `ep` starts at `base` and is appended to the candidates. Returns the new candidate count.
+ */
+function pushBeam(
+  m: HmmModel,
+  prev: HmmBeam | null,
+  s: HmmScratch,
+  ep: number,
+  base: number,
+  nc: number,
+): number {
+  if (prev === null) return nc;
+  const { acc } = s;
+  const { indices, probs } = prev;
+  const { outOffsets, outTarget, moveProb, selfProb } = m;
+  for (let a = 0; a < indices.length; a++) {
+    const i = indices[a];
+    const x = probs[a];
+    nc = enter(s, i, ep, base, nc);
+    acc[i] += x * selfProb[i];
+    for (let e = outOffsets[i], b = outOffsets[i + 1]; e < b; e++) {
+      const j = outTarget[e];
+      nc = enter(s, j, ep, base, nc);
+      acc[j] += x * moveProb[e];
+    }
+  }
+  return nc;
+}
+
+/** Makes j a candidate of epoch `ep` (value `base`) unless it is one; returns the candidate count. */
+function enter(s: HmmScratch, j: number, ep: number, base: number, nc: number): number {
+  if (s.stamp[j] === ep) return nc;
+  s.stamp[j] = ep;
+  s.acc[j] = base;
+  s.cand[nc] = j;
+  return nc + 1;
+}
+
+function sparseStep(
+  fn: string,
+  m: HmmModel,
+  prev: HmmBeam | null,
+  frame: SparsePosterior,
+  t: number,
+  prune: number,
+  s: HmmScratch,
+): ForwardStep | null {
+  const K = m.K;
+  const { acc, emis, support, cand } = s;
+  const ep = ++s.epoch;
+  const nSup = frame.indices.length;
+  const floor = nSup < K ? frame.epsilon / (K - nSup) : 0;
+  const base = prev === null ? 1 / K : m.jumpProb;
+  let nc = pushBeam(m, prev, s, ep, base, 0);
+  for (let i = 0; i < nSup; i++) {
+    const j = frame.indices[i];
+    nc = enter(s, j, ep, base, nc);
+    support[j] = ep;
+    emis[j] = frame.probs[i];
+  }
+  let Z = 0;
+  for (let c = 0; c < nc; c++) {
+    const j = cand[c];
+    const v = (support[j] === ep ? emis[j] : floor) * acc[j];
+    acc[j] = v;
+    Z += v;
+  }
+  const bg = floor * base;
+  Z += (K - nc) * bg;
+  assertMass(fn, Z, t);
+  if (bg > 0 && bg >= (0.5 * prune * Z) / K) return null;
+  const { n, kept } = pruneCandidates(acc, cand, nc, Z, prune, s.keep);
+  const keep = s.keep.subarray(0, n).sort();
+  return finish(acc, keep, n, kept, Z);
+}
+
+function assertMass(fn: string, Z: number, t: number): void {
   if (!(Z > 0) || !Number.isFinite(Z)) {
     throw new ValueError(
       `${fn}: frame ${t}: expected some class reachable from the previous frame with non-zero probability, got total ${Z} (raise 'jump' or 'prune' less)`,
     );
   }
-  const { n, kept } = pruneBeam(acc, Z, prune, s.keep);
-  const indices = s.keep.slice(0, n);
+}
+
+function finish(acc: Float64Array, keep: Int32Array, n: number, kept: number, Z: number): ForwardStep {
+  const indices = keep.slice(0, n);
   const probs = new Float64Array(n);
   for (let a = 0; a < n; a++) probs[a] = acc[indices[a]] / kept;
   return { beam: { indices, probs }, logScale: Math.log(kept), dropped: 1 - kept / Z };
 }
 
 /**
- * Drops the least-valued entries of `v` (non-negative, total Z) holding together at most prune · Z: values are
- * bucketed by powers of two below the maximum and whole buckets are dropped from the bottom (linear, no sort).
- * Zeros are always dropped. Writes the kept indices (ascending) into `keep`; returns their count and sum.
+ * Drops the least-valued classes (values `v` by class, over the candidate list `cand`, or every class when null;
+ * the step's total mass is Z) holding together at most prune · Z: first everything below prune · Z / 2K (at most
+ * prune · Z / 2 in all, with the classes not among the candidates), then, bucketing the rest by powers of two below
+ * the maximum, whole buckets from the bottom within another prune · Z / 2 (linear, no sort). Zeros are always
+ * dropped. Writes the kept classes into `keep` (in candidate order); returns their count and sum.
  */
-export function pruneBeam(
+export function pruneCandidates(
   v: Float64Array,
+  cand: Int32Array | null,
+  nCand: number,
   Z: number,
   prune: number,
   keep: Int32Array,
 ): { n: number; kept: number } {
-  const K = v.length;
+  const at = (c: number): number => (cand === null ? c : cand[c]);
   let n = 0;
   let kept = 0;
-  let max = 0;
-  if (prune > 0) for (let j = 0; j < K; j++) if (v[j] > max) max = v[j];
-  const inv = 1 / max;
-  const NB = 64;
-  let cut = NB;
-  if (prune > 0) {
-    // Bucket b holds x with 2^-(b+1) < x / max ≤ 2^-b (the last bucket everything smaller).
-    const mass = new Float64Array(NB);
-    for (let j = 0; j < K; j++) {
-      const x = v[j];
-      if (x > 0) mass[Math.min(NB - 1, Math.floor(-Math.log2(x * inv)))] += x;
-    }
-    const budget = prune * Z;
-    let dropped = 0;
-    while (cut > 1 && dropped + mass[cut - 1] <= budget) dropped += mass[--cut];
-  }
-  if (prune === 0 || cut === NB) {
-    for (let j = 0; j < K; j++) {
+  if (prune === 0) {
+    for (let c = 0; c < nCand; c++) {
+      const j = at(c);
       if (v[j] > 0) {
         keep[n++] = j;
         kept += v[j];
       }
     }
-  } else {
-    for (let j = 0; j < K; j++) {
-      const x = v[j];
-      if (x > 0 && Math.floor(-Math.log2(x * inv)) < cut) {
-        keep[n++] = j;
-        kept += x;
-      }
+    return { n, kept };
+  }
+  const t0 = (0.5 * prune * Z) / v.length;
+  let max = 0;
+  for (let c = 0; c < nCand; c++) max = Math.max(max, v[at(c)]);
+  const inv = 1 / max;
+  // Bucket b holds x with 2^-(b+1) < x / max ≤ 2^-b (the last bucket everything smaller).
+  const NB = 64;
+  const mass = new Float64Array(NB);
+  for (let c = 0; c < nCand; c++) {
+    const x = v[at(c)];
+    if (x >= t0 && x > 0) mass[Math.min(NB - 1, Math.floor(-Math.log2(x * inv)))] += x;
+  }
+  const budget = 0.5 * prune * Z;
+  let cut = NB;
+  let dropped = 0;
+  while (cut > 1 && dropped + mass[cut - 1] <= budget) dropped += mass[--cut];
+  for (let c = 0; c < nCand; c++) {
+    const j = at(c);
+    const x = v[j];
+    if (x >= t0 && x > 0 && (cut === NB || Math.floor(-Math.log2(x * inv)) < cut)) {
+      keep[n++] = j;
+      kept += x;
     }
   }
   return { n, kept };
