@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ShapeError, ValueError, viz } from '../src';
+import { ShapeError, ValueError, reasoning, viz } from '../src';
 import { expectClose } from './helpers';
 
 const SNAPSHOTS = path.join(__dirname, 'snapshots');
@@ -175,26 +175,56 @@ describe('viz result figures', () => {
 
   it('marginalsFigure lays out one subplot per attribute with interval and mean (snapshot)', async () => {
     const fig = viz.marginalsFigure([
-      { name: 'yaw', values: [-30, 0, 30], probs: [0.2, 0.5, 0.3], mean: 3, interval: [-30, 30], level: 0.9 },
-      { name: 'roll', values: [-10, 0, 10], probs: new Float32Array([0.1, 0.8, 0.1]) },
+      {
+        attribute: 'yaw',
+        centers: [-30, 0, 30],
+        mass: [0.2, 0.5, 0.3],
+        mean: 3,
+        intervals: [
+          { level: 0.5, lo: 0, hi: 10 },
+          { level: 0.95, lo: -30, hi: 30 },
+        ],
+      },
+      { attribute: 'roll', centers: [-10, 0, 10], mass: new Float32Array([0.1, 0.8, 0.1]) },
     ]);
     assert.equal(fig.data.length, 2);
     assert.equal(fig.data[1].xaxis, 'x2');
     assert.deepEqual((fig.layout.xaxis as { domain: number[] }).domain, [0, 0.47]);
     assert.match(
       (fig.layout.xaxis as { title: { text: string } }).title.text,
-      /^yaw · mean 3\.0 · 90% \[-30\.0, 30\.0\]$/,
+      /^yaw · mean 3\.0 · 95% \[-30\.0, 30\.0\]$/,
     );
     assert.equal((fig.layout.shapes as unknown[]).length, 2);
     await matchSnapshot('marginals', fig);
     assert.throws(
-      () => viz.marginalsFigure([{ name: 'yaw', values: [0, 1], probs: [0.5, -0.5] }]),
-      /marginals\[0\]\.probs' expected non-negative/,
+      () => viz.marginalsFigure([{ attribute: 'yaw', centers: [0, 1], mass: [0.5, -0.5] }]),
+      /marginals\[0\]\.mass' expected non-negative/,
     );
     assert.throws(
-      () => viz.marginalsFigure([{ name: 'yaw', values: [0, 1], probs: [1, 0], interval: [2, 1] }]),
+      () =>
+        viz.marginalsFigure([
+          { attribute: 'yaw', centers: [0, 1], mass: [1, 0], intervals: [{ level: 0.95, lo: 2, hi: 1 }] },
+        ]),
       /expected lo <= hi, got \[2, 1\]/,
     );
+  });
+
+  it('marginalsFigure draws reasoning.attributeMarginal results as they are', () => {
+    const table = {
+      K: 3,
+      nPoints: 1,
+      centers: new Float32Array([0.5, 0.5, 0.4, 0.5, 0.6, 0.5]),
+      sigma: new Float32Array([0.01, 0.01, 0.01]),
+      pose: new Float32Array([-40, 0, 5, 0, 0, 0, 40, 0, -5]),
+      visibility: new Float32Array([1, 1, 1]),
+    };
+    const p = new Float64Array([0.25, 0.5, 0.25]);
+    const ms = (['yaw', 'roll'] as const).map((attribute) =>
+      reasoning.attributeMarginal(p, table, { attribute }),
+    );
+    const fig = viz.marginalsFigure(ms);
+    assert.deepEqual(fig.data[0].y, Array.from(ms[0].mass));
+    assert.match((fig.layout.xaxis2 as { title: { text: string } }).title.text, /^roll · mean 0\.0 · 95% /);
   });
 
   it('membershipSizeFigure and errorVsKFigure summarise the paper plots (snapshots)', async () => {
@@ -226,27 +256,35 @@ describe('viz result figures', () => {
     assert.throws(() => viz.errorVsKFigure([{ loss: 'a', K: Number.NaN, landmarkError: 1 }]), ValueError);
   });
 
-  it('riskCoverage accumulates the errors of the most confident faces; figures (snapshot)', async () => {
-    const rc = viz.riskCoverage([0.3, 0.1, 0.2, 0.4], [4, 1, 2, 8]);
-    expectClose(rc.coverage, [0.25, 0.5, 0.75, 1], 1e-15);
-    expectClose(rc.risk, [1, 1.5, 7 / 3, 15 / 4], 1e-12);
-    expectClose([rc.aurc], [(1 + 1.5 + 7 / 3 + 3.75) / 4], 1e-12);
-    const fig = viz.riskCoverageFigure(
-      [{ name: 'entropy', uncertainty: [0.3, 0.1, 0.2, 0.4], error: [4, 1, 2, 8] }],
-      {
-        oracle: true,
-      },
+  it("riskCoverageFigure and calibrationFigure draw the reasoning module's results (snapshots)", async () => {
+    const curve = reasoning.riskCoverage([0.3, 0.1, 0.2, 0.4], [0.09, 0.01, 0.02, 0.2], { steps: 4 });
+    const fig = viz.riskCoverageFigure([{ name: 'spread', curve }]);
+    assert.equal(fig.data.length, 2, 'the curve and its oracle');
+    assert.deepEqual(
+      fig.data[0].x,
+      curve.points.map((q) => q.coverage),
     );
-    assert.equal(fig.data.length, 2);
-    assert.match(fig.data[1].name as string, /^oracle \(AURC /);
+    assert.match(fig.data[1].name as string, /^oracle \(area /);
     await matchSnapshot('risk-coverage', fig);
-    const cal = viz.calibrationFigure([{ name: 'yaw', expected: [0.5, 0.9], observed: [0.4, 0.85] }]);
+    const cal = viz.calibrationFigure([
+      {
+        name: 'yaw',
+        rows: [
+          { level: 0.5, coverage: 0.4 },
+          { level: 0.9, coverage: 0.85 },
+        ],
+      },
+    ]);
     assert.deepEqual(cal.data[0].x, [0, 1], 'the diagonal comes first');
+    assert.deepEqual(cal.data[1].y, [0.4, 0.85]);
     await matchSnapshot('calibration', cal);
-    assert.throws(() => viz.riskCoverage([1, 2], [1]), /riskCoverage: argument 'error' expected length 2/);
     assert.throws(
-      () => viz.calibrationFigure([{ name: 'a', expected: [1.5], observed: [1] }]),
-      /expected probabilities in \[0, 1\]/,
+      () => viz.riskCoverageFigure([{ name: 'a', curve: {} as viz.RiskCoverageView }]),
+      ShapeError,
+    );
+    assert.throws(
+      () => viz.calibrationFigure([{ name: 'a', rows: [{ level: 1.5, coverage: 1 }] }]),
+      /expected levels and coverages in \[0, 1\]/,
     );
   });
 

@@ -11,7 +11,10 @@ import { rasterFromRgba, rasterToRgba } from './rasterRgba';
 
 /** Options of `drawHeatmapOverlay`. */
 export interface DrawHeatmapOverlayOptions extends HeatmapRgbaOptions {
-  /** Where the grid lies in the image, in pixels (e.g. the face box). @default the whole raster */
+  /**
+   * Where the grid lies, in the pixel coordinates of shapes (a point at (x, y) is pixel (x, y)'s centre), as
+   * `reasoning.posteriorHeatmap`'s `region`. @default the whole raster
+   */
   rect?: Box;
   /** Makes the canvases. @default napiCanvasFactory */
   canvasFactory?: CanvasFactory;
@@ -20,7 +23,8 @@ export interface DrawHeatmapOverlayOptions extends HeatmapRgbaOptions {
 /**
  * A copy of `raster` (RGB, or RGBA for RGBA) with the row-major `rows`×`cols` grid `values` scaled into
  * `rect` (bilinear) and blended on top: transparent where the values are low, bright where high.
- * @example show(drawHeatmapOverlay(sample.image, heat, 64, 64, { rect: sample.box }))
+ * @example const h = reasoning.posteriorHeatmap(p, table, box, { landmark: 'noseTip' });
+ * show(drawHeatmapOverlay(image, h.values, h.cols, h.rows, { rect: h.region }))
  */
 export function drawHeatmapOverlay(
   raster: Raster,
@@ -40,7 +44,7 @@ export function drawHeatmapOverlay(
       `${fn}: argument 'values' expected non-negative values, got ${v[neg]} at index ${neg}`,
     );
   if (opts.alpha !== undefined) assertInRange(fn, 'opts.alpha', opts.alpha, 0, 1);
-  const rect = opts.rect ?? { x: 0, y: 0, width: raster.width, height: raster.height };
+  const rect = opts.rect ?? { x: -0.5, y: -0.5, width: raster.width, height: raster.height };
   if (
     ![rect.x, rect.y, rect.width, rect.height].every(Number.isFinite) ||
     !(rect.width > 0 && rect.height > 0)
@@ -54,6 +58,7 @@ export function drawHeatmapOverlay(
   canvas.putRgba(rasterToRgba(raster), 0, 0, raster.width, raster.height);
   const heat = factory(cols, rows);
   heat.putRgba(heatmapRgba(v, cols, rows, opts), 0, 0, cols, rows);
-  canvas.drawCanvas(heat, rect.x, rect.y, rect.width, rect.height);
+  // Canvas (0, 0) is the top-left pixel's corner: shift by half a pixel, as drawShapeOnContext does.
+  canvas.drawCanvas(heat, rect.x + 0.5, rect.y + 0.5, rect.width, rect.height);
   return rasterFromRgba(canvas.getRgba(), raster.width, raster.height, raster.channels === 4 ? 4 : 3);
 }

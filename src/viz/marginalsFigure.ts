@@ -6,19 +6,26 @@ import { ShapeError, ValueError } from '../errors';
 import { describe } from '../util/validate';
 import { type Figure, type FigureOptions, baseLayout, finiteSeries } from './figure';
 
-/** The marginal distribution of one attribute, on bins. */
+/**
+ * The marginal distribution of one attribute on bins: `reasoning.attributeMarginal`'s result fits as it is
+ * (attribute, centers, mass, mean, intervals).
+ */
 export interface AttributeMarginalView {
   /** Attribute name, e.g. 'yaw'. */
-  name: string;
+  attribute: string;
   /** Bin centres (e.g. degrees). */
-  values: ArrayLike<number>;
+  centers: ArrayLike<number>;
   /** Probability of each bin (same length). */
-  probs: ArrayLike<number>;
+  mass: ArrayLike<number>;
   /** Posterior mean. @default none */
   mean?: number;
-  /** Credible interval [lo, hi]. @default none */
-  interval?: readonly [number, number];
-  /** Mass of the interval (for the legend), e.g. 0.9. @default none */
+  /** Credible intervals; the one at `opts.level` is shaded. @default none */
+  intervals?: ReadonlyArray<{ level: number; lo: number; hi: number }>;
+}
+
+/** Options of `marginalsFigure`. */
+export interface MarginalsFigureOptions extends FigureOptions {
+  /** Level of the interval to shade (the widest one when absent). @default 0.95 */
   level?: number;
 }
 
@@ -35,15 +42,15 @@ function vspan(
 
 /**
  * One subplot per marginal: bars of probability, the interval shaded, the mean as a vertical line.
- * @example show(marginalsFigure([{ name: 'yaw', values: centres, probs, mean, interval: [lo, hi], level: 0.9 }]))
+ * @example show(marginalsFigure(['yaw', 'roll'].map((attribute) => reasoning.attributeMarginal(p, table, { attribute }))))
  */
 export function marginalsFigure(
   marginals: readonly AttributeMarginalView[],
-  opts: FigureOptions = {},
+  opts: MarginalsFigureOptions = {},
 ): Figure {
   if (!Array.isArray(marginals) || marginals.length === 0) {
     throw new ShapeError(
-      `marginalsFigure: argument 'marginals' expected a non-empty array of {name, values, probs}, got ${describe(marginals)}`,
+      `marginalsFigure: argument 'marginals' expected a non-empty array of {attribute, centers, mass}, got ${describe(marginals)}`,
     );
   }
   const n = marginals.length;
@@ -52,51 +59,51 @@ export function marginalsFigure(
   const data: Figure['data'] = [];
   const shapes: Array<Record<string, unknown>> = [];
   const layout = baseLayout({ yTitle: 'probability', ...opts });
+  const level = opts.level ?? 0.95;
   marginals.forEach((m, i) => {
     const fn = 'marginalsFigure';
-    const values = finiteSeries(fn, `marginals[${i}].values`, m?.values);
-    const probs = finiteSeries(fn, `marginals[${i}].probs`, m.probs, values.length);
+    const values = finiteSeries(fn, `marginals[${i}].centers`, m?.centers);
+    const probs = finiteSeries(fn, `marginals[${i}].mass`, m.mass, values.length);
     if (probs.some((p) => p < 0)) {
-      throw new ValueError(`${fn}: argument 'marginals[${i}].probs' expected non-negative probabilities`);
+      throw new ValueError(`${fn}: argument 'marginals[${i}].mass' expected non-negative probabilities`);
     }
     const ax = i === 0 ? '' : String(i + 1);
     data.push({
       type: 'bar',
-      name: m.name,
+      name: m.attribute,
       x: values,
       y: probs,
       xaxis: `x${ax}`,
       yaxis: `y${ax}`,
       showlegend: false,
     });
-    layout[`xaxis${ax}`] = {
-      domain: [i * (w + gap), i * (w + gap) + w],
-      title: { text: m.name },
-      anchor: `y${ax}`,
-    };
     if (i > 0) layout[`yaxis${ax}`] = { anchor: `x${ax}` };
-    if (m.interval !== undefined) {
-      const [lo, hi] = finiteSeries(fn, `marginals[${i}].interval`, m.interval, 2);
-      if (!(lo <= hi))
-        throw new ValueError(
-          `${fn}: argument 'marginals[${i}].interval' expected lo <= hi, got [${lo}, ${hi}]`,
-        );
-      shapes.push(
-        vspan('rect', ax, lo, hi, { fillcolor: 'rgba(255,127,14,0.18)', line: { width: 0 }, layer: 'below' }),
-      );
-    }
+    const parts = [m.attribute];
     if (m.mean !== undefined) {
       const [mean] = finiteSeries(fn, `marginals[${i}].mean`, [m.mean]);
       shapes.push(vspan('line', ax, mean, mean, { line: { color: '#d62728', width: 2 } }));
+      parts.push(`mean ${mean.toFixed(1)}`);
     }
-    const parts = [m.mean === undefined ? '' : `mean ${m.mean.toFixed(1)}`];
-    if (m.interval !== undefined) {
-      const lvl = m.level === undefined ? '' : `${Math.round(100 * m.level)}% `;
-      parts.push(`${lvl}[${m.interval[0].toFixed(1)}, ${m.interval[1].toFixed(1)}]`);
+    const ivs = m.intervals ?? [];
+    const iv =
+      ivs.find((c) => Math.abs(c.level - level) < 1e-9) ??
+      (opts.level === undefined ? ivs.at(-1) : undefined);
+    if (iv !== undefined) {
+      const [lo, hi] = finiteSeries(fn, `marginals[${i}].intervals[level ${iv.level}]`, [iv.lo, iv.hi]);
+      if (!(lo <= hi)) {
+        throw new ValueError(
+          `${fn}: argument 'marginals[${i}].intervals' expected lo <= hi, got [${lo}, ${hi}]`,
+        );
+      }
+      shapes.push(
+        vspan('rect', ax, lo, hi, { fillcolor: 'rgba(255,127,14,0.18)', line: { width: 0 }, layer: 'below' }),
+      );
+      parts.push(`${Math.round(100 * iv.level)}% [${lo.toFixed(1)}, ${hi.toFixed(1)}]`);
     }
     layout[`xaxis${ax}`] = {
-      ...(layout[`xaxis${ax}`] as object),
-      title: { text: [m.name, ...parts.filter((p) => p !== '')].join(' · ') },
+      domain: [i * (w + gap), i * (w + gap) + w],
+      title: { text: parts.join(' · ') },
+      anchor: `y${ax}`,
     };
   });
   layout.shapes = shapes;

@@ -1,28 +1,27 @@
 /**
- * How good is the uncertainty: calibration (nominal against observed coverage of credible regions) and
- * risk–coverage (mean error of the most confident fraction of faces, as the rest are rejected).
+ * How good the uncertainty is, as figures of the reasoning module's results: calibration (nominal level
+ * against observed coverage of credible regions, `reasoning.calibrationReport`'s rows) and risk–coverage
+ * (failure rate of the faces kept when the most uncertain are rejected, `reasoning.riskCoverage`).
  */
 import { ShapeError, ValueError } from '../errors';
 import { describe } from '../util/validate';
 import { type Figure, type FigureOptions, baseLayout, finiteSeries } from './figure';
 
-/** One calibration curve: at each nominal level, the observed frequency. */
+/** One calibration curve: coverage rows ({ level, coverage }, as `CalibrationReport.yawCoverage`). */
 export interface CalibrationSeries {
   name: string;
-  /** Nominal probabilities (e.g. credible-interval levels 0.5, 0.8, 0.9, 0.95). */
-  expected: ArrayLike<number>;
-  /** Observed frequencies at those levels (same length). */
-  observed: ArrayLike<number>;
+  rows: ReadonlyArray<{ level: number; coverage: number }>;
 }
 
 /**
- * Calibration curves with the diagonal of perfect calibration.
- * @example show(calibrationFigure([{ name: 'yaw 90%', expected: levels, observed: hits }]))
+ * Calibration curves with the diagonal of perfect calibration (below it: over-confident).
+ * @example const r = reasoning.calibrationReport(items, table);
+ * show(calibrationFigure([{ name: 'yaw intervals', rows: r.yawCoverage }, { name: 'ellipses', rows: r.ellipseCoverage }]))
  */
 export function calibrationFigure(series: readonly CalibrationSeries[], opts: FigureOptions = {}): Figure {
   if (!Array.isArray(series) || series.length === 0) {
     throw new ShapeError(
-      `calibrationFigure: argument 'series' expected a non-empty array of {name, expected, observed}, got ${describe(series)}`,
+      `calibrationFigure: argument 'series' expected a non-empty array of {name, rows}, got ${describe(series)}`,
     );
   }
   const data: Figure['data'] = [
@@ -36,83 +35,84 @@ export function calibrationFigure(series: readonly CalibrationSeries[], opts: Fi
     },
   ];
   series.forEach((s, i) => {
-    const x = finiteSeries('calibrationFigure', `series[${i}].expected`, s?.expected);
-    const y = finiteSeries('calibrationFigure', `series[${i}].observed`, s.observed, x.length);
+    if (!Array.isArray(s?.rows)) {
+      throw new ShapeError(
+        `calibrationFigure: argument 'series[${i}].rows' expected an array of {level, coverage}, got ${describe(s?.rows)}`,
+      );
+    }
+    const rows = s.rows;
+    const x = finiteSeries(
+      'calibrationFigure',
+      `series[${i}].rows[].level`,
+      rows.map((r) => r.level),
+    );
+    const y = finiteSeries(
+      'calibrationFigure',
+      `series[${i}].rows[].coverage`,
+      rows.map((r) => r.coverage),
+    );
     if ([...x, ...y].some((v) => v < 0 || v > 1)) {
-      throw new ValueError(`calibrationFigure: argument 'series[${i}]' expected probabilities in [0, 1]`);
+      throw new ValueError(
+        `calibrationFigure: argument 'series[${i}].rows' expected levels and coverages in [0, 1]`,
+      );
     }
     data.push({ type: 'scatter', mode: 'lines+markers', name: s.name, x, y });
   });
-  const layout = baseLayout({ xTitle: 'nominal probability', yTitle: 'observed frequency', ...opts });
+  const layout = baseLayout({ xTitle: 'nominal level', yTitle: 'observed coverage', ...opts });
   layout.xaxis = { ...(layout.xaxis as object), range: [0, 1] };
   layout.yaxis = { ...(layout.yaxis as object), range: [0, 1], scaleanchor: 'x' };
   return { data, layout };
 }
 
-/** A risk–coverage curve, computed from per-face uncertainty and error. */
-export interface RiskCoverageCurve {
-  /** k/n for k = 1 … n. */
-  coverage: Float64Array;
-  /** Mean error of the k faces with the lowest uncertainty. */
-  risk: Float64Array;
-  /** Area under the curve (mean of `risk`): lower is better. */
-  aurc: number;
+/** A risk–coverage curve as `reasoning.riskCoverage` returns it. */
+export interface RiskCoverageView {
+  points: ReadonlyArray<{ coverage: number; failureRate: number; oracleFailureRate: number }>;
+  area: number;
+  oracleArea: number;
 }
 
 /**
- * Sorts faces by `uncertainty` (ascending; ties keep input order) and accumulates the mean `error`.
- * @example riskCoverage(entropies, nme).aurc
- */
-export function riskCoverage(uncertainty: ArrayLike<number>, error: ArrayLike<number>): RiskCoverageCurve {
-  const u = finiteSeries('riskCoverage', 'uncertainty', uncertainty);
-  const e = finiteSeries('riskCoverage', 'error', error, u.length);
-  if (u.length === 0)
-    throw new ShapeError(`riskCoverage: argument 'uncertainty' expected at least one face, got none`);
-  const order = u.map((_, i) => i).sort((a, b) => u[a] - u[b] || a - b);
-  const n = u.length;
-  const coverage = new Float64Array(n);
-  const risk = new Float64Array(n);
-  let sum = 0;
-  let area = 0;
-  for (let k = 0; k < n; k++) {
-    sum += e[order[k]];
-    coverage[k] = (k + 1) / n;
-    risk[k] = sum / (k + 1);
-    area += risk[k];
-  }
-  return { coverage, risk, aurc: area / n };
-}
-
-/**
- * Risk–coverage curves of several uncertainty scores (and, as a reference, the oracle that rejects the
- * largest errors first when `oracle` is set).
- * @example show(riskCoverageFigure([{ name: 'entropy', uncertainty: h, error: nme }], { oracle: true }))
+ * Failure rate of the kept faces against the fraction kept, one curve per uncertainty score, and the
+ * oracle (rejecting the largest errors first) of the first as a dotted reference.
+ * @example show(riskCoverageFigure([{ name: 'spread', curve: reasoning.riskCoverage(spreads, nme) }]))
  */
 export function riskCoverageFigure(
-  series: ReadonlyArray<{ name: string; uncertainty: ArrayLike<number>; error: ArrayLike<number> }>,
-  opts: FigureOptions & {
-    /** Add the oracle curve of the first series' errors. @default false */ oracle?: boolean;
-  } = {},
+  curves: ReadonlyArray<{ name: string; curve: RiskCoverageView }>,
+  opts: FigureOptions = {},
 ): Figure {
-  if (!Array.isArray(series) || series.length === 0) {
+  if (!Array.isArray(curves) || curves.length === 0) {
     throw new ShapeError(
-      `riskCoverageFigure: argument 'series' expected a non-empty array of {name, uncertainty, error}, got ${describe(series)}`,
+      `riskCoverageFigure: argument 'curves' expected a non-empty array of {name, curve}, got ${describe(curves)}`,
     );
   }
-  const curves = series.map((s) => ({ name: s.name, c: riskCoverage(s?.uncertainty, s.error) }));
-  if (opts.oracle === true)
-    curves.push({ name: 'oracle', c: riskCoverage(series[0].error, series[0].error) });
-  const data = curves.map(({ name, c }) => ({
+  const trace = (name: string, c: RiskCoverageView, i: number, oracle: boolean) => ({
     type: 'scatter',
     mode: 'lines',
-    name: `${name} (AURC ${c.aurc.toFixed(4)})`,
-    x: Array.from(c.coverage),
-    y: Array.from(c.risk),
-    ...(name === 'oracle' && opts.oracle === true ? { line: { dash: 'dot', color: '#999' } } : {}),
-  }));
+    name: `${name} (area ${(oracle ? c.oracleArea : c.area).toFixed(4)})`,
+    x: finiteSeries(
+      'riskCoverageFigure',
+      `curves[${i}].curve.points[].coverage`,
+      c.points.map((p) => p.coverage),
+    ),
+    y: finiteSeries(
+      'riskCoverageFigure',
+      `curves[${i}].curve.points[].${oracle ? 'oracleFailureRate' : 'failureRate'}`,
+      c.points.map((p) => (oracle ? p.oracleFailureRate : p.failureRate)),
+    ),
+    ...(oracle ? { line: { dash: 'dot', color: '#999' } } : {}),
+  });
+  const data = curves.map((c, i) => {
+    if (!Array.isArray(c?.curve?.points)) {
+      throw new ShapeError(
+        `riskCoverageFigure: argument 'curves[${i}].curve' expected a riskCoverage result, got ${describe(c?.curve)}`,
+      );
+    }
+    return trace(c.name, c.curve, i, false);
+  });
+  data.push(trace('oracle', curves[0].curve, 0, true));
   const layout = baseLayout({
     xTitle: 'coverage (fraction of faces kept)',
-    yTitle: 'mean error of kept faces',
+    yTitle: 'failure rate of kept faces',
     ...opts,
   });
   layout.xaxis = { ...(layout.xaxis as object), range: [0, 1] };
