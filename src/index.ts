@@ -18,3 +18,4 @@ export * as viz from './viz';
 export * as reasoning from './reasoning';
 export * as refine from './refine';
 export * as experiments from './experiments';
+export * as neighbors from './neighbors';

@@ -4,17 +4,19 @@ import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { EnvironmentError, ValueError } from '../src/errors';
 import * as engine from '../src/engine';
+import { aliasOf } from '../src/engine/nativeBackend';
 import { PROJECT_ROOT } from './helpers';
 
 const VALID_LIST = /'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'/;
 
+/** True when `pkg` itself is installed (an npm alias of another package in its folder does not count). */
 function installed(pkg: string): boolean {
   try {
     require.resolve(pkg);
-    return true;
   } catch {
     return false;
   }
+  return aliasOf(pkg) === null;
 }
 
 describe('engine: backend selection', function () {
@@ -130,6 +132,16 @@ describe('engine: backend selection', function () {
       (e: Error) =>
         e instanceof ValueError && /argument 'backend'/.test(e.message) && VALID_LIST.test(e.message),
     );
+  });
+
+  it('an npm alias in a native package folder (danfojs-node override) is not a native backend', function () {
+    if (aliasOf('@tensorflow/tfjs-node') === null) {
+      console.log('      (skipped: no alias in node_modules/@tensorflow/tfjs-node here)');
+      this.skip();
+    }
+    assert.match(aliasOf('@tensorflow/tfjs-node') as string, /^@tensorflow\/tfjs@4\./);
+    assert.equal(aliasOf('@tensorflow/tfjs'), null);
+    assert.equal(aliasOf('no-such-package-xl'), null);
   });
 
   for (const [name, pkg] of [

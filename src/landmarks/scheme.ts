@@ -27,6 +27,11 @@ export interface LandmarkScheme {
   readonly pupils?: { readonly right: readonly number[]; readonly left: readonly number[] };
   /** Index of the nose tip, when there is one. */
   readonly noseTip?: number;
+  /**
+   * The inner points of the 300-W / 300-VW 49-point evaluation, when the scheme has them: every point but the
+   * jaw and the two inner-lip corners (iBUG-68: 49 points).
+   */
+  readonly innerPoints?: readonly number[];
 }
 
 const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
@@ -103,6 +108,9 @@ const IBUG68: LandmarkScheme = {
   eyeCorners: { right: [36, 39], left: [45, 42] },
   pupils: { right: IBUG_GROUPS.rightEye, left: IBUG_GROUPS.leftEye },
   noseTip: 30,
+  innerPoints: Object.freeze(
+    range(17, 67).filter((i) => i !== IBUG_GROUPS.innerLips[0] && i !== IBUG_GROUPS.innerLips[4]),
+  ),
 };
 export const ibug68: LandmarkScheme = Object.freeze(IBUG68);
 

@@ -25,6 +25,7 @@ export * from './drawHeatmapOverlay';
 export * from './drawEllipses';
 export * from './exemplarsSheet';
 export * from './figureFile';
+export * from './scatterFigure';
 export * from './figureHtml';
 export * from './show';
 export * from './widgetHtml';

@@ -20,11 +20,17 @@ import { EnvironmentError } from '../../errors';
 /** The face detectors face-api ships: SSD MobileNet v1 (accurate; ~1-2 s per photo on wasm) or Tiny Face Detector (~3x faster, less accurate). */
 export type FaceDetectorModel = 'ssdMobilenetv1' | 'tinyFaceDetector';
 
+/** face-api's 68-point landmark regressors (the peer of `peerLandmarks68`): the full net (~350 KB) or the tiny one (~80 KB). */
+export type FaceLandmarkModel = 'faceLandmark68Net' | 'faceLandmark68TinyNet';
+
+/** Every face-api network this module loads. */
+export type FaceApiNet = FaceDetectorModel | FaceLandmarkModel;
+
 /** The part of face-api's API this module uses (its own typings describe the whole module). */
 export type FaceApi = typeof import('@vladmandic/face-api');
 
 let api: FaceApi | null = null;
-const loaded = new Map<FaceDetectorModel, Promise<void>>();
+const loaded = new Map<FaceApiNet, Promise<void>>();
 
 /** The folder holding face-api's weights inside its npm package. */
 export function faceApiModelDir(): string {
@@ -47,11 +53,11 @@ export function faceApi(): FaceApi {
 }
 
 /**
- * Loads a detector's weights from the package (once; later calls return the same promise). Waits for the
- * tfjs backend to be ready (call `engine.init()` first to choose it).
+ * Loads a detector's (or landmark net's) weights from the package (once; later calls return the same promise).
+ * Waits for the tfjs backend to be ready (call `engine.init()` first to choose it).
  * @example await detect.load()
  */
-export function load(model: FaceDetectorModel = 'ssdMobilenetv1'): Promise<void> {
+export function load(model: FaceApiNet = 'ssdMobilenetv1'): Promise<void> {
   let p = loaded.get(model);
   if (p === undefined) {
     p = (async () => {
@@ -66,7 +72,7 @@ export function load(model: FaceDetectorModel = 'ssdMobilenetv1'): Promise<void>
   return p;
 }
 
-/** Frees the loaded detectors' weights (the next `load()` reads them again). */
+/** Frees the loaded networks' weights (the next `load()` reads them again). */
 export function unload(): void {
   if (api === null) return;
   for (const model of loaded.keys()) {

@@ -6,3 +6,5 @@ export { load, unload, faceApiModelDir, type FaceDetectorModel } from './faceApi
 export { detectFaces, type DetectFacesOptions, type FaceDetection } from './detectFaces';
 export { detectDataset, matchDetection, type DetectDatasetOptions } from './detectDataset';
 export { boxIou } from './boxIou';
+export { peerLandmarks68, peerCropBox, type PeerLandmarksOptions } from './peerLandmarks68';
+export type { FaceLandmarkModel, FaceApiNet } from './faceApi';
