@@ -34,3 +34,4 @@ export * from './widgetStates';
 export * from './liveProgress';
 export * from './conditionState';
 export * from './videoState';
+export * from './exemplarsState';

@@ -60,7 +60,7 @@ export function marginalsFigure(
   const shapes: Array<Record<string, unknown>> = [];
   const layout = baseLayout({ yTitle: 'probability', ...opts });
   const level = opts.level ?? 0.95;
-  marginals.forEach((m, i) => {
+  marginals.forEach((m: AttributeMarginalView, i) => {
     const fn = 'marginalsFigure';
     const values = finiteSeries(fn, `marginals[${i}].centers`, m?.centers);
     const probs = finiteSeries(fn, `marginals[${i}].mass`, m.mass, values.length);

@@ -40,7 +40,7 @@ export function calibrationFigure(series: readonly CalibrationSeries[], opts: Fi
         `calibrationFigure: argument 'series[${i}].rows' expected an array of {level, coverage}, got ${describe(s?.rows)}`,
       );
     }
-    const rows = s.rows;
+    const rows: CalibrationSeries['rows'] = s.rows;
     const x = finiteSeries(
       'calibrationFigure',
       `series[${i}].rows[].level`,

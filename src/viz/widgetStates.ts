@@ -143,3 +143,26 @@ export interface VideoState {
 export interface VideoValue {
   frame: number;
 }
+
+/** One neighbour in the exemplars widget. */
+export interface ExemplarJson {
+  id: string;
+  similarity: number;
+  /** The exemplar's face (PNG data URL, landmarks drawn) when its image is known. @default none */
+  imageUrl?: string;
+}
+
+/** The exemplars widget's props: a face and its nearest training exemplars by two embeddings. */
+export interface ExemplarsState {
+  kind: 'exemplar-landmarks/exemplars';
+  title?: string;
+  /** The face (PNG data URL, prediction drawn). */
+  imageUrl: string;
+  /** Caption of the face (as text), e.g. its file name. */
+  label: string;
+  /** Nearest exemplars by classifier weights w_k and by training-face features f, most similar first. */
+  byWeights: ExemplarJson[];
+  byFeatures: ExemplarJson[];
+  /** Side in CSS pixels of each thumbnail. @default 96 */
+  size?: number;
+}

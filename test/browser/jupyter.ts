@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../helpers';
 
 /** Debian's Jupyter (classic Notebook 6). */
@@ -49,7 +50,7 @@ export function findJupyterLab(): { jupyter: string } | { reason: string } {
 }
 
 /**
- * Starts `jupyter <app>` ('notebook' or 'lab') on notebooks/ with the private kernel spec; resolves
+ * Starts `jupyter <app>` ('notebook' or 'lab') on `notebookDir` with the private kernel spec; resolves
  * with the process and its base URL once it prints its URL.
  */
 export function startJupyter(
@@ -57,6 +58,7 @@ export function startJupyter(
   app: 'notebook' | 'lab',
   tmp: string,
   token: string,
+  notebookDir = path.join(PROJECT_ROOT, 'notebooks'),
 ): Promise<{ proc: ChildProcess; url: string }> {
   const jupyterPath = writeTslabKernelSpec(tmp);
   const cls = app === 'notebook' ? 'NotebookApp' : 'ServerApp';
@@ -66,9 +68,11 @@ export function startJupyter(
     '--ip=127.0.0.1',
     `--port=${app === 'notebook' ? 18890 : 18990}`,
     '--port-retries=50',
-    `--notebook-dir=${path.join(PROJECT_ROOT, 'notebooks')}`,
+    `--notebook-dir=${notebookDir}`,
     `--${cls}.token=${token}`,
   ];
+  // JupyterLab: window.jupyterapp for the tests to run cells; no announcements fetched from the internet.
+  if (app === 'lab') args.push('--LabApp.expose_app_in_browser=True', '--LabApp.news_url=None');
   if (process.getuid?.() === 0) args.push('--allow-root');
   const proc = spawn(jupyter, args, {
     env: {
@@ -95,4 +99,40 @@ export function startJupyter(
     proc.stderr?.on('data', onData);
     proc.on('exit', (code) => reject(new Error(`jupyter ${app} exited with ${code}:\n${log}`)));
   });
+}
+
+/**
+ * Opens `notebook` in the classic Notebook at `url` and runs every cell once its kernel is connected
+ * (autosave off: the file is never written). Returns the URLs the page requested outside the server.
+ */
+export async function runClassicNotebook(
+  page: Page,
+  url: string,
+  notebook: string,
+  token: string,
+): Promise<string[]> {
+  const external: string[] = [];
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith(url) && !u.startsWith('data:') && !u.startsWith('blob:')) external.push(u);
+  });
+  await page.goto(`${url}notebooks/${notebook}?token=${token}`);
+  type J = {
+    notebook: {
+      set_autosave_interval(ms: number): void;
+      execute_all_cells(): void;
+      kernel?: { is_connected(): boolean };
+    };
+  };
+  await page.waitForFunction(
+    () => (window as unknown as { Jupyter?: J }).Jupyter?.notebook?.kernel?.is_connected() === true,
+    null,
+    { timeout: 120000 },
+  );
+  await page.evaluate(() => {
+    const nb = (window as unknown as { Jupyter: J }).Jupyter.notebook;
+    nb.set_autosave_interval(0);
+    nb.execute_all_cells();
+  });
+  return external;
 }

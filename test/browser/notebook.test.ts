@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { PROJECT_ROOT } from '../helpers';
 import { launchOrSkip } from './chromium';
-import { CLASSIC_JUPYTER, startJupyter } from './jupyter';
+import { CLASSIC_JUPYTER, runClassicNotebook, startJupyter } from './jupyter';
 
 const JUPYTER = CLASSIC_JUPYTER;
 const NOTEBOOK = '00-check.ipynb';
@@ -51,32 +51,7 @@ describe('browser: a live notebook (Jupyter + tslab)', function () {
     jupyter = started.proc;
     const before = fs.readFileSync(path.join(PROJECT_ROOT, 'notebooks', NOTEBOOK));
     const page = await (browser as Browser).newPage();
-    const external: string[] = [];
-    page.on('request', (r) => {
-      const u = r.url();
-      if (!u.startsWith(started.url) && !u.startsWith('data:') && !u.startsWith('blob:')) external.push(u);
-    });
-    await page.goto(`${started.url}notebooks/${NOTEBOOK}?token=${token}`);
-    type J = {
-      notebook: {
-        set_autosave_interval(ms: number): void;
-        execute_all_cells(): void;
-        kernel?: { is_connected(): boolean };
-      };
-    };
-    await page.waitForFunction(
-      () => {
-        const j = (window as unknown as { Jupyter?: J }).Jupyter;
-        return j?.notebook?.kernel?.is_connected() === true;
-      },
-      null,
-      { timeout: 120000 },
-    );
-    await page.evaluate(() => {
-      const nb = (window as unknown as { Jupyter: J }).Jupyter.notebook;
-      nb.set_autosave_interval(0);
-      nb.execute_all_cells();
-    });
+    const external = await runClassicNotebook(page, started.url, NOTEBOOK, token);
     await page.waitForSelector('div.xl-figure[data-xl-plotted] svg.main-svg', { timeout: 180000 });
     assert.equal(await page.locator('div.xl-figure .scatterlayer .trace').count(), 2);
     await page.waitForSelector('.xl-landmark-viewer canvas', { timeout: 60000 });

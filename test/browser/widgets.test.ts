@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { classes, engine, experiments, synth, viz } from '../../src';
+import { classes, engine, experiments, model, neighbors, synth, viz } from '../../src';
+import { tinySamples } from '../modelFixtures';
 import { buildWidgets } from '../../scripts/build-widgets';
 import { launchOrSkip, offlinePage } from './chromium';
 import { HOSTILE, shapePosterior } from './fixtures';
@@ -147,9 +148,69 @@ describe('browser: widgets as standalone pages', function () {
       ),
     );
     await page.locator('.xl-video .xl-slider-input').fill('2');
-    await page.waitForFunction(() => document.querySelector('.xl-video')?.getAttribute('data-value') === '{"frame":2}');
+    await page.waitForFunction(
+      () => document.querySelector('.xl-video')?.getAttribute('data-value') === '{"frame":2}',
+    );
     await expectScreenshot('widget-video', await root.screenshot());
     assert.deepEqual(blocked, []);
     assert.deepEqual(errors, []);
+  });
+
+  it('exemplars: a face and its nearest exemplars by weights and by features, ids as text', async () => {
+    const train = tinySamples(24, 1);
+    const run = await model.trainExemplarClassifier({
+      train,
+      K: 'exemplar',
+      loss: 'multiLabel',
+      tau: 0.05,
+      epochs: 1,
+      batchSize: 8,
+      input: { size: 32 },
+      widths: [8, 16],
+      featureDim: 16,
+      progress: 'none',
+      seed: 1,
+    });
+    try {
+      const emb = neighbors.exemplarEmbeddings(run.model, train);
+      const q = train[3];
+      const top = (by: 'weights' | 'features') =>
+        neighbors.topExemplars(run.model, emb, q.image, q.box, { by, k: 4, samples: train });
+      const byW = top('weights');
+      const byF = top('features');
+      const hostile = [{ ...byF[1], id: HOSTILE }];
+      const st = viz.exemplarsState(
+        viz.drawLandmarks(q.image, q.landmarks),
+        `face ${q.id}`,
+        byW,
+        [byF[0], ...hostile, ...byF.slice(2)],
+        {
+          title: 'nearest exemplars',
+        },
+      );
+      const { page, blocked, errors } = await open(
+        'exemplars',
+        viz.widgetHtml('exemplars', { ...st }, { standalone: true }),
+      );
+      const root = page.locator('.xl-exemplars');
+      await root.waitFor();
+      const captions = await page.locator('.xl-exemplar-row').nth(1).locator('figcaption').allTextContents();
+      assert.equal(captions[0], `${byF[0].id} · ${byF[0].similarity.toFixed(3)}`);
+      assert.equal(byF[0].id, q.id, 'a training face is its own nearest feature');
+      assert.equal(captions[1], `${HOSTILE} · ${byF[1].similarity.toFixed(3)}`, 'the id is text');
+      assert.equal(
+        await page.locator('.xl-exemplars img').count(),
+        1 + byW.length + byF.length,
+        'only the thumbnails',
+      );
+      assert.equal(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
+      await page.locator('.xl-exemplar-row').nth(0).locator('figure').first().click();
+      assert.equal(await root.getAttribute('data-value'), byW[0].id);
+      await expectScreenshot('widget-exemplars', await root.screenshot());
+      assert.deepEqual(blocked, []);
+      assert.deepEqual(errors, []);
+    } finally {
+      run.model.dispose();
+    }
   });
 });
