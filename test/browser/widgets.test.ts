@@ -44,6 +44,16 @@ describe('browser: widgets as standalone pages', function () {
     return opened;
   }
 
+  it('every bundle is self-contained: no require, no Node built-in, no eval or new Function', () => {
+    const dist = path.join(__dirname, '..', '..', 'widgets', 'dist');
+    for (const f of fs.readdirSync(dist).filter((n) => n.endsWith('.js'))) {
+      const js = fs.readFileSync(path.join(dist, f), 'utf8');
+      assert.ok(!/\brequire\(|["']node:/.test(js), `${f}: no require() / node: import`);
+      assert.ok(!/\beval\(|new Function\(/.test(js), `${f}: no eval / new Function`);
+      assert.ok(js.length < 100000, `${f}: ${js.length} bytes`);
+    }
+  });
+
   it('teaching: the sliders redraw, |M_i| agrees with classes.membership, data shows as text', async () => {
     const Ks = [10, 30, 120];
     const st = viz.teachingState(data.trainShapes, data.nPoints, {
