@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cachedModel, cachedModelSettings } from '../src/experiments';
+import { cachedModel, cachedModelSettings, posedClassTable } from '../src/experiments';
+import { ibug68 } from '../src/landmarks/scheme';
 import { initBackend } from './modelFixtures';
 
 const tiny = {
@@ -63,5 +64,32 @@ describe('experiments.cachedModel', function () {
   it('rejects bad settings by name', () => {
     assert.throws(() => cachedModelSettings({ source: 'nope' as never }), /cachedModel: argument 'source'/);
     assert.throws(() => cachedModelSettings({ epochs: 0 }), /cachedModel: argument 'epochs'/);
+  });
+});
+
+describe('experiments.posedClassTable', () => {
+  it('projected template faces at random poses, in box coordinates, with their pose and a self-occlusion rule', () => {
+    const t = posedClassTable(50, { seed: 3, yaw: [-90, 90], tilt: 10 });
+    assert.equal(t.K, 50);
+    assert.equal(t.scheme, 'ibug68');
+    for (let k = 0; k < 50; k++) {
+      const row = t.centers.subarray(k * 136, (k + 1) * 136);
+      assert.ok(Math.min(...row) >= -1e-6 && Math.max(...row) <= 1 + 1e-6, 'box coordinates span [0, 1]');
+      assert.ok(
+        Math.abs(t.pose[3 * k]) <= 90 &&
+          Math.abs(t.pose[3 * k + 1]) <= 10 &&
+          Math.abs(t.pose[3 * k + 2]) <= 10,
+      );
+      assert.ok(t.sigma[k] >= 0.01 && t.sigma[k] <= 0.04);
+      const hidden = Array.from(t.visibility.subarray(k * 68, (k + 1) * 68)).filter((v) => v < 1).length;
+      if (Math.abs(t.pose[3 * k]) <= 40) assert.equal(hidden, 0, 'near-frontal: every point visible');
+      else assert.ok(hidden > 0 && hidden <= ibug68.groups.jaw.length, 'turned: some jaw points hidden');
+    }
+    assert.deepEqual(
+      posedClassTable(5, { seed: 3 }).centers,
+      posedClassTable(5, { seed: 3 }).centers,
+      'seeded',
+    );
+    assert.throws(() => posedClassTable(0), /posedClassTable: argument 'K'/);
   });
 });

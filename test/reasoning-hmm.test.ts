@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+import { build } from 'esbuild';
 import type { ClassGraph } from '../src/classes';
 import { ShapeError, ValueError } from '../src/errors';
 import {
@@ -156,7 +159,7 @@ describe('reasoning: HMM over video', () => {
   });
 
   it('forward-backward equals brute-force marginals, dense and sparse frames', () => {
-    const fb = hmmForwardBackward(model, frames, { prune: 0, mass: 1 });
+    const fb = hmmForwardBackward(model, frames, { beam: Infinity, mass: 1 });
     for (let t = 0; t < T; t++) {
       const d = dense(fb.posteriors[t]);
       for (let k = 0; k < K; k++) close(d[k], bf.marg[t][k], 1e-12);
@@ -164,7 +167,7 @@ describe('reasoning: HMM over video', () => {
     close(fb.logLikelihood, bf.logZ, 1e-9);
     const sparse = frames.map((f) => posteriorTop(f, { mass: 0.6 }));
     const bs = bruteForce(A, K, sparse);
-    const fs = hmmForwardBackward(model, sparse, { prune: 0, mass: 1 });
+    const fs = hmmForwardBackward(model, sparse, { beam: Infinity, mass: 1 });
     for (let t = 0; t < T; t++) {
       const d = dense(fs.posteriors[t]);
       for (let k = 0; k < K; k++) close(d[k], bs.marg[t][k], 1e-12);
@@ -214,8 +217,8 @@ describe('reasoning: HMM over video', () => {
     const m = hmmModel(randomGraph(Kr, 5, r), Kr, { jump: 1e-3 });
     const dn = Array.from({ length: Tr }, () => randomDense(Kr, r, 5));
     const sp = dn.map((f) => posteriorTop(f, { mass: 0.99 }));
-    const fd = hmmForwardBackward(m, dn, { prune: 0, mass: 1, maxClasses: Kr });
-    const fs = hmmForwardBackward(m, sp, { prune: 0, mass: 1, maxClasses: Kr });
+    const fd = hmmForwardBackward(m, dn, { beam: Infinity, mass: 1, maxClasses: Kr });
+    const fs = hmmForwardBackward(m, sp, { beam: Infinity, mass: 1, maxClasses: Kr });
     // Bound: TV ≤ max(δ, δ̃), δ ≤ Σ_t (smoothed mass outside frame t's kept classes) under each model.
     const off = (res: typeof fd) =>
       sp.reduce((acc, f, t) => {
@@ -228,9 +231,9 @@ describe('reasoning: HMM over video', () => {
       worst = Math.max(worst, tv(dense(fd.posteriors[t]), dense(fs.posteriors[t])));
     assert.ok(worst <= bound);
     assert.ok(bound < 1);
-    const fp = hmmForwardBackward(m, dn, { prune: 1e-4, mass: 1, maxClasses: Kr });
+    const fp = hmmForwardBackward(m, dn, { beam: 8, mass: 1, maxClasses: Kr });
     for (let t = 0; t < Tr; t++) {
-      assert.ok(fp.dropped[t] <= 1e-4);
+      assert.ok(fp.dropped[t] <= Kr * Math.exp(-8));
       assert.ok(tv(dense(fd.posteriors[t]), dense(fp.posteriors[t])) < 1e-2);
     }
     assert.ok(Math.min(...fp.beamSize) < Kr);
@@ -254,8 +257,8 @@ describe('reasoning: HMM over video', () => {
       f.indices.forEach((k, i) => (d[k] = f.probs[i]));
       return d;
     };
-    const a = hmmForwardBackward(m, sp, { prune: 1e-3, mass: 1, maxClasses: Kr });
-    const b = hmmForwardBackward(m, sp.map(expand), { prune: 1e-3, mass: 1, maxClasses: Kr });
+    const a = hmmForwardBackward(m, sp, { beam: 6, mass: 1, maxClasses: Kr });
+    const b = hmmForwardBackward(m, sp.map(expand), { beam: 6, mass: 1, maxClasses: Kr });
     // The first frame keeps every class (the prior's background is above the threshold); then the fast path runs.
     assert.ok(Math.max(...a.beamSize.subarray(1)) < Kr / 2);
     assert.deepEqual(Array.from(a.beamSize), Array.from(b.beamSize));
@@ -329,9 +332,9 @@ describe('reasoning: HMM over video', () => {
     throwsNamed(() => hmmModel(g, K, { scale: 0 }), ValueError, /'scale' expected a number > 0/);
     throwsNamed(() => hmmViterbi({} as HmmModel, frames), ValueError, /expected an HmmModel/);
     throwsNamed(
-      () => hmmForwardBackward(model, frames, { prune: 2 }),
+      () => hmmForwardBackward(model, frames, { beam: -1 }),
       ValueError,
-      /'prune' expected a number in \[0, 0.5\]/,
+      /hmmForwardBackward: argument 'beam' expected a number > 0 \(Infinity: exact\), got -1/,
     );
     const s = hmmFilterStep(model, null, frames[0]);
     const big = hmmModel(fullGraph(5, r), 5);
@@ -350,6 +353,48 @@ describe('reasoning: HMM over video', () => {
       ValueError,
       /hmmForwardBackward: frame 1: expected some class/,
     );
+  });
+
+  it('runs in a no-Node environment (browser bundle in a bare vm context) with the same results', async () => {
+    const out = await build({
+      entryPoints: [path.join(__dirname, '..', 'src', 'reasoning', 'index.ts')],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      globalName: 'xlReasoning',
+      platform: 'browser',
+      logLevel: 'silent',
+    });
+    const r = new Rng(4);
+    const Kr = 40;
+    const gr = randomGraph(Kr, 4, r);
+    const fr = Array.from({ length: 6 }, () => Array.from(randomDense(Kr, r, 3)));
+    const plain = {
+      offsets: Array.from(gr.offsets),
+      indices: Array.from(gr.indices),
+      distances: Array.from(gr.distances),
+      fr,
+    };
+    const ctx = vm.createContext({ plain });
+    assert.equal(vm.runInContext('typeof require + typeof process', ctx), 'undefinedundefined');
+    vm.runInContext(out.outputFiles[0].text, ctx);
+    const got = JSON.parse(
+      vm.runInContext(
+        `(() => {
+          const r = xlReasoning;
+          const g = { offsets: Int32Array.from(plain.offsets), indices: Int32Array.from(plain.indices), distances: Float32Array.from(plain.distances) };
+          const m = r.hmmModel(g, ${Kr});
+          const frames = plain.fr.map((f) => Float64Array.from(f));
+          const fb = r.hmmForwardBackward(m, frames);
+          return JSON.stringify({ path: Array.from(r.hmmViterbi(m, frames).path), p: Array.from(fb.posteriors[3].probs) });
+        })()`,
+        ctx,
+      ) as string,
+    ) as { path: number[]; p: number[] };
+    const m = hmmModel(gr, Kr);
+    const frames = fr.map((f) => Float64Array.from(f));
+    assert.deepEqual(got.path, Array.from(hmmViterbi(m, frames).path));
+    assert.deepEqual(got.p, Array.from(hmmForwardBackward(m, frames).posteriors[3].probs));
   });
 
   it('low-pass: the 3-frame mean, renormalised at the ends; bad input', () => {

@@ -24,6 +24,7 @@ import {
   type SparsePosterior,
 } from '../src/reasoning';
 import { Rng } from '../src/util/rng';
+import { Warnings } from '../src/util/warnings';
 import { expectClose } from './helpers';
 
 const N = ibug68.nPoints;
@@ -154,6 +155,17 @@ describe('reasoning', () => {
         assert.ok(Math.abs(sum(h.values) - 1) < 1e-9, JSON.stringify(opts));
         assert.ok(h.inside > 0 && h.inside <= 1);
       }
+      // a region no probability reaches: uniform, inside 0, and a warning
+      const warnings = new Warnings();
+      const off = posteriorHeatmap(p, table, BOX, {
+        landmark: 0,
+        region: { x: 1e5, y: 1e5, width: 10, height: 10 },
+        cols: 4,
+        warnings,
+      });
+      assert.equal(off.inside, 0);
+      assert.ok(off.values.every((v) => v === 1 / 16));
+      assert.equal(warnings.count('heatmap-outside'), 1);
       // a region covering the whole image holds all the mass, and the heatmap's mean is the landmark's mean
       const big = posteriorHeatmap(p, table, BOX, {
         landmark: 'noseTip',

@@ -18,7 +18,7 @@ import { type KSpec } from './classTableFor';
 import { DATA_SOURCES, prepareData, type DataSource, type ExperimentData } from './prepareData';
 import { trainClassifier } from './trainClassifier';
 
-/** Options of `cachedModel`. Every field but `dir`, `retrain` and `progress` is a training setting (part of the key). */
+/** Options of `cachedModel`. Every field but `dir`, `w300Path`, `retrain` and `progress` is a training setting (part of the key). */
 export interface CachedModelOptions {
   /** Training faces. @default 'synth-hard' (uniform pose to profile, occluders: what reasoning is about) */
   source?: DataSource;
@@ -46,6 +46,8 @@ export interface CachedModelOptions {
   model?: ModelOptions;
   /** Cache folder. @default env XL_CACHE, else `.cache/` in the package root */
   dir?: string;
+  /** Source '300w': the folder of the crops (a location, not a training setting). @default prepareData's */
+  w300Path?: string;
   /** Retrain even when a fresh file exists. @default false */
   retrain?: boolean;
   /** Training progress. @default 'auto' */
@@ -164,6 +166,7 @@ export async function cachedModel(opts: CachedModelOptions = {}): Promise<Cached
     nValidation: settings.nValidation,
     seed: settings.seed,
     size: settings.size,
+    ...(opts.w300Path !== undefined ? { w300Path: opts.w300Path } : {}),
   });
   if (!opts.retrain && JSON.stringify(storedSettings(file)) === key) {
     const model = loadModel(file);

@@ -10,6 +10,7 @@ import { ShapeError, ValueError } from '../errors';
 import { boxValidate } from '../landmarks/box';
 import type { Box } from '../types';
 import { assertInteger, assertOneOf, describe } from '../util/validate';
+import type { Warnings } from '../util/warnings';
 import { groupResolve, landmarkResolve, tableScheme, type LandmarkRef } from './landmarkRef';
 import { normalCdfFast } from './normal';
 import type { PosteriorLike, ReasoningTable } from './posterior';
@@ -29,6 +30,8 @@ export interface HeatmapOptions {
   cols?: number;
   /** Rows of the grid. @default cols × region height / width, rounded */
   rows?: number;
+  /** Told ('heatmap-outside') when none of the target's probability reaches the region. @default none */
+  warnings?: Warnings;
 }
 
 /** A heatmap: probability per cell, row-major (row 0 at the region's top), summing to 1. */
@@ -144,7 +147,14 @@ export function posteriorHeatmap(
   let inside = 0;
   for (let i = 0; i < grid.length; i++) inside += grid[i];
   if (inside > 0) for (let i = 0; i < grid.length; i++) grid[i] /= inside;
-  else grid.fill(1 / grid.length); // nothing reaches the region: uniform, and inside = 0 says so
+  else {
+    // nothing reaches the region: uniform, with inside = 0 and a warning saying so
+    grid.fill(1 / grid.length);
+    opts.warnings?.warn(
+      'heatmap-outside',
+      `${fn}: none of the probability of ${opts.landmark !== undefined ? `landmark ${String(opts.landmark)}` : `group ${opts.group}`} reaches the region ${JSON.stringify(region)} (uniform heatmap, inside = 0)`,
+    );
+  }
   return {
     values: grid,
     rows,

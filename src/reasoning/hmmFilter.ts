@@ -10,7 +10,7 @@ import {
   assertFrame,
   assertModel,
   assertOutput,
-  assertPrune,
+  beamThreshold,
   beamToSparse,
   forwardStep,
   hmmScratch,
@@ -46,13 +46,12 @@ export function hmmFilterStep(
 ): HmmFilterState {
   const fn = 'hmmFilterStep';
   assertModel(fn, model);
-  const prune = opts.prune ?? 1e-6;
-  assertPrune(fn, prune);
+  const theta = beamThreshold(fn, opts.beam ?? 15);
   if (state !== null) assertState(fn, state, model.K);
   const t = state === null ? 0 : state.frames;
   assertFrame(fn, model, frame, t);
   const prev = state === null ? null : { indices: state.indices, probs: state.probs };
-  const step = forwardStep(fn, model, prev, frame, t, prune, hmmScratch(model.K));
+  const step = forwardStep(fn, model, prev, frame, t, theta, hmmScratch(model.K));
   return {
     kind: 'hmm-filter-state',
     K: model.K,

@@ -6,19 +6,21 @@
  * backward pass recomputes each segment's forward states from its checkpoint (one more forward pass in time), so it
  * holds about 2√T beams of at most K states plus the output.
  *
- * The approximation, and its bound: after each forward step the least probable states holding at most `prune` of the
- * step's mass are dropped (the beam; `prune: 0` is exact). The result is then the exact smoothed posterior of the HMM
- * whose paths stay inside the beams: every filtered (forward) distribution is within total variation `prune` of the
- * unpruned one given the same previous beam; the smoothed distributions are not bounded a priori (a dropped state could
- * be favoured by later frames), so the error against the exact computation is measured (tests, bench/RESULTS.md). The
- * output keeps the fewest states holding `mass` of each smoothed distribution, with ε = what it leaves out.
+ * The approximation, and its bound: after each forward step but the first, the states whose filtered probability is below e^-beam
+ * times the frame's most probable state are dropped (the beam; `beam: Infinity` is exact). The result is then the
+ * exact smoothed posterior of the HMM whose paths stay inside the beams. Each step drops at most K · e^-beam of its
+ * mass (the fraction actually dropped is returned per frame, `dropped`), so every filtered distribution is within that
+ * total variation of the unpruned one given the same previous beam; the smoothed distributions are not bounded a
+ * priori (a dropped state could be favoured by later frames), so the error against the exact computation is measured
+ * (tests, bench/RESULTS.md). The output keeps the fewest states holding `mass` of each smoothed distribution, with
+ * ε = what it leaves out.
  */
 import {
   type HmmBeam,
   type HmmScratch,
   assertFrames,
   assertOutput,
-  assertPrune,
+  beamThreshold,
   beamToSparse,
   emissionFill,
   forwardStep,
@@ -29,8 +31,11 @@ import type { PosteriorLike, SparsePosterior } from './posterior';
 
 /** Options shared by `hmmForwardBackward` and `hmmFilterStep`. */
 export interface HmmBeamOptions {
-  /** Largest fraction of each forward step's mass that pruning may drop; 0 is exact. @default 1e-6 */
-  prune?: number;
+  /**
+   * Width of the forward beam in natural log: states less probable than e^-beam times the frame's best are dropped;
+   * Infinity is exact. @default 15
+   */
+  beam?: number;
 }
 
 /** Options of the smoothed / filtered outputs. */
@@ -52,7 +57,7 @@ export interface HmmForwardBackwardResult {
   readonly logLikelihood: number;
   /** Per frame, the forward beam's size (states kept). */
   readonly beamSize: Int32Array;
-  /** Per frame, the fraction of the forward step's mass that pruning dropped (≤ prune). */
+  /** Per frame, the fraction of the forward step's mass that pruning dropped (≤ K · e^-beam). */
   readonly dropped: Float64Array;
 }
 
@@ -67,10 +72,9 @@ export function hmmForwardBackward(
 ): HmmForwardBackwardResult {
   const fn = 'hmmForwardBackward';
   assertFrames(fn, model, frames);
-  const prune = opts.prune ?? 1e-6;
+  const theta = beamThreshold(fn, opts.beam ?? 15);
   const mass = opts.mass ?? 0.999;
   const maxClasses = opts.maxClasses ?? 8192;
-  assertPrune(fn, prune);
   assertOutput(fn, mass, maxClasses);
   const K = model.K;
   const T = frames.length;
@@ -82,7 +86,7 @@ export function hmmForwardBackward(
   let logLikelihood = 0;
   let beam: HmmBeam | null = null;
   for (let t = 0; t < T; t++) {
-    const step = forwardStep(fn, model, beam, frames[t], t, prune, s);
+    const step = forwardStep(fn, model, beam, frames[t], t, theta, s);
     beam = step.beam;
     logLikelihood += step.logScale;
     beamSize[t] = beam.indices.length;
@@ -99,11 +103,11 @@ export function hmmForwardBackward(
     const t1 = Math.min(T, t0 + c);
     const alphas: HmmBeam[] = [checkpoints[seg]];
     for (let t = t0 + 1; t < t1; t++)
-      alphas.push(forwardStep(fn, model, alphas[alphas.length - 1], frames[t], t, prune, s).beam);
+      alphas.push(forwardStep(fn, model, alphas[alphas.length - 1], frames[t], t, theta, s).beam);
     checkpoints.pop();
     for (let t = t1 - 1; t >= t0; t--) {
-      const a = alphas[t - t0];
-      const beta =
+      const a: HmmBeam = alphas[t - t0];
+      const beta: Float64Array =
         nextBeam === null
           ? new Float64Array(a.indices.length).fill(1)
           : backwardStep(model, a, nextBeam, nextBeta!, frames[t + 1], u, s);

@@ -51,8 +51,14 @@ export function assertFrame(fn: string, model: HmmModel, frame: PosteriorLike, t
   }
 }
 
-export function assertPrune(fn: string, prune: number): void {
-  assertInRange(fn, 'prune', prune, 0, 0.5);
+/** Checks a forward beam width (natural log; Infinity = exact) and returns its relative threshold e^-beam. */
+export function beamThreshold(fn: string, beam: number): number {
+  if (typeof beam !== 'number' || !(beam > 0)) {
+    throw new ValueError(
+      `${fn}: argument 'beam' expected a number > 0 (Infinity: exact), got ${describe(beam)}`,
+    );
+  }
+  return Math.exp(-beam);
 }
 
 export function assertOutput(fn: string, mass: number, maxClasses: number): void {
@@ -120,10 +126,10 @@ export interface ForwardStep {
 
 /**
  * One forward step: α'(j) ∝ e(j) Σ_i α(i) A(i→j) for every class j, then pruning. `prev` null is the first frame
- * (uniform prior 1/K). Exact for prune = 0. A sparse frame with prune > 0 takes the fast path: only the classes
- * reached along an edge from the beam and the frame's kept classes are computed; every other class has the same
- * value (the frame's floor × the uniform jump or prior), dropped as a whole when below the pruning threshold (else
- * the dense path runs).
+ * (uniform prior 1/K), then pruning (not on the first frame): classes below `theta` times the step's largest value are dropped (theta = 0:
+ * exact). A sparse frame with theta > 0 takes the fast path: only the classes reached along an edge from the beam and
+ * the frame's kept classes are computed; every other class has the same value (the frame's floor × the uniform jump
+ * or prior), dropped as a whole when below the threshold (else the dense path runs).
  */
 export function forwardStep(
   fn: string,
@@ -131,11 +137,13 @@ export function forwardStep(
   prev: HmmBeam | null,
   frame: PosteriorLike,
   t: number,
-  prune: number,
+  theta: number,
   s: HmmScratch,
 ): ForwardStep {
-  const r = prune > 0 && !isDense(frame) ? sparseStep(fn, m, prev, frame, t, prune, s) : null;
-  return r ?? denseStep(fn, m, prev, frame, t, prune, s);
+  // The first frame is never pruned: with no past evidence yet, a class unlikely now may be what later frames favour.
+  if (prev === null) return denseStep(fn, m, prev, frame, t, 0, s);
+  const r = theta > 0 && !isDense(frame) ? sparseStep(fn, m, prev, frame, t, theta, s) : null;
+  return r ?? denseStep(fn, m, prev, frame, t, theta, s);
 }
 
 function denseStep(
@@ -144,7 +152,7 @@ function denseStep(
   prev: HmmBeam | null,
   frame: PosteriorLike,
   t: number,
-  prune: number,
+  theta: number,
   s: HmmScratch,
 ): ForwardStep {
   const K = m.K;
@@ -162,7 +170,7 @@ function denseStep(
     Z += v;
   }
   assertMass(fn, Z, t);
-  const { n, kept } = pruneCandidates(acc, null, K, Z, prune, s.keep);
+  const { n, kept } = pruneCandidates(acc, null, K, theta, s.keep);
   return finish(acc, s.keep, n, kept, Z);
 }
 
@@ -211,7 +219,7 @@ function sparseStep(
   prev: HmmBeam | null,
   frame: SparsePosterior,
   t: number,
-  prune: number,
+  theta: number,
   s: HmmScratch,
 ): ForwardStep | null {
   const K = m.K;
@@ -237,8 +245,10 @@ function sparseStep(
   const bg = floor * base;
   Z += (K - nc) * bg;
   assertMass(fn, Z, t);
-  if (bg > 0 && bg >= (0.5 * prune * Z) / K) return null;
-  const { n, kept } = pruneCandidates(acc, cand, nc, Z, prune, s.keep);
+  let max = bg;
+  for (let c = 0; c < nc; c++) if (acc[cand[c]] > max) max = acc[cand[c]];
+  if (bg > 0 && bg >= theta * max) return null;
+  const { n, kept } = pruneCandidates(acc, cand, nc, theta, s.keep);
   const keep = s.keep.subarray(0, n).sort();
   return finish(acc, keep, n, kept, Z);
 }
@@ -246,7 +256,7 @@ function sparseStep(
 function assertMass(fn: string, Z: number, t: number): void {
   if (!(Z > 0) || !Number.isFinite(Z)) {
     throw new ValueError(
-      `${fn}: frame ${t}: expected some class reachable from the previous frame with non-zero probability, got total ${Z} (raise 'jump' or 'prune' less)`,
+      `${fn}: frame ${t}: expected some class reachable from the previous frame with non-zero probability, got total ${Z} (raise 'jump' or widen 'beam')`,
     );
   }
 }
@@ -259,52 +269,30 @@ function finish(acc: Float64Array, keep: Int32Array, n: number, kept: number, Z:
 }
 
 /**
- * Drops the least-valued classes (values `v` by class, over the candidate list `cand`, or every class when null;
- * the step's total mass is Z) holding together at most prune · Z: first everything below prune · Z / 2K (at most
- * prune · Z / 2 in all, with the classes not among the candidates), then, bucketing the rest by powers of two below
- * the maximum, whole buckets from the bottom within another prune · Z / 2 (linear, no sort). Zeros are always
- * dropped. Writes the kept classes into `keep` (in candidate order); returns their count and sum.
+ * Keeps the classes (values `v` by class, over the candidate list `cand`, or every class when null) whose value is at
+ * least `theta` times the largest (zeros always dropped; theta = 0 keeps every non-zero class). Writes them into
+ * `keep` (in candidate order); returns their count and sum. What is dropped is at most (classes dropped) × theta × max,
+ * so at most K · theta of the step's mass.
  */
 export function pruneCandidates(
   v: Float64Array,
   cand: Int32Array | null,
   nCand: number,
-  Z: number,
-  prune: number,
+  theta: number,
   keep: Int32Array,
 ): { n: number; kept: number } {
-  const at = (c: number): number => (cand === null ? c : cand[c]);
+  let max = 0;
+  if (theta > 0) {
+    if (cand === null) for (let j = 0; j < nCand; j++) max = Math.max(max, v[j]);
+    else for (let c = 0; c < nCand; c++) max = Math.max(max, v[cand[c]]);
+  }
+  const floor = theta * max;
   let n = 0;
   let kept = 0;
-  if (prune === 0) {
-    for (let c = 0; c < nCand; c++) {
-      const j = at(c);
-      if (v[j] > 0) {
-        keep[n++] = j;
-        kept += v[j];
-      }
-    }
-    return { n, kept };
-  }
-  const t0 = (0.5 * prune * Z) / v.length;
-  let max = 0;
-  for (let c = 0; c < nCand; c++) max = Math.max(max, v[at(c)]);
-  const inv = 1 / max;
-  // Bucket b holds x with 2^-(b+1) < x / max ≤ 2^-b (the last bucket everything smaller).
-  const NB = 64;
-  const mass = new Float64Array(NB);
   for (let c = 0; c < nCand; c++) {
-    const x = v[at(c)];
-    if (x >= t0 && x > 0) mass[Math.min(NB - 1, Math.floor(-Math.log2(x * inv)))] += x;
-  }
-  const budget = 0.5 * prune * Z;
-  let cut = NB;
-  let dropped = 0;
-  while (cut > 1 && dropped + mass[cut - 1] <= budget) dropped += mass[--cut];
-  for (let c = 0; c < nCand; c++) {
-    const j = at(c);
+    const j = cand === null ? c : cand[c];
     const x = v[j];
-    if (x >= t0 && x > 0 && (cut === NB || Math.floor(-Math.log2(x * inv)) < cut)) {
+    if (x > 0 && x >= floor) {
       keep[n++] = j;
       kept += x;
     }

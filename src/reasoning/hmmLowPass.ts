@@ -34,7 +34,7 @@ export function shapesLowPass(shapes: readonly Shape[], opts: ShapesLowPassOptio
     assertFiniteArray(fn, `shapes[${t}]`, shapes[t], D);
   }
   const w = opts.weights ?? [1, 1, 1];
-  assertFiniteArray(fn, 'weights', w as number[], 3);
+  assertFiniteArray(fn, 'weights', w, 3);
   if (w.some((x) => x < 0) || !(w[0] + w[1] + w[2] > 0) || !(w[1] > 0)) {
     throw new ValueError(
       `${fn}: argument 'weights' expected three non-negative weights with a positive centre, got [${w.join(', ')}]`,

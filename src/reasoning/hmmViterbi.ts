@@ -56,6 +56,11 @@ export function hmmViterbi(
       `${fn}: argument 'model' expected at most 65,533 incoming edges per class, got ${model.maxInDegree}`,
     );
   }
+  if (T * K > 2 ** 31) {
+    throw new ValueError(
+      `${fn}: argument 'frames' expected frames × K ≤ 2^31 back-pointers, got ${T} × ${K} (decode the video in pieces)`,
+    );
+  }
   const codes = model.maxInDegree + 2 <= 255 ? new Uint8Array(T * K) : new Uint16Array(T * K);
   const jumpFrom = new Int32Array(T);
   const beamSize = new Int32Array(T);

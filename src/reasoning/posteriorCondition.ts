@@ -220,51 +220,59 @@ export function snapShape(
   const D = 2 * N;
   const C = 2 * pts.length;
   const { centers, sigma } = table;
-  // item means m_e (pixels)
+  // the classes that matter (weights below 1e-6 of the largest are left out of the regression), and their item values g_e
+  let wmax = 0;
+  for (let t = 0; t < s.weights.length; t++) if (s.weights[t] > wmax) wmax = s.weights[t];
+  const used: number[] = [];
+  for (let t = 0; t < s.weights.length; t++) if (s.weights[t] > 1e-6 * wmax) used.push(t);
+  const n = used.length;
+  const g = new Float64Array(n * C);
   const me = new Float64Array(C);
-  const ge = new Float64Array(C);
-  const gOf = (o: number): void => {
-    pts.forEach((e, q) => {
-      let gx = 0;
-      let gy = 0;
-      for (const j of e.points) {
-        gx += centers[o + 2 * j];
-        gy += centers[o + 2 * j + 1];
-      }
-      ge[2 * q] = f.x + (gx / e.points.length) * f.w;
-      ge[2 * q + 1] = f.y + (gy / e.points.length) * f.h;
-    });
-  };
+  let wsum = 0;
   let wsx = 0; // Σ w s_x², Σ w s_y² (within-class variances)
   let wsy = 0;
-  for (let t = 0; t < s.indices.length; t++) {
+  for (let u = 0; u < n; u++) {
+    const t = used[u];
     const w = s.weights[t];
-    if (w === 0) continue;
-    gOf(s.indices[t] * D);
-    for (let c = 0; c < C; c++) me[c] += w * ge[c];
+    const o = s.indices[t] * D;
+    for (let q = 0; q < pts.length; q++) {
+      const ps = pts[q].points;
+      let gx = 0;
+      let gy = 0;
+      for (let i = 0; i < ps.length; i++) {
+        gx += centers[o + 2 * ps[i]];
+        gy += centers[o + 2 * ps[i] + 1];
+      }
+      g[u * C + 2 * q] = f.x + (gx / ps.length) * f.w;
+      g[u * C + 2 * q + 1] = f.y + (gy / ps.length) * f.h;
+    }
+    for (let c = 0; c < C; c++) me[c] += w * g[u * C + c];
+    wsum += w;
     const sg = sigma[s.indices[t]];
     wsx += w * (sg * f.sdx) ** 2;
     wsy += w * (sg * f.sdy) ** 2;
   }
-  // cross covariances: Cyx[d][c] = Cov(y_d, e_c) (D × C), Cee (C × C)
+  for (let c = 0; c < C; c++) me[c] /= wsum;
+  wsx /= wsum;
+  wsy /= wsum;
+  // cross covariances: Cye[d][c] = Cov(y_d, e_c) (D × C), Cee (C × C)
   const Cye = new Float64Array(D * C);
   const Cee = new Float64Array(C * C);
-  const yc = new Float64Array(D);
-  for (let t = 0; t < s.indices.length; t++) {
-    const w = s.weights[t];
-    if (w === 0) continue;
+  const ge = new Float64Array(C);
+  for (let u = 0; u < n; u++) {
+    const t = used[u];
+    const w = s.weights[t] / wsum;
     const o = s.indices[t] * D;
-    gOf(o);
-    for (let c = 0; c < C; c++) ge[c] -= me[c];
+    for (let c = 0; c < C; c++) ge[c] = g[u * C + c] - me[c];
     for (let d = 0; d < D; d += 2) {
-      yc[d] = f.x + centers[o + d] * f.w - shape[d];
-      yc[d + 1] = f.y + centers[o + d + 1] * f.h - shape[d + 1];
-    }
-    for (let d = 0; d < D; d++) {
-      const a = w * yc[d];
-      if (a === 0) continue;
-      const row = d * C;
-      for (let c = 0; c < C; c++) Cye[row + c] += a * ge[c];
+      const ax = w * (f.x + centers[o + d] * f.w - shape[d]);
+      const ay = w * (f.y + centers[o + d + 1] * f.h - shape[d + 1]);
+      const rx = d * C;
+      const ry = rx + C;
+      for (let c = 0; c < C; c++) {
+        Cye[rx + c] += ax * ge[c];
+        Cye[ry + c] += ay * ge[c];
+      }
     }
     for (let a = 0; a < C; a++) for (let b = 0; b < C; b++) Cee[a * C + b] += w * ge[a] * ge[b];
   }
@@ -405,9 +413,9 @@ export function posteriorCondition(
   const shape = shapeOf(kept, table, f);
   const snapped = snapShape(kept, table, f, items, shape);
   const scale = 1 - s.epsilon;
-  const probs = Float64Array.from(top.weights, (w) => w * top.kept * scale);
+  const probs = new Float64Array(top.weights.length);
   let sum = 0;
-  for (let i = 0; i < probs.length; i++) sum += probs[i];
+  for (let i = 0; i < probs.length; i++) sum += probs[i] = top.weights[i] * top.kept * scale;
   return {
     posterior: {
       kind: 'sparse-posterior',
