@@ -176,7 +176,9 @@ describe('viz drawing', () => {
     const img: Raster = { width: 20, height: 20, channels: 3, data: new Uint8Array(1200).fill(10) };
     const heat = new Float32Array(4);
     heat[3] = 1; // bottom-right cell of a 2×2 grid
-    const out = viz.drawHeatmapOverlay(img, heat, 2, 2, { rect: { x: -0.5, y: -0.5, width: 10, height: 10 } });
+    const out = viz.drawHeatmapOverlay(img, heat, 2, 2, {
+      rect: { x: -0.5, y: -0.5, width: 10, height: 10 },
+    });
     const px = (x: number, y: number) =>
       Array.from(out.data.subarray(3 * (y * 20 + x), 3 * (y * 20 + x) + 3));
     assert.ok(px(8, 8)[0] > 100, `hot cell ${px(8, 8)}`);
