@@ -110,7 +110,9 @@ describe('browser: Plotly figure HTML', function () {
         },
       ),
     };
-    const html = `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>${viz.plotlyBundleHtml()}${Object.entries(figures)
+    const html = `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>${viz.plotlyBundleHtml()}${Object.entries(
+      figures,
+    )
       .map(([k, f]) => `<div id="fig-${k}" style="display:inline-block">${viz.figureHtml(f)}</div>`)
       .join('\n')}</body></html>`;
     const file = path.join(dir, 'results.html');

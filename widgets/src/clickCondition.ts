@@ -117,6 +117,7 @@ export function clickCondition(parent: HTMLElement, props: ConditionState): Clic
     button('copy .pts', 'xl-copy', () => void copyPts()),
   );
   const status = el('div', 'xl-status');
+  const timing = el('div', 'xl-timing');
   status.style.whiteSpace = 'pre';
   const yawChart = canvas2d(300, 110);
   const rollChart = canvas2d(300, 110);
@@ -131,6 +132,7 @@ export function clickCondition(parent: HTMLElement, props: ConditionState): Clic
     toggles,
     buttons,
     status,
+    timing,
     yawChart.canvas,
     rollChart.canvas,
     marg,
@@ -282,7 +284,8 @@ export function clickCondition(parent: HTMLElement, props: ConditionState): Clic
       suggested >= 0 ? `suggested next click: ${suggested} ${names[suggested]}` : 'no suggestion';
     status.textContent =
       `${clicks.length} click${clicks.length === 1 ? '' : 's'} · ${table.K} classes carried (ε = ${props.epsilon.toPrecision(2)})\n` +
-      `next click: landmark ${selected} ${names[selected]} · update ${ms.toFixed(1)} ms`;
+      `next click: landmark ${selected} ${names[selected]}`;
+    timing.textContent = `last update ${ms.toFixed(1)} ms`;
     const v = handle.value;
     outJson.value = JSON.stringify({ clicks: v.clicks, shape: v.shape });
     outPts.value = v.pts;
