@@ -71,7 +71,7 @@ export function conditionState(
     box: { x: box.x, y: box.y, width: box.width, height: box.height },
     nPoints: t.nPoints,
     K: t.K,
-    // Rounded to keep the page small (K = 700 classes: 0.7 MB instead of 2 MB): 1e-6 box units is 1e-4 px on
+    // Rounded to keep the page small (701 classes: 1.0 MB of JSON instead of 2.0 MB): 1e-6 box units is 1e-4 px on
     // a 100 px face. The page computes on these values; Node gives the same numbers from the same props.
     centers: Array.from(t.centers, round(1e6)),
     sigma: Array.from(t.sigma, round(1e6)),
