@@ -142,4 +142,67 @@ describe('viz drawing', () => {
     assert.equal(viz.nearestLandmark(s, 5, 0), 0, 'ties go to the lower index');
     assert.equal(viz.nearestLandmark(s, 50, 50, 5), -1);
   });
+
+  it('ellipsePolygon lies on the k-sigma contour of the covariance', () => {
+    const [sxx, sxy, syy] = [4, 1.5, 2];
+    const det = sxx * syy - sxy * sxy;
+    const p = viz.ellipsePolygon(10, 20, sxx, sxy, syy, 2, 16);
+    for (let i = 0; i < 16; i++) {
+      const dx = p[2 * i] - 10;
+      const dy = p[2 * i + 1] - 20;
+      // Mahalanobis distance² with the inverse [[syy, -sxy], [-sxy, sxx]] / det
+      const m2 = (syy * dx * dx - 2 * sxy * dx * dy + sxx * dy * dy) / det;
+      assert.ok(Math.abs(m2 - 4) < 1e-9, `point ${i}: ${m2}`);
+    }
+  });
+
+  it('drawEllipses draws around each point and rejects a covariance that is not PSD', () => {
+    const img: Raster = { width: 40, height: 40, channels: 1, data: new Uint8Array(1600) };
+    const shape = new Float32Array([20, 20]);
+    const out = viz.drawEllipses(img, shape, [9, 0, 1], { k: 2, color: '#ffffff' });
+    // semi-axes 6 (x) and 2 (y): the contour crosses (26, 20) and (20, 22), not the centre
+    const at = (x: number, y: number) => out.data[3 * (y * 40 + x)];
+    assert.ok(at(26, 20) > 100 && at(20, 22) > 100, `contour ${at(26, 20)} ${at(20, 22)}`);
+    assert.equal(at(20, 20), 0);
+    assert.throws(
+      () => viz.drawEllipses(img, shape, [1, 2, 1]),
+      (e: Error) =>
+        e instanceof ValueError && /positive semi-definite 2×2 covariance at point 0/.test(e.message),
+    );
+    assert.throws(() => viz.drawEllipses(img, shape, [1, 0]), ShapeError);
+  });
+
+  it('drawHeatmapOverlay colours only where the values are high, inside its rect', () => {
+    const img: Raster = { width: 20, height: 20, channels: 3, data: new Uint8Array(1200).fill(10) };
+    const heat = new Float32Array(4);
+    heat[3] = 1; // bottom-right cell of a 2×2 grid
+    const out = viz.drawHeatmapOverlay(img, heat, 2, 2, {
+      rect: { x: -0.5, y: -0.5, width: 10, height: 10 },
+    });
+    const px = (x: number, y: number) =>
+      Array.from(out.data.subarray(3 * (y * 20 + x), 3 * (y * 20 + x) + 3));
+    assert.ok(px(8, 8)[0] > 100, `hot cell ${px(8, 8)}`);
+    assert.deepEqual(px(1, 1), [10, 10, 10], 'a zero cell stays transparent');
+    assert.deepEqual(px(15, 15), [10, 10, 10], 'outside the rect untouched');
+    assert.throws(
+      () => viz.drawHeatmapOverlay(img, [1, -1, 0, 0], 2, 2),
+      /non-negative values, got -1 at index 1/,
+    );
+    assert.throws(() => viz.drawHeatmapOverlay(img, [1, 1, 0], 2, 2), ShapeError);
+    const rgba = viz.heatmapRgba([0, 0.5, 1], 3, 1);
+    assert.equal(rgba[3], 0);
+    assert.ok(rgba[11] > rgba[7] && rgba[7] > 0, 'opacity grows with the value');
+  });
+
+  it('exemplarsSheet puts the query first, then the exemplars in rank order', () => {
+    const face = (v: number): Raster => gray(8, 8, v);
+    const sheet = viz.exemplarsSheet(
+      face(255),
+      [{ raster: face(100), label: 'ex-7', score: 0.91234 }, { raster: face(50) }],
+      { cellSize: 8, padding: 0, labels: ['', '', ''] },
+    );
+    assert.equal(sheet.width, 24, 'three cells in one row');
+    assert.deepEqual([px(sheet, 4, 4)[0], px(sheet, 12, 4)[0], px(sheet, 20, 4)[0]], [255, 100, 50]);
+    assert.throws(() => viz.exemplarsSheet(face(1), []), ShapeError);
+  });
 });

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { ShapeError, ValueError, viz } from '../src';
+import { ShapeError, ValueError, reasoning, viz } from '../src';
 import { expectClose } from './helpers';
 
 const SNAPSHOTS = path.join(__dirname, 'snapshots');
@@ -148,5 +149,163 @@ describe('viz figures', () => {
     assert.ok(seen[0].includes('window.Plotly = Plotly'), 'first figure carries the bundle');
     assert.ok(!seen[1].includes('window.Plotly = Plotly'), 'later figures do not');
     assert.throws(() => viz.show(42 as unknown as string), ValueError);
+  });
+});
+
+describe('viz result figures', () => {
+  it('trainingFigure puts the validation error on a second axis and marks the best epoch (snapshot)', async () => {
+    const history = [
+      { epoch: 1, loss: 2.5, validationError: 0.09, imagesPerSecond: 50 },
+      { epoch: 2, loss: 1.25, validationError: 0.07, imagesPerSecond: 51 },
+      { epoch: 3, loss: 0.8, imagesPerSecond: 52 },
+    ];
+    const fig = viz.trainingFigure([{ name: 'multiLabel', history }], { bestEpoch: 2, logLoss: true });
+    assert.equal(fig.data.length, 2);
+    assert.deepEqual(fig.data[1].x, [1, 2], 'epochs without validation are left out of the error curve');
+    assert.equal(fig.data[1].yaxis, 'y2');
+    assert.equal((fig.layout.shapes as Array<{ x0: number }>)[0].x0, 2);
+    await matchSnapshot('training', fig);
+    assert.throws(
+      () => viz.trainingFigure([{ name: 'a', history: [{ epoch: 1, loss: Number.NaN }] }]),
+      (e: Error) =>
+        e instanceof ValueError && /trainingFigure: argument 'runs\[0\]\.history\[\]\.loss'/.test(e.message),
+    );
+    assert.throws(() => viz.trainingFigure([{ name: 'a', history: [] }]), ShapeError);
+  });
+
+  it('marginalsFigure lays out one subplot per attribute with interval and mean (snapshot)', async () => {
+    const fig = viz.marginalsFigure([
+      {
+        attribute: 'yaw',
+        centers: [-30, 0, 30],
+        mass: [0.2, 0.5, 0.3],
+        mean: 3,
+        intervals: [
+          { level: 0.5, lo: 0, hi: 10 },
+          { level: 0.95, lo: -30, hi: 30 },
+        ],
+      },
+      { attribute: 'roll', centers: [-10, 0, 10], mass: new Float32Array([0.1, 0.8, 0.1]) },
+    ]);
+    assert.equal(fig.data.length, 2);
+    assert.equal(fig.data[1].xaxis, 'x2');
+    assert.deepEqual((fig.layout.xaxis as { domain: number[] }).domain, [0, 0.47]);
+    assert.match(
+      (fig.layout.xaxis as { title: { text: string } }).title.text,
+      /^yaw · mean 3\.0 · 95% \[-30\.0, 30\.0\]$/,
+    );
+    assert.equal((fig.layout.shapes as unknown[]).length, 2);
+    await matchSnapshot('marginals', fig);
+    assert.throws(
+      () => viz.marginalsFigure([{ attribute: 'yaw', centers: [0, 1], mass: [0.5, -0.5] }]),
+      /marginals\[0\]\.mass' expected non-negative/,
+    );
+    assert.throws(
+      () =>
+        viz.marginalsFigure([
+          { attribute: 'yaw', centers: [0, 1], mass: [1, 0], intervals: [{ level: 0.95, lo: 2, hi: 1 }] },
+        ]),
+      /expected lo <= hi, got \[2, 1\]/,
+    );
+  });
+
+  it('marginalsFigure draws reasoning.attributeMarginal results as they are', () => {
+    const table = {
+      K: 3,
+      nPoints: 1,
+      centers: new Float32Array([0.5, 0.5, 0.4, 0.5, 0.6, 0.5]),
+      sigma: new Float32Array([0.01, 0.01, 0.01]),
+      pose: new Float32Array([-40, 0, 5, 0, 0, 0, 40, 0, -5]),
+      visibility: new Float32Array([1, 1, 1]),
+    };
+    const p = new Float64Array([0.25, 0.5, 0.25]);
+    const ms = (['yaw', 'roll'] as const).map((attribute) =>
+      reasoning.attributeMarginal(p, table, { attribute }),
+    );
+    const fig = viz.marginalsFigure(ms);
+    assert.deepEqual(fig.data[0].y, Array.from(ms[0].mass));
+    assert.match((fig.layout.xaxis2 as { title: { text: string } }).title.text, /^roll · mean 0\.0 · 95% /);
+  });
+
+  it('membershipSizeFigure and errorVsKFigure summarise the paper plots (snapshots)', async () => {
+    const sizes = viz.membershipSizeFigure([0, 1, 1, 2, 5, 9, 9, 10], { bins: 5, tau: 0.05 });
+    assert.deepEqual(sizes.data[0].y, [3, 1, 1, 0, 3]);
+    assert.match(
+      (sizes.layout.title as { text: string }).text,
+      /^\|M_i\| at tau = 0\.05: mean 4\.6, empty 12\.5%$/,
+    );
+    await matchSnapshot('membership-sizes', sizes);
+    const rows = [
+      { loss: 'softmax', K: 100, landmarkError: 0.06 },
+      { loss: 'softmax', K: 10, landmarkError: 0.08 },
+      { loss: 'multiLabel', K: 10, landmarkError: 0.07 },
+      { loss: 'multiLabel', K: 500, landmarkError: 0.04, exemplar: true },
+    ];
+    const k = viz.errorVsKFigure(rows);
+    assert.deepEqual(
+      k.data.map((t) => [t.name, t.x]),
+      [
+        ['softmax', [10, 100]],
+        ['multiLabel', [10, 500]],
+      ],
+    );
+    assert.deepEqual((k.data[1].marker as { symbol: string[] }).symbol, ['circle', 'star']);
+    assert.equal((k.layout.xaxis as { type: string }).type, 'log');
+    await matchSnapshot('error-vs-k', k);
+    assert.throws(() => viz.membershipSizeFigure([]), ShapeError);
+    assert.throws(() => viz.errorVsKFigure([{ loss: 'a', K: Number.NaN, landmarkError: 1 }]), ValueError);
+  });
+
+  it("riskCoverageFigure and calibrationFigure draw the reasoning module's results (snapshots)", async () => {
+    const curve = reasoning.riskCoverage([0.3, 0.1, 0.2, 0.4], [0.09, 0.01, 0.02, 0.2], { steps: 4 });
+    const fig = viz.riskCoverageFigure([{ name: 'spread', curve }]);
+    assert.equal(fig.data.length, 2, 'the curve and its oracle');
+    assert.deepEqual(
+      fig.data[0].x,
+      curve.points.map((q) => q.coverage),
+    );
+    assert.match(fig.data[1].name as string, /^oracle \(area /);
+    await matchSnapshot('risk-coverage', fig);
+    const cal = viz.calibrationFigure([
+      {
+        name: 'yaw',
+        rows: [
+          { level: 0.5, coverage: 0.4 },
+          { level: 0.9, coverage: 0.85 },
+        ],
+      },
+    ]);
+    assert.deepEqual(cal.data[0].x, [0, 1], 'the diagonal comes first');
+    assert.deepEqual(cal.data[1].y, [0.4, 0.85]);
+    await matchSnapshot('calibration', cal);
+    assert.throws(
+      () => viz.riskCoverageFigure([{ name: 'a', curve: {} as viz.RiskCoverageView }]),
+      ShapeError,
+    );
+    assert.throws(
+      () => viz.calibrationFigure([{ name: 'a', rows: [{ level: 1.5, coverage: 1 }] }]),
+      /expected levels and coverages in \[0, 1\]/,
+    );
+  });
+
+  it('saveFigureHtml and savePng write whole files atomically and check the extension', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xl-viz-file-'));
+    try {
+      const html = viz.saveFigureHtml(viz.lineFigure([{ y: [1, 2] }]), path.join(dir, 'a.html'));
+      assert.match(fs.readFileSync(html, 'utf8'), /^<!DOCTYPE html>[\s\S]*<title>a<\/title>/);
+      const png = viz.savePng(
+        { width: 2, height: 1, channels: 1, data: new Uint8Array([0, 255]) },
+        path.join(dir, 'b.png'),
+      );
+      assert.equal(fs.readFileSync(png)[1], 0x50);
+      assert.deepEqual(fs.readdirSync(dir).sort(), ['a.html', 'b.png'], 'no temporary file left behind');
+      assert.throws(
+        () =>
+          viz.savePng({ width: 1, height: 1, channels: 1, data: new Uint8Array(1) }, path.join(dir, 'c.jpg')),
+        ValueError,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -37,4 +37,20 @@ describe('viz snapshots (PNG, pixel tolerance)', () => {
       tolerance: TOLERANCE,
     });
   });
+
+  it('drawEllipses and drawHeatmapOverlay over a face match the stored PNG', () => {
+    const s = face(-15);
+    const n = s.length >> 1;
+    const cov = new Float32Array(3 * n);
+    for (let i = 0; i < n; i++) cov.set([1 + (i % 5), ((i % 3) - 1) * 0.8, 1.5 + (i % 4) * 0.5], 3 * i);
+    // a Gaussian bump on a 16×16 grid laid over the face box
+    const heat = new Float32Array(256);
+    for (let r = 0; r < 16; r++)
+      for (let c = 0; c < 16; c++) heat[r * 16 + c] = Math.exp(-((c - 10) ** 2 + (r - 6) ** 2) / 8);
+    const box = landmarks.shapeBox(s);
+    const img = viz.drawEllipses(viz.drawHeatmapOverlay(ramp(96, 96), heat, 16, 16, { rect: box }), s, cov, {
+      k: 1.5,
+    });
+    expectPngSnapshot('viz-ellipses-heatmap', img, { tolerance: TOLERANCE });
+  });
 });

@@ -9,6 +9,11 @@ import type { Figure } from './figure';
 
 let bundle: string | null = null;
 
+/** Text with '&' and '<' escaped, for HTML text content (titles). */
+export function escapeHtmlText(s: string): string {
+  return s.replace(/[<&]/g, (c) => (c === '<' ? '&lt;' : '&amp;'));
+}
+
 /** A JSON text safe to embed inside an HTML <script> element. */
 export function jsonForScript(value: unknown): string {
   return JSON.stringify(value)
@@ -87,7 +92,7 @@ export function figureHtml(fig: Figure, opts: FigureHtmlOptions = {}): string {
     `  go();\n` +
     `})();</script>`;
   if (opts.standalone !== true) return fragment;
-  const title = (opts.title ?? 'figure').replace(/[<&]/g, (c) => (c === '<' ? '&lt;' : '&amp;'));
+  const title = escapeHtmlText(opts.title ?? 'figure');
   return (
     `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${title}</title></head>\n<body>\n` +
     `${plotlyBundleHtml()}\n${fragment}\n</body></html>\n`

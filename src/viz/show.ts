@@ -36,13 +36,36 @@ let bundleShown = false;
  * even when it is not this package's copy (a global tslab install).
  */
 export function tslabDisplay(): NotebookDisplay | null {
+  return kernelTslab()?.display ?? null;
+}
+
+/** One display entry that later calls replace in place (Jupyter's display_id / update_display_data). */
+export interface UpdatableDisplay {
+  html(s: string): void;
+}
+
+/**
+ * A new display entry of the running tslab kernel, or null outside one. tslab's `newDisplay()` sends the
+ * first content as `display_data` with a `transient.display_id` and every later one as
+ * `update_display_data` with the same id, so the front end (classic Notebook, JupyterLab, nbclient)
+ * replaces that one output instead of appending a new one.
+ */
+export function tslabNewDisplay(): UpdatableDisplay | null {
+  return kernelTslab()?.newDisplay() ?? null;
+}
+
+/** The public module of the kernel's own tslab (see `tslabDisplay`), or null. */
+function kernelTslab(): { display: NotebookDisplay; newDisplay(): UpdatableDisplay } | null {
   const suffix = path.join('tslab', 'dist', 'jupyter.js');
   for (const [id, mod] of Object.entries(require.cache)) {
     if (!id.endsWith(suffix)) continue;
     if ((mod?.exports as { lastWriteDisplayData?: unknown } | undefined)?.lastWriteDisplayData == null)
       continue;
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the kernel's own tslab, already loaded
-    return (require(path.join(path.dirname(id), 'public.js')) as { display: NotebookDisplay }).display;
+    return require(path.join(path.dirname(id), 'public.js')) as {
+      display: NotebookDisplay;
+      newDisplay(): UpdatableDisplay;
+    };
   }
   return null;
 }

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { viz } from '../../src';
+import { Rng, reasoning, viz } from '../../src';
+import { expectScreenshot } from './screenshots';
 import { launchOrSkip, offlinePage } from './chromium';
 
 describe('browser: Plotly figure HTML', function () {
@@ -59,6 +60,73 @@ describe('browser: Plotly figure HTML', function () {
     );
     assert.equal(await page.locator('div.xl-figure').count(), 2);
     assert.equal(await page.locator('div.xl-figure .barlayer .trace').count(), 2);
+    assert.deepEqual(blocked, []);
+    assert.deepEqual(errors, []);
+  });
+
+  it('the result figures render; their screenshots go to docs/images/', async () => {
+    const rng = new Rng(7);
+    // per-face errors and an uncertainty that tracks them loosely (seeded, illustrative numbers)
+    const n = 300;
+    const unc = Array.from({ length: n }, () => rng.uniform(0.01, 0.06));
+    const err = unc.map((u) => Math.abs(rng.normal(u, 0.02)));
+    const errB = err.map((e) => e * 1.3 + 0.005);
+    const table = {
+      K: 5,
+      nPoints: 1,
+      centers: new Float32Array(10).fill(0.5),
+      sigma: new Float32Array(5).fill(0.01),
+      pose: new Float32Array([-50, 0, 8, -20, 0, 2, 0, 0, 0, 25, 0, -3, 60, 0, -9]),
+      visibility: new Float32Array(5).fill(1),
+    };
+    const p = new Float64Array([0.05, 0.3, 0.4, 0.2, 0.05]);
+    const figures: Record<string, viz.Figure> = {
+      ced: viz.cedFigure(
+        [
+          { name: 'multiLabel', errors: err },
+          { name: 'softmax', errors: errB },
+        ],
+        { title: 'CED', width: 520, height: 340 },
+      ),
+      marginals: viz.marginalsFigure(
+        (['yaw', 'roll'] as const).map((attribute) =>
+          reasoning.attributeMarginal(p, table, { attribute, bins: 18 }),
+        ),
+        { title: 'attribute marginals', width: 620, height: 300 },
+      ),
+      'error-vs-k': viz.errorVsKFigure(
+        [10, 100, 1000, 3000].flatMap((K, i) => [
+          { loss: 'softmax', K, landmarkError: 0.09 - 0.012 * i },
+          { loss: 'multiLabel', K, landmarkError: 0.085 - 0.014 * i, exemplar: K === 3000 },
+        ]),
+        { title: 'landmark error vs K (illustrative numbers)', width: 520, height: 340 },
+      ),
+      'risk-coverage': viz.riskCoverageFigure(
+        [{ name: 'spread', curve: reasoning.riskCoverage(unc, err, { threshold: 0.05 }) }],
+        {
+          title: 'risk-coverage',
+          width: 520,
+          height: 340,
+        },
+      ),
+    };
+    const html = `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>${viz.plotlyBundleHtml()}${Object.entries(
+      figures,
+    )
+      .map(([k, f]) => `<div id="fig-${k}" style="display:inline-block">${viz.figureHtml(f)}</div>`)
+      .join('\n')}</body></html>`;
+    const file = path.join(dir, 'results.html');
+    fs.writeFileSync(file, html);
+    const { page, blocked, errors } = await offlinePage(browser as Browser);
+    await page.setViewportSize({ width: 1300, height: 900 });
+    await page.goto(`file://${file}`);
+    await page.waitForFunction(
+      (k) => document.querySelectorAll('div.xl-figure[data-xl-plotted] svg.main-svg').length >= k,
+      Object.keys(figures).length * 2,
+    );
+    for (const k of Object.keys(figures)) {
+      await expectScreenshot(`figure-${k}`, await page.locator(`#fig-${k} div.xl-figure`).screenshot());
+    }
     assert.deepEqual(blocked, []);
     assert.deepEqual(errors, []);
   });

@@ -5,7 +5,7 @@
  * nothing is fetched from outside the machine. Autosave is switched off: the notebook file is never written.
  */
 import * as assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,62 +13,10 @@ import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { PROJECT_ROOT } from '../helpers';
 import { launchOrSkip } from './chromium';
+import { CLASSIC_JUPYTER, runClassicNotebook, startJupyter } from './jupyter';
 
-const JUPYTER = '/usr/bin/jupyter';
+const JUPYTER = CLASSIC_JUPYTER;
 const NOTEBOOK = '00-check.ipynb';
-
-/** Starts `jupyter notebook` on notebooks/ with a private tslab kernel spec; resolves with its base URL. */
-function startJupyter(tmp: string, token: string): Promise<{ proc: ChildProcess; url: string }> {
-  const kernelDir = path.join(tmp, 'jupyter', 'kernels', 'tslab');
-  fs.mkdirSync(kernelDir, { recursive: true });
-  fs.writeFileSync(
-    path.join(kernelDir, 'kernel.json'),
-    JSON.stringify({
-      argv: [
-        path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tslab'),
-        'kernel',
-        '--config-path',
-        '{connection_file}',
-      ],
-      display_name: 'TypeScript',
-      language: 'typescript',
-    }),
-  );
-  const args = [
-    'notebook',
-    '--no-browser',
-    '--ip=127.0.0.1',
-    '--port=18890',
-    '--port-retries=50',
-    `--notebook-dir=${path.join(PROJECT_ROOT, 'notebooks')}`,
-    `--NotebookApp.token=${token}`,
-  ];
-  if (process.getuid?.() === 0) args.push('--allow-root');
-  const proc = spawn(JUPYTER, args, {
-    env: {
-      ...process.env,
-      XL_QUICK: '1',
-      JUPYTER_PATH: path.join(tmp, 'jupyter'),
-      JUPYTER_RUNTIME_DIR: path.join(tmp, 'runtime'),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let log = '';
-    const timer = setTimeout(() => reject(new Error(`jupyter did not start in 60 s:\n${log}`)), 60000);
-    const onData = (d: Buffer): void => {
-      log += d.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/)\?token=/.exec(log);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, url: m[1] });
-      }
-    };
-    proc.stdout?.on('data', onData);
-    proc.stderr?.on('data', onData);
-    proc.on('exit', (code) => reject(new Error(`jupyter exited with ${code}:\n${log}`)));
-  });
-}
 
 describe('browser: a live notebook (Jupyter + tslab)', function () {
   this.timeout(300000);
@@ -99,36 +47,11 @@ describe('browser: a live notebook (Jupyter + tslab)', function () {
 
   it('00-check runs in the page: the Plotly chart renders, the widget mounts, nothing external is fetched', async () => {
     const token = crypto.randomBytes(16).toString('hex');
-    const started = await startJupyter(tmp, token);
+    const started = await startJupyter(JUPYTER, 'notebook', tmp, token);
     jupyter = started.proc;
     const before = fs.readFileSync(path.join(PROJECT_ROOT, 'notebooks', NOTEBOOK));
     const page = await (browser as Browser).newPage();
-    const external: string[] = [];
-    page.on('request', (r) => {
-      const u = r.url();
-      if (!u.startsWith(started.url) && !u.startsWith('data:') && !u.startsWith('blob:')) external.push(u);
-    });
-    await page.goto(`${started.url}notebooks/${NOTEBOOK}?token=${token}`);
-    type J = {
-      notebook: {
-        set_autosave_interval(ms: number): void;
-        execute_all_cells(): void;
-        kernel?: { is_connected(): boolean };
-      };
-    };
-    await page.waitForFunction(
-      () => {
-        const j = (window as unknown as { Jupyter?: J }).Jupyter;
-        return j?.notebook?.kernel?.is_connected() === true;
-      },
-      null,
-      { timeout: 120000 },
-    );
-    await page.evaluate(() => {
-      const nb = (window as unknown as { Jupyter: J }).Jupyter.notebook;
-      nb.set_autosave_interval(0);
-      nb.execute_all_cells();
-    });
+    const external = await runClassicNotebook(page, started.url, NOTEBOOK, token);
     await page.waitForSelector('div.xl-figure[data-xl-plotted] svg.main-svg', { timeout: 180000 });
     assert.equal(await page.locator('div.xl-figure .scatterlayer .trace').count(), 2);
     await page.waitForSelector('.xl-landmark-viewer canvas', { timeout: 60000 });
