@@ -42,7 +42,7 @@ export function heatmapRgba(
   cols: number,
   rows: number,
   opts: HeatmapRgbaOptions = {},
-): Uint8ClampedArray {
+): Uint8ClampedArray<ArrayBuffer> {
   const n = cols * rows;
   let max = opts.max ?? 0;
   if (opts.max === undefined) for (let i = 0; i < n; i++) if (values[i] > max) max = values[i];
