@@ -41,6 +41,7 @@ export function tslabDisplay(): NotebookDisplay | null {
 
 /** One display entry that later calls replace in place (Jupyter's display_id / update_display_data). */
 export interface UpdatableDisplay {
+  /** Replaces the display's content with this HTML. */
   html(s: string): void;
 }
 
