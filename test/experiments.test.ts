@@ -8,13 +8,13 @@ import {
   forwardCostVsK,
   lossesVsK,
   meanShapeBaseline,
-  nearestClass,
   posteriorYawDistribution,
   prepareData,
   randomClassTable,
   scoreClassifier,
   trainClassifier,
 } from '../src/experiments';
+import { nearestClass } from '../src/classes';
 import { requireSharedData } from './helpers';
 import { initBackend, tableFromCenters, tinySamples } from './modelFixtures';
 

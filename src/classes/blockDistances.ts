@@ -28,6 +28,12 @@ export interface BlockOptions {
    * @default maxBlockFloats / (columns per chunk)
    */
   blockRows?: number;
+  /**
+   * Test only: round both operands of every block product to this many mantissa bits before upload (10 simulates
+   * TensorFloat-32, what CUDA GPUs use for float32 products by default), and widen the rounding bound to match, to
+   * show that the results stay exact at that precision. @default none (the backend's own precision)
+   */
+  simulateMantissaBits?: number;
 }
 
 export const DEFAULT_MAX_BLOCK_FLOATS = 1 << 24;
@@ -45,6 +51,22 @@ export interface PreparedReference {
   readonly chunks: ReadonlyArray<{ start: number; cols: number; t: tf.Tensor2D }>;
   /** Rows of query per block. */
   readonly rowBlock: number;
+  /** BlockOptions.simulateMantissaBits, or 0 (none). */
+  readonly mantissaBits: number;
+}
+
+/** Rounds every value of `buf` in place to `bits` mantissa bits (round to nearest, ties away), as TF32 does with 10. */
+export function roundMantissa(buf: Float32Array, bits: number): void {
+  if (bits <= 0 || bits >= 23) return;
+  const u = new Uint32Array(buf.buffer, buf.byteOffset, buf.length);
+  const drop = 23 - bits;
+  const half = 1 << (drop - 1);
+  const mask = ~((1 << drop) - 1) >>> 0;
+  for (let i = 0; i < u.length; i++) {
+    const e = u[i] & 0x7f800000;
+    if (e === 0x7f800000) continue; // inf / NaN stay
+    u[i] = ((u[i] + half) & mask) >>> 0;
+  }
 }
 
 /** Mean of `count` rows of length `dim`. */
@@ -74,6 +96,7 @@ export function prepareReference(
   const chunkCols = Math.max(1, Math.min(count, MAX_CHUNK_COLS, maxFloats));
   const fit = Math.max(1, Math.floor(maxFloats / chunkCols));
   const rowBlock = Math.min(fit, opts.blockRows ?? fit);
+  const mantissaBits = opts.simulateMantissaBits ?? 0;
   const norms = new Float64Array(count);
   const chunks: Array<{ start: number; cols: number; t: tf.Tensor2D }> = [];
   const a = dim + 2;
@@ -93,13 +116,14 @@ export function prepareReference(
         buf[dim * cols + c] = 1;
         buf[(dim + 1) * cols + c] = n;
       }
+      roundMantissa(buf, mantissaBits);
       chunks.push({ start, cols, t: tf.tensor2d(buf, [a, cols]) });
     }
   } catch (e) {
     for (const c of chunks) c.t.dispose();
     throw e;
   }
-  return { dim, count, offset, norms, chunks, rowBlock };
+  return { dim, count, offset, norms, chunks, rowBlock, mantissaBits };
 }
 
 export function releaseReference(p: PreparedReference): void {
@@ -129,6 +153,7 @@ function queryBlock(
     buf[r * a + dim] = n;
     buf[r * a + dim + 1] = 1;
   }
+  roundMantissa(buf, p.mantissaBits);
   return { q: tf.tensor2d(buf, [rows, a]), norms };
 }
 
@@ -238,7 +263,8 @@ export function nearestTwo(
  * 2⁻¹¹ on the native 'tensorflow' backend, whose CUDA build may multiply in TensorFloat-32 (10-bit
  * mantissa, float32 accumulation) on recent GPUs, and on WebGL/WebGPU. Read once per scan.
  */
-export function productRoundoff(): number {
+export function productRoundoff(p?: PreparedReference): number {
+  if (p && p.mantissaBits > 0) return Math.max(2 ** -(p.mantissaBits + 1), 4.8828125e-4);
   const b = tf.getBackend();
   return b === 'wasm' || b === 'cpu' ? 5.960464477539063e-8 : 4.8828125e-4;
 }
@@ -271,4 +297,7 @@ export function exactD2(a: Float32Array, i: number, b: Float32Array, j: number, 
 export function assertBlockOptions(fn: string, opts: BlockOptions): void {
   if (opts.maxBlockFloats !== undefined) assertInteger(fn, 'maxBlockFloats', opts.maxBlockFloats, 1);
   if (opts.blockRows !== undefined) assertInteger(fn, 'blockRows', opts.blockRows, 1);
+  if (opts.simulateMantissaBits !== undefined) {
+    assertInteger(fn, 'simulateMantissaBits', opts.simulateMantissaBits, 1, 23);
+  }
 }

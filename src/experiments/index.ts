@@ -16,7 +16,7 @@ export {
 } from './prepareData';
 export { classTableFor, resolveK, type KSpec, type ClassTableForOptions } from './classTableFor';
 export { trainClassifier, type TrainClassifierOptions, type TrainedClassifier } from './trainClassifier';
-export { scoreClassifier, nearestClass, type ScoreOptions, type ClassifierScores } from './scoreClassifier';
+export { scoreClassifier, type ScoreOptions, type ClassifierScores } from './scoreClassifier';
 export { lossesVsK, type LossesVsKOptions, type LossesVsKResult, type LossesVsKRow } from './lossesVsK';
 export {
   forwardCostVsK,

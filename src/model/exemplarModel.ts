@@ -9,6 +9,7 @@
  * centres that the table then views in place.
  */
 import * as tf from '@tensorflow/tfjs';
+import { type CenterIndex, centerIndex, centerIndexRelease } from '../classes/centerIndex';
 import type { ClassTable } from '../classes/types';
 import { ShapeError, ValueError } from '../errors';
 import { Rng } from '../util/rng';
@@ -20,27 +21,16 @@ import { Int8Head } from './int8Head';
 import { medianSpread } from './modeShape';
 import { transpose } from './transpose';
 
-/** A block of class centres, transposed (2N × cols), with their squared norms: what batchTargets multiplies with. */
-export interface CenterChunk {
-  start: number;
-  cols: number;
-  t: tf.Tensor2D;
-  norms: tf.Tensor1D;
-}
-
 /**
  * Engine-side copies used by prediction. Products are arranged so that none needs a transposed operand (wasm runs
  * transposeA/B products 7-10× slower): the head is kept as Wᵀ (D × K). The expected shape is summed on the JS side
  * (expectedShape.ts), so prediction keeps no engine copy of the centres unless a posterior is too spread for that
- * (centersTensor); training uses transposed centre chunks.
+ * (centersTensor); training uses the centres prepared for distance scans (centerChunks).
  */
 export interface Cached {
   WT: tf.Tensor2D;
   b: tf.Tensor1D;
 }
-
-/** Classes per centre chunk. */
-const CHUNK = 16384;
 
 /** How an inference-only model keeps its head: float32 on the tfjs engine, or 8-bit in its own wasm module. */
 export type HeadPrecision = 'float32' | 'int8';
@@ -68,7 +58,7 @@ export class ExemplarModel {
   private q: Int8Head | null = null;
   private tbl: ClassTable;
   private cached: Cached | null = null;
-  private chunks: CenterChunk[] | null = null;
+  private chunks: CenterIndex | null = null;
   private summary: CenterSummary | null = null;
   private spread: number | null = null;
   private centersT: tf.Tensor2D | null = null;
@@ -252,34 +242,13 @@ export class ExemplarModel {
   }
 
   /**
-   * The class centres as transposed chunks with squared norms, for batchTargets (created on first use: training
-   * only, so prediction does not hold a second copy of the centres).
+   * The class centres prepared for the per-batch distance scans of batchTargets (classes/centerIndex.ts: centred,
+   * blocked, on the engine), created on first use (training only, so prediction does not hold a second copy of the
+   * centres) and kept until dispose.
    */
-  centerChunks(): CenterChunk[] {
+  centerChunks(): CenterIndex {
     if (this.disposed) throw new ValueError('ExemplarModel: used after dispose()');
-    if (!this.chunks) {
-      const { K } = this;
-      const dim = 2 * this.config.nPoints;
-      const c = this.table.centers;
-      const chunks: CenterChunk[] = [];
-      for (let start = 0; start < K; start += CHUNK) {
-        const cols = Math.min(CHUNK, K - start);
-        const block = c.subarray(start * dim, (start + cols) * dim);
-        const norms = new Float32Array(cols);
-        for (let k = 0; k < cols; k++) {
-          let s = 0;
-          for (let j = 0; j < dim; j++) s += block[k * dim + j] ** 2;
-          norms[k] = s;
-        }
-        chunks.push({
-          start,
-          cols,
-          t: tf.tensor2d(transpose(block, cols, dim), [dim, cols]),
-          norms: tf.tensor1d(norms),
-        });
-      }
-      this.chunks = chunks;
-    }
+    this.chunks ??= centerIndex(this.table.centers, this.K, this.config.nPoints);
     return this.chunks;
   }
 
@@ -305,7 +274,7 @@ export class ExemplarModel {
       this.centersT = null;
     }
     if (this.chunks) {
-      tf.dispose(this.chunks.flatMap((ch) => [ch.t, ch.norms]));
+      centerIndexRelease(this.chunks);
       this.chunks = null;
     }
     this.backbone.dispose();
