@@ -472,6 +472,29 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       model.dispose();
     });
 
+    it('float head: a non-finite feature is refused by name (no silent top index -1 or NaN shapes)', () => {
+      const table = randomTable(20, 5, 7);
+      const model = createModel(table, { input: { size: 16 }, widths: [4, 8], featureDim: 8, seed: 3 });
+      const [s] = tinySamples(1, 4, 24);
+      const ws = model.backbone.getWeights();
+      const nan = tf.fill(ws[ws.length - 1].shape, NaN);
+      model.backbone.setWeights([...ws.slice(0, -1), nan]);
+      nan.dispose();
+      model.tensors(); // the engine head, cached on the model
+      const before = tf.memory().numTensors;
+      for (const call of [
+        () => predict(model, s.image, s.box),
+        () => predictPosteriors(model, [{ image: s.image, box: s.box }]),
+      ]) {
+        assert.throws(
+          call,
+          (e: Error) => e instanceof ValueError && /non-finite feature for face 0/.test(e.message),
+        );
+      }
+      assert.equal(tf.memory().numTensors, before, 'nothing leaked on the error path');
+      model.dispose();
+    });
+
     it('leaks no tensors over 1,000 predictions', () => {
       const model = createModel(randomTable(10, 5, 6), { input: { size: 16 }, widths: [4], featureDim: 8 });
       const [s] = tinySamples(1, 3, 24);
