@@ -30,6 +30,10 @@ export { targetMatrix, denseLoss } from './losses';
 export {
   sampledHeadStep,
   sampleWithoutReplacement,
+  sampleOutside,
+  hardNegativeSet,
+  ROW_ADAM_MODES,
+  type RowAdamMode,
   RowAdam,
   SampledHeadScratch,
   type SampledHeadOptions,
@@ -43,6 +47,15 @@ export {
   type TrainResult,
   type EpochRecord,
 } from './train';
+export {
+  chooseHead,
+  denseHeadBytes,
+  DENSE_ENGINE_MAX_BYTES,
+  ENGINE_DENSE_BACKENDS,
+  type HeadChoice,
+  type HeadQuery,
+} from './headChoice';
+export { deviceTargets, membershipPairs } from './deviceTargets';
 export {
   predict,
   predictBatch,
