@@ -155,7 +155,14 @@ export async function train(
       : new SampledHeadTrainer(model, backVars, optimizer, o);
   const centerChunks = model.centerChunks();
   const state = freshState();
-  const ck: CheckpointTarget = { model, optimizer, rowAdam: head.rowAdam, state, settings: trainSettings(o) };
+  const ck: CheckpointTarget = {
+    model,
+    optimizer,
+    rowAdam: head.rowAdam,
+    state,
+    settings: trainSettings(o),
+    inexactResume: o.inexactResume,
+  };
 
   const stepsPerEpoch = Math.ceil(data.n / o.batchSize);
   let stoppedEarly = false;

@@ -9,6 +9,7 @@ import { TrainingError } from '../errors';
 import { readContainer, writeContainer, type StoredArray, type WriteHooks } from './container';
 import type { ExemplarModel } from './exemplarModel';
 import { modelParts } from './modelFile';
+import { resumeSettingsCheck } from './resumeCheck';
 import type { RowAdam } from './sampledHead';
 import type { EpochRecord, ResolvedTrainOptions } from './trainOptions';
 
@@ -54,8 +55,10 @@ export function freshState(): TrainerState {
 }
 
 /**
- * The settings a checkpoint must share with the run that resumes it. The sampled head's hard negatives and Adam
- * mode are listed only when not at their defaults, so that checkpoints written before they existed still resume.
+ * The settings a checkpoint must share with the run that resumes it (checked by resumeCheck.ts, which lists every
+ * difference). The sampled head's hard negatives and Adam mode are listed only when not at their defaults, so that
+ * checkpoints written before they existed still resume; the learning rates, negatives and positives per example are
+ * always listed (a checkpoint written before they were resumes only with `inexactResume`).
  */
 export function trainSettings(o: ResolvedTrainOptions): Record<string, unknown> {
   return {
@@ -64,6 +67,9 @@ export function trainSettings(o: ResolvedTrainOptions): Record<string, unknown> 
     head: o.head,
     batchSize: o.batchSize,
     seed: o.seed,
+    learningRate: o.learningRate,
+    headLearningRate: o.headLearningRate,
+    ...(o.head === 'sampled' ? { negatives: o.negatives, maxPositives: o.maxPositives } : {}),
     ...(o.head === 'sampled' && o.hardNegatives > 0 ? { hardNegatives: o.hardNegatives } : {}),
     ...(o.head === 'sampled' && o.rowAdam !== 'lazy' ? { rowAdam: o.rowAdam } : {}),
   };
@@ -80,6 +86,8 @@ export interface CheckpointTarget {
   rowAdam: RowAdam | null;
   state: TrainerState;
   settings: Record<string, unknown>;
+  /** Accept other settings that leave the state usable (TrainOptions.inexactResume). @default false */
+  inexactResume?: boolean;
 }
 
 /**
@@ -99,11 +107,7 @@ export async function readCheckpoint(
       `${fn}: checkpoint ${file} is for another model (K ${c?.K}, scheme ${c?.scheme}, …), expected K ${model.K}, scheme ${model.config.scheme} and the same backbone config`,
     );
   }
-  if (!sameConfig(header.train, t.settings)) {
-    throw new TrainingError(
-      `${fn}: checkpoint ${file} was trained with ${JSON.stringify(header.train)}, expected ${JSON.stringify(t.settings)}`,
-    );
-  }
+  resumeSettingsCheck(fn, file, header.train, t.settings, t.inexactResume === true);
   const parts = (prefix: string): Snapshot => ({
     backbone: model.backbone.getWeights().map((_, i) => arrays[`${prefix}backbone/${i}`] as Float32Array),
     W: arrays[`${prefix}head/W`] as Float32Array,

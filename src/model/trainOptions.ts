@@ -73,6 +73,13 @@ export interface TrainOptions {
   checkpoint?: string;
   /** Continue from `checkpoint` when it exists. @default false */
   resume?: boolean;
+  /**
+   * Resume even when the checkpoint was written with other settings that leave its state usable (learning rates,
+   * negatives, positives per example, tau, batch size, seed, loss): the run continues with the new ones and is then
+   * no longer exact. Without it such a resume throws TrainingError listing the differences (resumeCheck.ts).
+   * @default false
+   */
+  inexactResume?: boolean;
   /** Progress display: 'auto' (notebook / terminal bar / line per epoch), 'none', or a sink. @default 'auto' */
   progress?: 'auto' | 'none' | ProgressSink;
   /** Test hooks for checkpoint writes. @default none */
@@ -121,6 +128,7 @@ export interface ResolvedTrainOptions {
   validationShape: 'expected' | 'map';
   patience: number;
   restoreBest: boolean;
+  inexactResume: boolean;
 }
 
 /** Applies the defaults of TrainOptions (the one place they live) and validates them. */
@@ -184,5 +192,6 @@ export function resolveTrainOptions(fn: string, K: number, D: number, o: TrainOp
     validationShape,
     patience,
     restoreBest: o.restoreBest ?? true,
+    inexactResume: o.inexactResume ?? false,
   };
 }
