@@ -545,6 +545,37 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       }
     });
 
+    it('expected shape of more than 512 points (2N > 1024): per-call scratch, no cap, equal to the direct sum', async () => {
+      const K = 40;
+      const nPoints = 600;
+      const dim = 2 * nPoints;
+      const table = randomTable(K, nPoints, 12);
+      const rng = new Rng(6);
+      const p = Float32Array.from({ length: K }, () => rng.uniform(0, 1));
+      const total = p.reduce((a, v) => a + v, 0);
+      for (let k = 0; k < K; k++) p[k] /= total;
+      const exact = new Float64Array(dim);
+      for (let k = 0; k < K; k++) for (let j = 0; j < dim; j++) exact[j] += p[k] * table.centers[k * dim + j];
+      const out = new Float32Array(dim);
+      const summary = centerSummary(table.centers, K, dim);
+      expectedShapeSum(p, 0, K, table.centers, dim, summary, expectedShapePlan(p, 0, K, 0), out, 0);
+      expectClose(out, exact, 1e-5, '1,200 coordinates');
+      // and through predict (float head, JS sum), with the mode shape
+      const model = createModel(table, { input: { size: 16 }, widths: [4], featureDim: 4, seed: 2 });
+      const [s] = tinySamples(1, 3, 24);
+      const pr = predict(model, s.image, s.box, { mode: true, expectedTolerance: 0 });
+      assert.ok(pr.expectedShape.every(Number.isFinite) && pr.modeShape?.every(Number.isFinite));
+      const want = new Float64Array(dim);
+      for (let k = 0; k < K; k++)
+        for (let j = 0; j < dim; j++) want[j] += pr.posterior[k] * table.centers[k * dim + j];
+      for (let j = 0; j < dim; j += 2) {
+        want[j] = s.box.x + want[j] * s.box.width;
+        want[j + 1] = s.box.y + want[j + 1] * s.box.height;
+      }
+      expectClose(pr.expectedShape, want, 1e-3, 'predict');
+      model.dispose();
+    });
+
     it('sums a spread posterior exactly on the engine (more than JS_MAX_CLASSES classes), leaking nothing', () => {
       const K = JS_MAX_CLASSES + 500;
       const table = randomTable(K, 5, 13);
