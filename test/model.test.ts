@@ -132,7 +132,7 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       const wa = a.backbone.getWeights();
       const wb = b.backbone.getWeights();
       wa.forEach((w, i) => assert.deepEqual(w.dataSync(), wb[i].dataSync()));
-      assert.deepEqual(a.headW, b.headW);
+      assert.deepEqual(a.headWeights(), b.headWeights());
       assert.ok(backboneFlops(a.backbone) > 2 * 16 * 16 * 4 * 9);
       const r = createModel(table, {
         backbone: 'resnet18',
@@ -379,8 +379,9 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       const table = randomTable(12, 5, 4);
       const model = createModel(table, { input: { size: 16 }, widths: [4, 8], featureDim: 8, seed: 2 });
       // make the head informative
-      for (let i = 0; i < model.headW.length; i++) model.headW[i] = Math.sin(i) * 2;
-      model.headChanged();
+      model.updateHead((W) => {
+        for (let i = 0; i < W.length; i++) W[i] = Math.sin(i) * 2;
+      });
       const [s] = tinySamples(1, 9, 32);
       const box = { x: 4, y: 6, width: 20, height: 16 };
       const p = predict(model, s.image, box, { topK: 3 });
@@ -433,8 +434,9 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
     it('predictPosteriors: the posterior half of predictBatch, float32 and int8 heads, no shapes, no leaks', () => {
       const table = randomTable(300, 5, 7);
       const model = createModel(table, { input: { size: 16 }, widths: [4, 8], featureDim: 8, seed: 3 });
-      for (let i = 0; i < model.headW.length; i++) model.headW[i] = Math.sin(i * 0.37) * 1.5;
-      model.headChanged();
+      model.updateHead((W) => {
+        for (let i = 0; i < W.length; i++) W[i] = Math.sin(i * 0.37) * 1.5;
+      });
       const items = tinySamples(5, 4, 24).map((t) => ({ image: t.image, box: t.box }));
       for (const head of ['float32', 'int8'] as const) {
         if (head === 'int8') model.inferenceOnly({ head: 'int8' });
@@ -493,6 +495,43 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       }
       assert.equal(tf.memory().numTensors, before, 'nothing leaked on the error path');
       model.dispose();
+    });
+
+    it('setHead / updateHead change the head and what prediction uses, in one call; bad heads refused', () => {
+      const table = randomTable(30, 5, 5);
+      const model = createModel(table, { input: { size: 16 }, widths: [4], featureDim: 8, seed: 3 });
+      const [s] = tinySamples(1, 2, 24);
+      const p0 = predict(model, s.image, s.box).posterior; // uploads the head
+      const W = Float32Array.from({ length: 30 * 8 }, (_, i) => Math.sin(i) * 2);
+      const b = Float32Array.from({ length: 30 }, (_, k) => k / 30);
+      assert.equal(model.setHead({ W, b }), model);
+      W[0] = 99; // copied in, not aliased
+      assert.notEqual(model.headWeights()[0], 99);
+      const p1 = predict(model, s.image, s.box).posterior;
+      assert.ok(
+        p1.some((v, k) => Math.abs(v - p0[k]) > 1e-3),
+        'prediction sees the new head',
+      );
+      // the same as a model built with those weights from the start
+      const fresh = createModel(table, { input: { size: 16 }, widths: [4], featureDim: 8, seed: 3 });
+      fresh.updateHead((w, bb) => {
+        w.set(model.headWeights());
+        bb.set(model.headB);
+      });
+      expectClose(predict(fresh, s.image, s.box).posterior, p1, 1e-6, 'updateHead');
+      assert.throws(
+        () => model.setHead({ W: new Float32Array(7) }),
+        (e: Error) => e instanceof ShapeError && /head\.W' expected a Float32Array of 240/.test(e.message),
+      );
+      assert.throws(
+        () => model.setHead({ b: new Float32Array(30).fill(NaN) }),
+        (e: Error) => e instanceof ValueError && /head\.b' holds NaN at 0/.test(e.message),
+      );
+      // an inference-only model may still change its biases
+      model.inferenceOnly();
+      model.setHead({ b: new Float32Array(30) });
+      assert.throws(() => model.setHead({ W: new Float32Array(240) }), /inference-only/);
+      for (const m of [model, fresh]) m.dispose();
     });
 
     it('leaks no tensors over 1,000 predictions', () => {
@@ -605,8 +644,9 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       expectClose(p.expectedShape, px, 1e-3, 'engine vs JS');
       expectClose(q.expectedShape, p.expectedShape, 1e-5, 'batch');
       // a peaked posterior is summed on the JS side (some mass omitted), within its bound of the exact sum
-      for (let i = 0; i < model.headW.length; i++) model.headW[i] *= 400;
-      model.headChanged();
+      model.updateHead((W) => {
+        for (let i = 0; i < W.length; i++) W[i] *= 400;
+      });
       const exact = predict(model, s.image, s.box, { expectedTolerance: 0 });
       const lean = predict(model, s.image, s.box);
       assert.ok(
@@ -625,9 +665,10 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       const table = randomTable(40, 5, 12);
       const opts = { input: { size: 16 }, widths: [4, 8], featureDim: 8, seed: 3 };
       const full = createModel(table, opts);
-      for (let i = 0; i < full.headW.length; i++) full.headW[i] = Math.cos(i) * 3;
-      full.headChanged();
-      const W = Float32Array.from(full.headW);
+      full.updateHead((W) => {
+        for (let i = 0; i < W.length; i++) W[i] = Math.cos(i) * 3;
+      });
+      const W = Float32Array.from(full.headWeights());
       const [s] = tinySamples(1, 5, 24);
       const ref = predict(full, s.image, s.box, { topK: 4, expectedTolerance: 0 });
       const file = path.join(dir, 'm.xlm');
@@ -635,7 +676,8 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       const before = tf.memory().numTensors;
       const inf = loadModel(file, { inference: true });
       assert.ok(inf.isInferenceOnly && !full.isInferenceOnly);
-      assert.throws(() => inf.headW, /inference-only/);
+      assert.throws(() => inf.updateHead(() => {}), /inference-only/);
+      assert.throws(() => inf.setHead({ W }), /inference-only/);
       expectClose(inf.headWeights(), W, 0, 'headWeights');
       const q = predict(inf, s.image, s.box, { topK: 4, expectedTolerance: 0 });
       expectClose(q.posterior, ref.posterior, 1e-6, 'posterior');
@@ -660,7 +702,7 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       );
       saveModel(full, path.join(dir, 'again.xlm'));
       const again = loadModel(path.join(dir, 'again.xlm'));
-      expectClose(again.headW, W, 0, 'saved from the engine');
+      expectClose(again.headWeights(), W, 0, 'saved from the engine');
       again.dispose();
       const mid = tf.memory().numTensors;
       for (let i = 0; i < 50; i++) predict(inf, s.image, s.box);

@@ -8,7 +8,7 @@ export const tinyModelOptions = { input: { size: 16 }, widths: [8, 16], featureD
 export function modelWeights(m: ExemplarModel): Float32Array[] {
   return [
     ...m.backbone.getWeights().map((w) => Float32Array.from(w.dataSync() as Float32Array)),
-    Float32Array.from(m.headW),
+    Float32Array.from(m.headWeights()),
     Float32Array.from(m.headB),
   ];
 }

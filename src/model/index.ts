@@ -95,8 +95,3 @@ export {
   type ProgressSink,
   type ProgressState,
 } from './progress';
-export {
-  trainExemplarClassifier,
-  type TrainExemplarClassifierOptions,
-  type ExemplarClassifier,
-} from './trainExemplarClassifier';

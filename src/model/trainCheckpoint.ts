@@ -25,7 +25,7 @@ export interface Snapshot {
 export function snapshot(model: ExemplarModel): Snapshot {
   return {
     backbone: model.backbone.getWeights().map((w) => Float32Array.from(w.dataSync() as Float32Array)),
-    W: Float32Array.from(model.headW),
+    W: Float32Array.from(model.headWeights()),
     b: Float32Array.from(model.headB),
   };
 }
@@ -35,9 +35,7 @@ export function restore(model: ExemplarModel, s: Snapshot): void {
   const vals = ws.map((w, i) => tf.tensor(s.backbone[i], w.shape));
   model.backbone.setWeights(vals);
   tf.dispose(vals);
-  model.headW.set(s.W);
-  model.headB.set(s.b);
-  model.headChanged();
+  model.setHead({ W: s.W, b: s.b });
 }
 
 /** Trainer counters saved in checkpoints. */

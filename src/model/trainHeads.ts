@@ -27,9 +27,9 @@ export interface HeadTrainer {
   readonly rowAdam: RowAdam | null;
   /** One step on the batch `xt` (B images); returns the loss, the update applied only if it is finite. */
   step(xt: tf.Tensor4D, B: number, targets: BatchTargets, rng: Rng): number;
-  /** Copies the engine-side head into model.headW / headB (and marks the model's caches stale). */
+  /** Copies the engine-side head into the model's head (ExemplarModel.updateHead: its caches are refreshed). */
   syncToModel(): void;
-  /** Reloads the engine-side head from model.headW / headB (after a resume). */
+  /** Reloads the engine-side head from the model's head (after a resume). */
   reloadFromModel(): void;
   dispose(): void;
 }
@@ -53,7 +53,7 @@ export class DenseHeadTrainer implements HeadTrainer {
     private readonly o: ResolvedTrainOptions,
   ) {
     const { K, featureDim: D } = model;
-    this.W = tf.tidy(() => tf.variable(tf.tensor2d(transpose(model.headW, K, D), [D, K]), true));
+    this.W = tf.tidy(() => tf.variable(tf.tensor2d(transpose(model.headWeights(), K, D), [D, K]), true));
     this.b = tf.tidy(() => tf.variable(tf.tensor1d(model.headB), true));
     this.vars = [...backVars, this.W, this.b];
   }
@@ -80,14 +80,19 @@ export class DenseHeadTrainer implements HeadTrainer {
 
   syncToModel(): void {
     const { K, featureDim: D } = this.model;
-    transpose(this.W.dataSync() as Float32Array, D, K, this.model.headW);
-    this.model.headB.set(this.b.dataSync() as Float32Array);
-    this.model.headChanged();
+    const [Wt, bt] = [this.W.dataSync() as Float32Array, this.b.dataSync() as Float32Array];
+    this.model.updateHead((W, b) => {
+      transpose(Wt, D, K, W);
+      b.set(bt);
+    });
   }
 
   reloadFromModel(): void {
     const { K, featureDim: D } = this.model;
-    const [Wn, bn] = [tf.tensor2d(transpose(this.model.headW, K, D), [D, K]), tf.tensor1d(this.model.headB)];
+    const [Wn, bn] = [
+      tf.tensor2d(transpose(this.model.headWeights(), K, D), [D, K]),
+      tf.tensor1d(this.model.headB),
+    ];
     this.W.assign(Wn);
     this.b.assign(bn);
     tf.dispose([Wn, bn]);
@@ -127,7 +132,7 @@ export class SampledHeadTrainer implements HeadTrainer {
       res = sampledHeadStep(
         f.dataSync() as Float32Array,
         B,
-        model.headW,
+        model.headWeights(),
         model.headB,
         targets.membership,
         { negatives: o.negatives, maxPositives: o.maxPositives },
@@ -141,18 +146,19 @@ export class SampledHeadTrainer implements HeadTrainer {
     const r = res as unknown as ReturnType<typeof sampledHeadStep>;
     if (Number.isFinite(r.loss)) {
       applyGrads(this.optimizer, grads);
-      this.rowAdam.update(model.headW, model.headB, r.rows, r.gW, r.gb, o.headLearningRate);
+      // in place, no copy of the K × D rows; the model drops its engine copies once (re-uploaded on next use)
+      model.updateHead((W, b) => this.rowAdam.update(W, b, r.rows, r.gW, r.gb, o.headLearningRate));
     }
     tf.dispose(grads);
     return r.loss;
   }
 
   syncToModel(): void {
-    this.model.headChanged();
+    // the rows are the model's own (updateHead after every step): nothing to copy
   }
 
   reloadFromModel(): void {
-    // the rows live in model.headW / headB themselves
+    // the rows live in the model's head itself
   }
 
   dispose(): void {}
