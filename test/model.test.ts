@@ -431,26 +431,67 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       model.dispose();
     });
 
-    it('predictPosteriors: the posterior half of predictBatch, float32 and int8 heads, no shapes, no leaks', () => {
+    it('predictPosteriors equals an independent computation (float64 f·Wᵀ + b, softmax by hand); int8 within its bound; no shapes, no leaks', () => {
       const table = randomTable(300, 5, 7);
       const model = createModel(table, { input: { size: 16 }, widths: [4, 8], featureDim: 8, seed: 3 });
-      model.updateHead((W) => {
+      model.updateHead((W, b) => {
         for (let i = 0; i < W.length; i++) W[i] = Math.sin(i * 0.37) * 1.5;
+        for (let k = 0; k < b.length; k++) b[k] = Math.cos(k * 0.9); // a bias that matters
       });
       const items = tinySamples(5, 4, 24).map((t) => ({ image: t.image, box: t.box }));
+      const K = 300;
+      const D = 8;
+      // independent of predict's path: the tf.layers model's own predict() for the features (not the compiled
+      // inference), then scores and softmax in float64 on the JS side, top k by sorting
+      const W = Float32Array.from(model.headWeights());
+      const bias = Float32Array.from(model.headB);
+      const want = items.map((it) => {
+        const x = tf.tensor4d(cropToInput(it.image, it.box, { size: 16 }), [1, 16, 16, 1]);
+        const fT = model.backbone.predict(x) as tf.Tensor;
+        const f = Float64Array.from(fT.dataSync());
+        tf.dispose([x, fT]);
+        const scores = Array.from({ length: K }, (_, k) => {
+          let v = bias[k];
+          for (let d = 0; d < D; d++) v += f[d] * W[k * D + d];
+          return v;
+        });
+        const top = Math.max(...scores);
+        const e = scores.map((v) => Math.exp(v - top));
+        const z = e.reduce((a, v) => a + v, 0);
+        const p = e.map((v) => v / z);
+        const order = p.map((v, k) => [v, k]).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+        return { p, f, top4: order.slice(0, 4).map((o) => o[1]) };
+      });
       for (const head of ['float32', 'int8'] as const) {
         if (head === 'int8') model.inferenceOnly({ head: 'int8' });
-        const full = predictBatch(model, items, { topK: 4, batchSize: 3 });
+        predictPosteriors(model, items.slice(0, 1)); // warm the model's caches
         const before = tf.memory().numTensors;
         const post = predictPosteriors(model, items, { topK: 4, batchSize: 3 });
         assert.equal(tf.memory().numTensors, before, `${head}: no tensors leaked`);
         assert.equal(post.length, items.length);
         post.forEach((p, i) => {
           assert.deepEqual(Object.keys(p).sort(), ['box', 'feature', 'posterior', 'scoreErrorBound', 'topK']);
-          expectClose(p.posterior, full[i].posterior, 0, `${head} face ${i}`);
-          assert.deepEqual(p.topK, full[i].topK);
-          expectClose(p.feature, full[i].feature, 0);
-          assert.equal(p.scoreErrorBound, full[i].scoreErrorBound);
+          expectClose(p.feature, want[i].f, 1e-5, `${head} feature ${i}`);
+          if (head === 'float32') {
+            assert.equal(p.scoreErrorBound, 0);
+            expectClose(p.posterior, want[i].p, 1e-6, `float32 face ${i}`);
+            assert.deepEqual(
+              p.topK.map((t) => t.index),
+              want[i].top4,
+            );
+          } else {
+            // each probability within e^(±2·bound) of the exact one (plus float32 rounding)
+            const f = Math.exp(2 * p.scoreErrorBound);
+            assert.ok(p.scoreErrorBound > 0);
+            p.posterior.forEach((v, k) => {
+              const w = want[i].p[k];
+              assert.ok(
+                v <= w * f * (1 + 1e-5) + 1e-12 && v >= w / f / (1 + 1e-5) - 1e-12,
+                `int8 face ${i} class ${k}`,
+              );
+            });
+          }
+          p.topK.forEach((t) => assert.equal(t.prob, p.posterior[t.index]));
           assert.deepEqual(p.box, items[i].box);
         });
       }
