@@ -7,8 +7,8 @@
  */
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { membership, nearestClass } from '../src/classes';
-import { roundMantissa } from '../src/classes/blockDistances';
+import { kmeans, membership, nearestClass } from '../src/classes';
+import { nearestTwo, prepareReference, releaseReference, roundMantissa } from '../src/classes/blockDistances';
 import { centerIndex, centerIndexRelease } from '../src/classes/centerIndex';
 import { batchTargets } from '../src/model/batchTargets';
 import { Rng } from '../src/util/rng';
@@ -126,6 +126,40 @@ describe('classes: exact at reduced precision (TF32 simulated)', () => {
       assert.deepEqual(sets(t.membership), withNearest);
     } finally {
       centerIndexRelease(index);
+    }
+  });
+
+  it('kmeans assigns every shape to its exact nearest centre, with and without 10-bit products', () => {
+    for (const simulateMantissaBits of [undefined, 10]) {
+      const r = kmeans(shapes, nPoints, { K: 7, seed: 2, simulateMantissaBits, maxBlockFloats: 2048 });
+      const t = tableFromCenters(r.centers, nPoints);
+      const exact = Array.from({ length: B }, (_, i) => {
+        let best = 0;
+        for (let k = 1; k < 7; k++)
+          if (exactD2(shapes, i, r.centers, k) < exactD2(shapes, i, r.centers, best)) best = k;
+        return best;
+      });
+      assert.deepEqual(Array.from(r.assignment), exact, `bits ${simulateMantissaBits}`);
+      assert.deepEqual(Array.from(nearestClass(t, shapes)), exact);
+    }
+  });
+
+  it("kmeans' assignment step (nearestTwo) decides the near-ties exactly with 10-bit products", () => {
+    const p = prepareReference(centers, K, dim, { simulateMantissaBits: 10, maxBlockFloats: 4096 });
+    const idx = new Int32Array(B);
+    const d1 = new Float64Array(B);
+    const d2 = new Float64Array(B);
+    try {
+      nearestTwo(shapes, B, centers, p, idx, d1, d2);
+    } finally {
+      releaseReference(p);
+    }
+    assert.deepEqual(Array.from(idx), wantNearest);
+    for (let i = 0; i < B; i++) {
+      assert.equal(d1[i], exactD2(shapes, i, centers, wantNearest[i]));
+      // a valid lower bound on every other centre's squared distance (Hamerly's bounds rely on it)
+      for (let k = 0; k < K; k++)
+        if (k !== idx[i]) assert.ok(exactD2(shapes, i, centers, k) >= d2[i], `row ${i}`);
     }
   });
 });

@@ -200,27 +200,41 @@ export function forEachDistanceBlock(
   }
 }
 
+/** Block values per row and chunk that nearestTwo brings back: enough to settle almost every near-tie. */
+const NEAREST_TOP = 4;
+
 /**
- * Nearest and second-nearest reference rows for every query row: the nearest's index, and both squared
- * distances (float32 accuracy, clipped at 0; the second is Infinity when there is one reference row).
- * The reductions (top-2 of the negated block) run on the backend, so only four numbers per row and chunk
- * come back; ties go to the lower index.
+ * The nearest reference row of every query row, exact (float64 over the float32 inputs, ties to the lower index,
+ * the same decision as radiusScan's nearest), with its squared distance, and a lower bound on the squared distance
+ * to every other row (for Hamerly's bounds in kmeans; Infinity when there is one reference row). The top
+ * NEAREST_TOP values per row and chunk of the negated block come back from the backend; the rows within twice the
+ * rounding bound of the smallest are recomputed in float64, every row of the reference when that band holds more
+ * than those (a rare near-tie of many).
+ * `ref` is the reference the prepared blocks were built from.
  */
 export function nearestTwo(
   query: Float32Array,
   queryCount: number,
+  ref: Float32Array,
   p: PreparedReference,
   outIndex: Int32Array,
   outD2: Float64Array,
   outSecondD2: Float64Array,
 ): void {
+  const { dim } = p;
+  const roundoff = productRoundoff(p);
+  let maxNorm = 0;
+  for (let k = 0; k < p.count; k++) if (p.norms[k] > maxNorm) maxNorm = p.norms[k];
+  const T = NEAREST_TOP;
   for (let start = 0; start < queryCount; start += p.rowBlock) {
     const rows = Math.min(p.rowBlock, queryCount - start);
-    const { q } = queryBlock(query, start, rows, p);
+    const { q, norms } = queryBlock(query, start, rows, p);
+    // per row: the T smallest block values so far (ascending) and their indices
+    const topV = new Float64Array(rows * T).fill(Infinity);
+    const topI = new Int32Array(rows * T).fill(-1);
     try {
-      for (let ci = 0; ci < p.chunks.length; ci++) {
-        const c = p.chunks[ci];
-        const kk = Math.min(2, c.cols);
+      for (const c of p.chunks) {
+        const kk = Math.min(T, c.cols);
         const [vt, it] = tf.tidy(() => {
           const r = tf.topk(tf.neg(tf.matMul(q, c.t)), kk);
           return [r.values, r.indices];
@@ -235,25 +249,55 @@ export function nearestTwo(
           it.dispose();
         }
         for (let r = 0; r < rows; r++) {
-          const o = start + r;
-          if (ci === 0) {
-            outD2[o] = Infinity;
-            outSecondD2[o] = Infinity;
-          }
+          const o = r * T;
           for (let t = 0; t < kk; t++) {
-            const v = Math.max(0, -val[r * kk + t]);
-            if (v < outD2[o]) {
-              outSecondD2[o] = outD2[o];
-              outD2[o] = v;
-              outIndex[o] = c.start + idx[r * kk + t];
-            } else if (v < outSecondD2[o]) {
-              outSecondD2[o] = v;
+            const v = -val[r * kk + t];
+            const k = c.start + idx[r * kk + t];
+            if (!(v < topV[o + T - 1])) continue;
+            let j = T - 1;
+            while (j > 0 && topV[o + j - 1] > v) {
+              topV[o + j] = topV[o + j - 1];
+              topI[o + j] = topI[o + j - 1];
+              j--;
             }
+            topV[o + j] = v;
+            topI[o + j] = k;
           }
         }
       }
     } finally {
       q.dispose();
+    }
+    for (let r = 0; r < rows; r++) {
+      const qi = start + r;
+      const o = r * T;
+      const b = d2ErrorBound(dim, norms[r], maxNorm, roundoff);
+      const lim = topV[o] + 2 * b;
+      // every row within the band is among the listed ones unless the list is full of them
+      const all = p.count > T && topV[o + T - 1] <= lim;
+      let best = Infinity;
+      let bestAt = -1;
+      const consider = (k: number) => {
+        const d = exactD2(query, qi, ref, k, dim);
+        if (d < best || (d === best && k < bestAt)) {
+          best = d;
+          bestAt = k;
+        }
+      };
+      if (all) for (let k = 0; k < p.count; k++) consider(k);
+      else for (let t = 0; t < T && topI[o + t] >= 0 && topV[o + t] <= lim; t++) consider(topI[o + t]);
+      // any other row's block value is ≥ the smallest listed value other than the winner's; its exact squared
+      // distance is at least that minus the bound
+      let other = Infinity;
+      for (let t = 0; t < T; t++) {
+        if (topI[o + t] >= 0 && topI[o + t] !== bestAt) {
+          other = topV[o + t];
+          break;
+        }
+      }
+      outIndex[qi] = bestAt;
+      outD2[qi] = best;
+      outSecondD2[qi] = p.count === 1 ? Infinity : Math.max(0, other - b);
     }
   }
 }
