@@ -239,7 +239,8 @@ import { exemplarTable, initBackend, tinySamples } from '${root}/test/modelFixtu
         if (m && !pausedTmp) {
           pausedTmp = m[1];
           tmpExistedAtKill = fs.existsSync(pausedTmp);
-          renamedBeforeKill = readContainer('test', ckpt, CHECKPOINT_KIND).header.state.epochsDone !== 2;
+          const state = readContainer('test', ckpt, CHECKPOINT_KIND).header.state as { epochsDone: number };
+          renamedBeforeKill = state.epochsDone !== 2;
           child.kill('SIGKILL');
         }
       });

@@ -5,8 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ExemplarModel } from './exemplarModel';
-import { expectedShapePlan, expectedShapeSum, type ExpectedShapePlan } from './expectedShape';
-import { assertFiniteFeatures, features, type HeadPass } from './headPass';
+import { expectedShapePlan, expectedShapeSum } from './expectedShape';
+import { assertFiniteFeatures, features, passOutputs, type HeadPass } from './headPass';
 
 /**
  * Most classes the expected shape sums on the JS side per face: min(JS_MAX_CLASSES, K / JS_MAX_FRACTION) (~1 M
@@ -29,10 +29,7 @@ export function floatHeadPass(
   const D = model.featureDim;
   const dim = 2 * model.config.nPoints;
   const shapes = expectedTolerance !== null;
-  const plans: ExpectedShapePlan[] = [];
-  const expected = new Float32Array(shapes ? B * dim : 0);
-  const scoreError = new Float64Array(B);
-  const tops: Array<Int32Array | undefined> = new Array(B);
+  const { plans, expected, scoreError, tops } = passOutputs(B, dim, shapes);
   const t = model.tensors();
   const [fT, pT] = tf.tidy(() => {
     const x = tf.tensor4d(inputs, [B, size, size, channels]);

@@ -29,6 +29,25 @@ export function features(model: ExemplarModel, x: tf.Tensor4D): tf.Tensor2D {
   return model.inference()(x);
 }
 
+/** The per-face outputs both heads fill: plans and expected shapes (B × dim, when asked), score bounds, top k. */
+export function passOutputs(
+  B: number,
+  dim: number,
+  withShapes: boolean,
+): {
+  plans: ExpectedShapePlan[];
+  expected: Float32Array;
+  scoreError: Float64Array;
+  tops: Array<Int32Array | undefined>;
+} {
+  return {
+    plans: [],
+    expected: new Float32Array(withShapes ? B * dim : 0),
+    scoreError: new Float64Array(B),
+    tops: new Array<Int32Array | undefined>(B),
+  };
+}
+
 /** Throws ValueError naming the first face whose feature (B × D, row-major) holds NaN or ±inf. */
 export function assertFiniteFeatures(f: Float32Array, D: number): void {
   for (let i = 0; i < f.length; i++) {

@@ -11,7 +11,7 @@ import {
   keptIndicesOf,
   type ExpectedShapePlan,
 } from './expectedShape';
-import { assertFiniteFeatures, features, type HeadPass } from './headPass';
+import { assertFiniteFeatures, features, passOutputs, type HeadPass } from './headPass';
 import { INT8_MAX_BATCH, TOPK_MAX, type Int8Head } from './int8Head';
 
 /**
@@ -44,10 +44,7 @@ export function int8HeadPass(
   const D = model.featureDim;
   const dim = 2 * model.config.nPoints;
   const shapes = expectedTolerance !== null;
-  const plans: ExpectedShapePlan[] = [];
-  const expected = new Float32Array(shapes ? B * dim : 0);
-  const scoreError = new Float64Array(B);
-  const tops: Array<Int32Array | undefined> = new Array(B);
+  const { plans, expected, scoreError, tops } = passOutputs(B, dim, shapes);
   // 8-bit head in its own wasm module: features from the engine, then scores, softmax and expected shapes there
   const fT = tf.tidy(() => features(model, tf.tensor4d(inputs, [B, size, size, channels])));
   const f = fT.dataSync() as Float32Array;
