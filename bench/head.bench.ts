@@ -11,11 +11,17 @@
  *    example's nearest class) at about the same rows per step and the same epochs, each with lazy or decayed row
  *    Adam: validation landmark error, accuracy (top-1 = nearest class), multi-label error, and training seconds.
  * XL_HEAD_PARTS=choice,targets,hard (default all); XL_HEAD_N / XL_HEAD_NVAL / XL_HEAD_EPOCHS size part 3
- * (default 1200 / 300 / 6). Quick mode: tiny sizes on the same code paths.
+ * (default 1200 / 300 / 20). Quick mode: tiny sizes on the same code paths.
  */
 import * as tf from '@tensorflow/tfjs';
 import * as engine from '../src/engine';
-import { prepareData, scoreClassifier, classTableFor, type DataSource } from '../src/experiments';
+import {
+  classTableFor,
+  meanShapeBaseline,
+  prepareData,
+  scoreClassifier,
+  type DataSource,
+} from '../src/experiments';
 import {
   chooseHead,
   createModel,
@@ -262,7 +268,7 @@ interface HardVariant {
 async function hardTable(source: DataSource, quick: boolean): Promise<BenchTable> {
   const n = Number(process.env.XL_HEAD_N ?? (quick ? 96 : 1200));
   const nVal = Number(process.env.XL_HEAD_NVAL ?? (quick ? 32 : 300));
-  const epochs = Number(process.env.XL_HEAD_EPOCHS ?? (quick ? 1 : 6));
+  const epochs = Number(process.env.XL_HEAD_EPOCHS ?? (quick ? 1 : 20));
   const tau = source === '300w' ? 0.05 : 0.1;
   const data = prepareData({ source, n, nValidation: nVal, seed: 0, size: 32 });
   const table = classTableFor(data, 'M', { tau });
@@ -281,7 +287,10 @@ async function hardTable(source: DataSource, quick: boolean): Promise<BenchTable
       opts: { negatives: uniformN / 2, hardNegatives: hardK, rowAdam: 'decayed' },
     },
   ];
+  variants.push({ name: 'dense head (the full loss; reference)', opts: { head: 'dense' } });
   const rows: Array<Array<string | number>> = [];
+  const base = meanShapeBaseline(data.trainShapes, data.validation);
+  rows.push(['mean shape in the detection box (baseline)', base.mean, NaN, NaN, NaN, 0]);
   for (const v of variants) {
     const m = createModel(table, model);
     try {
