@@ -23,14 +23,8 @@ import {
   type DataSource,
 } from '../src/experiments';
 import {
-  chooseHead,
   createModel,
-  deviceTargets,
-  denseHeadBytes,
   DENSE_ENGINE_MAX_BYTES,
-  DENSE_MAX_K,
-  denseLoss,
-  targetMatrix,
   train,
   type ModelOptions,
   type TrainOptions,
@@ -40,6 +34,14 @@ import { matMulPlain } from '../src/model/matMulPlain';
 import { Rng } from '../src/util/rng';
 import { randomSamples, randomTable } from './model.bench';
 import type { Bench, BenchTable } from './types';
+import {
+  chooseHead,
+  deviceTargets,
+  denseHeadBytes,
+  DENSE_MAX_K,
+  denseLoss,
+  targetMatrix,
+} from '../src/internal';
 
 const BACKENDS = ['tensorflow', 'webgl', 'webgpu', 'wasm', 'cpu'];
 

@@ -20,34 +20,36 @@ import * as tf from '@tensorflow/tfjs';
 import type { ClassTable } from '../src/classes/types';
 import * as engine from '../src/engine';
 import {
-  RowAdam,
-  SampledHeadScratch,
   backboneFlops,
   createModel,
-  DENSE_MAX_K,
   loadModel,
   predictBatch,
   saveModel,
   EXPECTED_TOLERANCE,
-  expectedShapePlan,
   predictInputs,
   posteriorInputs,
-  sampledHeadStep,
   train,
   type EpochRecord,
   type ExemplarModel,
-  Int8Head,
-  DENSE_REFINE_FRACTION,
-  DENSE_MIN_FACES,
-  DENSE_MIN_FRACTION,
-  STREAM_MIN_FRACTION,
-  expectedShapePlanOver,
 } from '../src/model';
 import { features } from '../src/model/predict';
 import { faces } from '../src/data/synth/faces';
 import type { Box, Sample } from '../src/types';
 import { Rng } from '../src/util/rng';
 import type { Bench, BenchTable } from './types';
+import {
+  RowAdam,
+  SampledHeadScratch,
+  DENSE_MAX_K,
+  expectedShapePlan,
+  sampledHeadStep,
+  Int8Head,
+  DENSE_REFINE_FRACTION,
+  DENSE_MIN_FACES,
+  DENSE_MIN_FRACTION,
+  STREAM_MIN_FRACTION,
+  expectedShapePlanOver,
+} from '../src/internal';
 
 const N_POINTS = 68;
 

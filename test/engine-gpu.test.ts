@@ -9,18 +9,19 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as engine from '../src/engine';
+import { nativeGpuStatus, nvidiaDeviceName } from '../src/internal';
 import { PROJECT_ROOT } from './helpers';
 
 describe('engine: GPU flag from a device check', function () {
   const name = () => 'NVIDIA H100 80GB HBM3';
 
   it('reports gpu and the device name when TensorFlow uses a GPU device', () => {
-    const s = engine.nativeGpuStatus({ isUsingGpuDevice: true, isGPUPackage: true }, 'tensorflow-gpu', name);
+    const s = nativeGpuStatus({ isUsingGpuDevice: true, isGPUPackage: true }, 'tensorflow-gpu', name);
     assert.deepEqual(s, { gpu: true, device: 'NVIDIA H100 80GB HBM3', warnings: [] });
   });
 
   it('reports the CUDA build on the CPU as gpu: false with a warning naming CUDA 11.2 and cuDNN 8', () => {
-    const s = engine.nativeGpuStatus({ isUsingGpuDevice: false, isGPUPackage: true }, 'tensorflow-gpu', name);
+    const s = nativeGpuStatus({ isUsingGpuDevice: false, isGPUPackage: true }, 'tensorflow-gpu', name);
     assert.equal(s.gpu, false);
     assert.equal(s.device, null);
     assert.equal(s.warnings.length, 1);
@@ -32,31 +33,28 @@ describe('engine: GPU flag from a device check', function () {
   });
 
   it('reports the CPU build quietly, and a backend without the flag as unknown (gpu: false, warned)', () => {
-    assert.deepEqual(
-      engine.nativeGpuStatus({ isUsingGpuDevice: false, isGPUPackage: false }, 'tensorflow', name),
-      {
-        gpu: false,
-        device: null,
-        warnings: [],
-      },
-    );
-    const u = engine.nativeGpuStatus({}, 'tensorflow-gpu', name);
+    assert.deepEqual(nativeGpuStatus({ isUsingGpuDevice: false, isGPUPackage: false }, 'tensorflow', name), {
+      gpu: false,
+      device: null,
+      warnings: [],
+    });
+    const u = nativeGpuStatus({}, 'tensorflow-gpu', name);
     assert.equal(u.gpu, false);
     assert.match(u.warnings[0], /no isUsingGpuDevice flag .* cannot be checked/);
-    assert.equal(engine.nativeGpuStatus({ isUsingGpuDevice: 'yes' }, 'tensorflow', name).gpu, false);
-    assert.equal(engine.nativeGpuStatus(null, 'tensorflow', name).gpu, false);
+    assert.equal(nativeGpuStatus({ isUsingGpuDevice: 'yes' }, 'tensorflow', name).gpu, false);
+    assert.equal(nativeGpuStatus(null, 'tensorflow', name).gpu, false);
   });
 
   it("reads the NVIDIA driver's model line, null without a driver", () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xl-nv-'));
     try {
-      assert.equal(engine.nvidiaDeviceName(path.join(root, 'absent')), null);
+      assert.equal(nvidiaDeviceName(path.join(root, 'absent')), null);
       fs.mkdirSync(path.join(root, '0000:01:00.0'));
       fs.writeFileSync(
         path.join(root, '0000:01:00.0', 'information'),
         'Model: \t\t NVIDIA GeForce RTX 3090\nIRQ:   140\nGPU UUID: GPU-1\n',
       );
-      assert.equal(engine.nvidiaDeviceName(root), 'NVIDIA GeForce RTX 3090');
+      assert.equal(nvidiaDeviceName(root), 'NVIDIA GeForce RTX 3090');
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
@@ -106,7 +104,7 @@ describe('engine: GPU flag from a device check', function () {
       const onGpu = run(true);
       assert.equal(onGpu.gpu, true);
       assert.deepEqual(onGpu.warnings, []);
-      assert.equal(onGpu.device, engine.nvidiaDeviceName(), 'the driver name where there is one (null here)');
+      assert.equal(onGpu.device, nvidiaDeviceName(), 'the driver name where there is one (null here)');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -10,7 +10,6 @@ import {
   meanShapeBaseline,
   posteriorYawDistribution,
   prepareData,
-  randomClassTable,
   scoreClassifier,
   trainClassifier,
 } from '../src/experiments';
@@ -19,6 +18,7 @@ import { createModel } from '../src/model';
 import { Warnings } from '../src/util/warnings';
 import { requireSharedData } from './helpers';
 import { initBackend, tableFromCenters, tinySamples } from './modelFixtures';
+import { randomClassTable } from '../src/internal';
 
 const tiny = { input: { size: 16 }, widths: [8, 16], featureDim: 16 };
 const quiet = { progress: 'none' as const, batchSize: 16, tau: 0.08, learningRate: 0.01, seed: 3 };

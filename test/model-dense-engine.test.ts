@@ -2,20 +2,18 @@ import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { ValueError } from '../src/errors';
 import * as engine from '../src/engine';
+import { createModel, train, LOSSES } from '../src/model';
+import { Rng } from '../src/util/rng';
+import { exemplarTable, tinySamples } from './modelFixtures';
+import { modelWeights, tinyModelOptions } from './trainHelpers';
 import {
   chooseHead,
-  createModel,
   deviceTargets,
   denseHeadBytes,
   DENSE_MAX_K,
   targetMatrix,
-  train,
-  LOSSES,
   type HeadQuery,
-} from '../src/model';
-import { Rng } from '../src/util/rng';
-import { exemplarTable, tinySamples } from './modelFixtures';
-import { modelWeights, tinyModelOptions } from './trainHelpers';
+} from '../src/internal';
 
 const tiny = tinyModelOptions;
 const weights = modelWeights;

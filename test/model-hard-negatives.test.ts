@@ -4,19 +4,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ValueError } from '../src/errors';
+import { createModel, train, type TrainOptions } from '../src/model';
+import { Rng } from '../src/util/rng';
+import { exemplarTable, initBackend, tinySamples } from './modelFixtures';
+import { expectStepClose, meanStep, modelWeights, scatterStep, tinyModelOptions } from './trainHelpers';
 import {
-  createModel,
   hardNegativeSet,
   RowAdam,
   sampledHeadStep,
   SampledHeadScratch,
   sampleOutside,
-  train,
-  type TrainOptions,
-} from '../src/model';
-import { Rng } from '../src/util/rng';
-import { exemplarTable, initBackend, tinySamples } from './modelFixtures';
-import { expectStepClose, meanStep, modelWeights, scatterStep, tinyModelOptions } from './trainHelpers';
+} from '../src/internal';
 
 describe('model: hard negatives for the sampled head', function () {
   const K = 30;

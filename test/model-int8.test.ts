@@ -4,28 +4,22 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ShapeError, ValueError } from '../src/errors';
-import {
-  createModel,
-  Int8Head,
-  int16FeatureLimit,
-  REFINE_DELTA,
-  DENSE_REFINE_FRACTION,
-  DENSE_MIN_FRACTION,
-  PARALLEL_MIN_CLASSES,
-  loadModel,
-  MODEL_KIND,
-  predict,
-  predictBatch,
-  saveModel,
-  topIndices,
-  train,
-} from '../src/model';
+import { createModel, loadModel, MODEL_KIND, predict, predictBatch, saveModel, train } from '../src/model';
 import { Rng } from '../src/util/rng';
 import { compileText, compileWat, generatedPath } from '../scripts/build-wasm';
 import { int8HeadBytes } from '../src/model/int8Head';
 import { readContainer } from '../src/model/container';
 import { expectClose } from './helpers';
 import { exemplarTable, initBackend, randomTable, tinySamples } from './modelFixtures';
+import {
+  Int8Head,
+  int16FeatureLimit,
+  REFINE_DELTA,
+  DENSE_REFINE_FRACTION,
+  DENSE_MIN_FRACTION,
+  PARALLEL_MIN_CLASSES,
+  topIndices,
+} from '../src/internal';
 
 /** Scores and softmax in float64 (the reference). */
 function reference(W: Float32Array, b: Float32Array, f: Float32Array, K: number, D: number) {

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { createModel, modeShapeSearch, medianSpread, predict } from '../src/model';
+import { createModel, predict } from '../src/model';
 import { expectClose } from './helpers';
 import { initBackend, tableFromCenters, tinySamples } from './modelFixtures';
+import { modeShapeSearch, medianSpread } from '../src/internal';
 
 /** K shapes of 2 points (dim 4): each point at (x, y) = (v, v) offset per point. */
 function centresOf(values: number[]): Float32Array {

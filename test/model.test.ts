@@ -5,19 +5,9 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { FormatError, ShapeError, ValueError } from '../src/errors';
 import {
-  RowAdam,
-  SampledHeadScratch,
   backboneFlops,
-  batchTargets,
-  centerSummary,
   createModel,
   cropToInput,
-  denseLoss,
-  expectedShapePlan,
-  expectedShapePlanOver,
-  keptIndicesOf,
-  expectedShapeSum,
-  JS_MAX_CLASSES,
   lineProgress,
   loadModel,
   notebookProgress,
@@ -28,11 +18,7 @@ import {
   predictPosteriors,
   posteriorInputs,
   type PredictItem,
-  sampledHeadStep,
-  sampleWithoutReplacement,
   saveModel,
-  targetMatrix,
-  topIndices,
   train,
 } from '../src/model';
 import type { Raster } from '../src/types';
@@ -41,6 +27,22 @@ import { matMulPlain } from '../src/model/matMulPlain';
 import { transpose } from '../src/model/transpose';
 import { expectClose } from './helpers';
 import { initBackend, randomTable, tinySamples } from './modelFixtures';
+import {
+  RowAdam,
+  SampledHeadScratch,
+  batchTargets,
+  centerSummary,
+  denseLoss,
+  expectedShapePlan,
+  expectedShapePlanOver,
+  keptIndicesOf,
+  expectedShapeSum,
+  JS_MAX_CLASSES,
+  sampledHeadStep,
+  sampleWithoutReplacement,
+  targetMatrix,
+  topIndices,
+} from '../src/internal';
 
 describe('model: input, backbone, losses, sampled head, prediction', function () {
   before(async () => {

@@ -1,7 +1,8 @@
 /** Helpers of the training tests: a tiny model, a model's weights copied out, sampled steps against references. */
 import * as assert from 'node:assert/strict';
-import type { ExemplarModel, SampledStep } from '../src/model';
+import type { ExemplarModel } from '../src/model';
 import { expectClose } from './helpers';
+import type { SampledStep } from '../src/internal';
 
 /** A tiny backbone for 16 × 16 inputs (trains in well under a second a step). */
 export const tinyModelOptions = { input: { size: 16 }, widths: [8, 16], featureDim: 16 };

@@ -6,11 +6,4 @@
 export { backends, isBackendName, type BackendName } from './backendName';
 export type { EngineInfo, EngineMemory, SkippedBackend } from './engineInfo';
 export { info } from './info';
-export {
-  nativeGpuStatus,
-  nvidiaDeviceName,
-  CUDA_REQUIREMENT,
-  type GpuStatus,
-  type NativeBackendFlags,
-} from './gpuDevice';
 export { init, setBackend, type InitOptions } from './init';

@@ -1,5 +1,5 @@
 /** Built-in synthetic faces: a textured 3D scan rendered with variation, stills and videos with exact ground truth (issue 3). */
-export { faces, simulateDetection } from './faces';
+export { faces } from './faces';
 export type { SynthSet } from './synthSet';
 export {
   type FacesOptions,
