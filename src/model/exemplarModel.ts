@@ -102,7 +102,10 @@ export class ExemplarModel {
     return this.q ? 'int8' : 'float32';
   }
 
-  /** The 8-bit head, when the model has one (prediction uses it instead of the engine). */
+  /**
+   * The 8-bit head, when the model has one (prediction uses it instead of the engine).
+   * @internal
+   */
   int8Head(): Int8Head | null {
     if (this.disposed) throw new ValueError('ExemplarModel: used after dispose()');
     return this.q;
@@ -181,6 +184,7 @@ export class ExemplarModel {
   /**
    * The centres K × 2N on the engine, uploaded on first use: prediction needs them only for a posterior too spread
    * for the JS sum of the expected shape (predict.ts, JS_MAX_CLASSES); kept until dispose.
+   * @internal
    */
   centersTensor(): tf.Tensor2D {
     if (this.disposed) throw new ValueError('ExemplarModel: used after dispose()');
@@ -188,7 +192,10 @@ export class ExemplarModel {
     return this.centersT;
   }
 
-  /** Mean centre and radius around it (for the expected shape's error bound), computed once. */
+  /**
+   * Mean centre and radius around it (for the expected shape's error bound), computed once.
+   * @internal
+   */
   centerSummary(): CenterSummary {
     if (!this.summary) this.summary = centerSummary(this.table.centers, this.K, 2 * this.config.nPoints);
     return this.summary;
@@ -279,6 +286,7 @@ export class ExemplarModel {
    * The engine-side head for prediction (created on first use, kept until dispose or a head change: setHead /
    * updateHead).
    * Throws ValueError on a model with an 8-bit head (it has no engine-side head).
+   * @internal
    */
   tensors(): Cached {
     if (this.disposed) throw new ValueError('ExemplarModel: used after dispose()');
@@ -292,6 +300,7 @@ export class ExemplarModel {
    * The class centres prepared for the per-batch distance scans of batchTargets (classes/centerIndex.ts: centred,
    * blocked, on the engine), created on first use (training only, so prediction does not hold a second copy of the
    * centres) and kept until dispose.
+   * @internal
    */
   centerChunks(): CenterIndex {
     if (this.disposed) throw new ValueError('ExemplarModel: used after dispose()');

@@ -82,7 +82,10 @@ export interface TrainOptions {
   inexactResume?: boolean;
   /** Progress display: 'auto' (notebook / terminal bar / line per epoch), 'none', or a sink. @default 'auto' */
   progress?: 'auto' | 'none' | ProgressSink;
-  /** Test hooks for checkpoint writes. @default none */
+  /**
+   * Test hooks for checkpoint writes. @default none
+   * @internal
+   */
   checkpointHooks?: WriteHooks;
 }
 
