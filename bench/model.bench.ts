@@ -20,38 +20,40 @@ import * as tf from '@tensorflow/tfjs';
 import type { ClassTable } from '../src/classes/types';
 import * as engine from '../src/engine';
 import {
-  RowAdam,
-  SampledHeadScratch,
   backboneFlops,
   createModel,
-  DENSE_MAX_K,
   loadModel,
   predictBatch,
   saveModel,
   EXPECTED_TOLERANCE,
-  expectedShapePlan,
   predictInputs,
   posteriorInputs,
-  sampledHeadStep,
   train,
   type EpochRecord,
   type ExemplarModel,
-  Int8Head,
-  DENSE_REFINE_FRACTION,
-  DENSE_MIN_FACES,
-  DENSE_MIN_FRACTION,
-  STREAM_MIN_FRACTION,
-  expectedShapePlanOver,
 } from '../src/model';
 import { features } from '../src/model/predict';
 import { faces } from '../src/data/synth/faces';
 import type { Box, Sample } from '../src/types';
 import { Rng } from '../src/util/rng';
 import type { Bench, BenchTable } from './types';
+import {
+  RowAdam,
+  SampledHeadScratch,
+  DENSE_MAX_K,
+  expectedShapePlan,
+  sampledHeadStep,
+  Int8Head,
+  DENSE_REFINE_FRACTION,
+  DENSE_MIN_FACES,
+  DENSE_MIN_FRACTION,
+  STREAM_MIN_FRACTION,
+  expectedShapePlanOver,
+} from '../src/internal';
 
 const N_POINTS = 68;
 
-function randomTable(K: number, seed: number): ClassTable {
+export function randomTable(K: number, seed: number): ClassTable {
   const rng = new Rng(seed);
   const dim = 2 * N_POINTS;
   const centers = new Float32Array(K * dim);
@@ -73,7 +75,7 @@ function randomTable(K: number, seed: number): ClassTable {
 }
 
 /** n random 64×64 gray images whose landmarks are rows of the table (so memberships are non-trivial). */
-function randomSamples(n: number, table: ClassTable, seed: number): Sample[] {
+export function randomSamples(n: number, table: ClassTable, seed: number): Sample[] {
   const rng = new Rng(seed);
   const dim = 2 * N_POINTS;
   return Array.from({ length: n }, (_, i) => {
@@ -281,9 +283,9 @@ function scaledModel(
   let ff = 0;
   for (let i = 0; i < f0.length; i++) ff += f0[i] * f0[i];
   const scale = spread / (0.01 * Math.sqrt(ff / 32));
-  const W = model.headW;
-  for (let i = 0; i < W.length; i++) W[i] *= scale;
-  model.headChanged();
+  model.updateHead((W) => {
+    for (let i = 0; i < W.length; i++) W[i] *= scale;
+  });
   return { model, features: f0 };
 }
 
@@ -314,7 +316,7 @@ function inferInProcess(
     model = scaled.model;
     // the features scaledModel computed (scaling the head does not change them) are the reference's input
     if (mode === 'int8') {
-      reference = floatReference(model.headW, model.headB, model.table.centers, scaled.features, K);
+      reference = floatReference(model.headWeights(), model.headB, model.table.centers, scaled.features, K);
     }
     if (mode !== 'trainable') model.inferenceOnly({ head: mode });
   }

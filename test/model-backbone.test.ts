@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { compileInference, createModel, predict, type ExemplarModel } from '../src/model';
+import { createModel, predict, type ExemplarModel } from '../src/model';
 import { features } from '../src/model/predict';
 import { Rng } from '../src/util/rng';
 import { expectClose } from './helpers';
 import { initBackend, randomTable, tinySamples } from './modelFixtures';
+import { compileInference } from '../src/internal';
 
 /** Every backbone weight random (moving variances positive), so batch norm is far from the identity. */
 function randomiseBackbone(m: ExemplarModel, seed: number): void {

@@ -4,28 +4,22 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ShapeError, ValueError } from '../src/errors';
-import {
-  createModel,
-  Int8Head,
-  int16FeatureLimit,
-  REFINE_DELTA,
-  DENSE_REFINE_FRACTION,
-  DENSE_MIN_FRACTION,
-  PARALLEL_MIN_CLASSES,
-  loadModel,
-  MODEL_KIND,
-  predict,
-  predictBatch,
-  saveModel,
-  topIndices,
-  train,
-} from '../src/model';
+import { createModel, loadModel, MODEL_KIND, predict, predictBatch, saveModel, train } from '../src/model';
 import { Rng } from '../src/util/rng';
 import { compileText, compileWat, generatedPath } from '../scripts/build-wasm';
 import { int8HeadBytes } from '../src/model/int8Head';
 import { readContainer } from '../src/model/container';
 import { expectClose } from './helpers';
 import { exemplarTable, initBackend, randomTable, tinySamples } from './modelFixtures';
+import {
+  Int8Head,
+  int16FeatureLimit,
+  REFINE_DELTA,
+  DENSE_REFINE_FRACTION,
+  DENSE_MIN_FRACTION,
+  PARALLEL_MIN_CLASSES,
+  topIndices,
+} from '../src/internal';
 
 /** Scores and softmax in float64 (the reference). */
 function reference(W: Float32Array, b: Float32Array, f: Float32Array, K: number, D: number) {
@@ -266,8 +260,10 @@ describe('model: 8-bit head (int8Head.ts, wasm)', function () {
     const table = randomTable(2000, 5, 9);
     const m = createModel(table, { input: { size: 16 }, widths: [4, 8], featureDim: 16, seed: 6 });
     const rng = new Rng(5);
-    for (let i = 0; i < m.headW.length; i++) m.headW[i] = rng.normal() * 0.05; // a nearly flat posterior
-    m.headChanged();
+    m.updateHead((W) => {
+      // a nearly flat posterior
+      for (let i = 0; i < W.length; i++) W[i] = rng.normal() * 0.05;
+    });
     m.inferenceOnly({ head: 'int8' });
     const q = m.int8Head() as Int8Head;
     const dense = q.expectedSumDense.bind(q);
@@ -394,8 +390,9 @@ describe('model: 8-bit head (int8Head.ts, wasm)', function () {
     const seen = new Set<string>();
     for (const scale of [0.02, 0.1, 0.2, 0.3, 0.45, 0.7, 1, 1.5, 2.5]) {
       const mm = createModel(table, { input: { size: 16 }, widths: [4, 8], featureDim: 16, seed: 8 });
-      for (let i = 0; i < base.length; i++) mm.headW[i] = base[i] * scale;
-      mm.headChanged();
+      mm.updateHead((W) => {
+        for (let i = 0; i < base.length; i++) W[i] = base[i] * scale;
+      });
       mm.inferenceOnly({ head: 'int8', threads: 1 });
       const q = mm.int8Head() as Int8Head;
       let refined = 0;
@@ -500,7 +497,7 @@ describe('model: 8-bit head (int8Head.ts, wasm)', function () {
       'views share the file buffer',
     );
     assert.notEqual(copied.arrays['head/W'].buffer, copied.arrays['table/centers'].buffer);
-    assert.throws(() => q.headW, /inference-only/);
+    assert.throws(() => q.updateHead(() => {}), /inference-only/);
     const got = predictBatch(q, items, { expectedTolerance: 0 });
     let agree = 0;
     got.forEach((g, i) => {
@@ -566,8 +563,9 @@ describe('model: 8-bit head (int8Head.ts, wasm)', function () {
     const table = randomTable(3000, 5, 8);
     const m = createModel(table, { input: { size: 16 }, widths: [4, 8], featureDim: 16, seed: 4 });
     const rng = new Rng(3);
-    for (let i = 0; i < m.headW.length; i++) m.headW[i] = rng.normal() * 0.8;
-    m.headChanged();
+    m.updateHead((W) => {
+      for (let i = 0; i < W.length; i++) W[i] = rng.normal() * 0.8;
+    });
     m.inferenceOnly({ head: 'int8' });
     const faces = tinySamples(6, 11, 24).map((s) => ({ image: s.image, box: s.box }));
     const lean = predictBatch(m, faces, { topK: 7 });
@@ -592,8 +590,9 @@ describe('model: 8-bit head (int8Head.ts, wasm)', function () {
   it('a random 5-class head: int8 and float predict the same top class on random inputs', () => {
     const table = randomTable(5, 5, 3);
     const m = createModel(table, { input: { size: 16 }, widths: [4, 8], featureDim: 8, seed: 5 });
-    for (let i = 0; i < m.headW.length; i++) m.headW[i] = Math.sin(i * 1.3) * 2;
-    m.headChanged();
+    m.updateHead((W) => {
+      for (let i = 0; i < W.length; i++) W[i] = Math.sin(i * 1.3) * 2;
+    });
     const [s] = tinySamples(1, 9, 32);
     const a = predict(m, s.image, s.box);
     m.inferenceOnly({ head: 'int8' });

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { createModel, modeShapeSearch, medianSpread, predict } from '../src/model';
+import { createModel, predict } from '../src/model';
 import { expectClose } from './helpers';
 import { initBackend, tableFromCenters, tinySamples } from './modelFixtures';
+import { modeShapeSearch, medianSpread } from '../src/internal';
 
 /** K shapes of 2 points (dim 4): each point at (x, y) = (v, v) offset per point. */
 function centresOf(values: number[]): Float32Array {
@@ -59,8 +60,9 @@ describe('model: mode of the posterior landmark density (modeShape.ts)', () => {
     const centers = centresOf([0.19, 0.2, 0.21, 0.8, 0.5]);
     const table = tableFromCenters(centers, 2);
     const model = createModel(table, { input: { size: 16 }, widths: [4, 8], featureDim: 8, seed: 2 });
-    for (let i = 0; i < model.headW.length; i++) model.headW[i] = Math.sin(i) * 3;
-    model.headChanged();
+    model.updateHead((W) => {
+      for (let i = 0; i < W.length; i++) W[i] = Math.sin(i) * 3;
+    });
     const [s] = tinySamples(1, 9, 32);
     const box = { x: 4, y: 6, width: 20, height: 16 };
     assert.equal(predict(model, s.image, box).modeShape, null);

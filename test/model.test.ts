@@ -5,19 +5,9 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { FormatError, ShapeError, ValueError } from '../src/errors';
 import {
-  RowAdam,
-  SampledHeadScratch,
   backboneFlops,
-  batchTargets,
-  centerSummary,
   createModel,
   cropToInput,
-  denseLoss,
-  expectedShapePlan,
-  expectedShapePlanOver,
-  keptIndicesOf,
-  expectedShapeSum,
-  JS_MAX_CLASSES,
   lineProgress,
   loadModel,
   notebookProgress,
@@ -28,11 +18,7 @@ import {
   predictPosteriors,
   posteriorInputs,
   type PredictItem,
-  sampledHeadStep,
-  sampleWithoutReplacement,
   saveModel,
-  targetMatrix,
-  topIndices,
   train,
 } from '../src/model';
 import type { Raster } from '../src/types';
@@ -41,6 +27,22 @@ import { matMulPlain } from '../src/model/matMulPlain';
 import { transpose } from '../src/model/transpose';
 import { expectClose } from './helpers';
 import { initBackend, randomTable, tinySamples } from './modelFixtures';
+import {
+  RowAdam,
+  SampledHeadScratch,
+  batchTargets,
+  centerSummary,
+  denseLoss,
+  expectedShapePlan,
+  expectedShapePlanOver,
+  keptIndicesOf,
+  expectedShapeSum,
+  JS_MAX_CLASSES,
+  sampledHeadStep,
+  sampleWithoutReplacement,
+  targetMatrix,
+  topIndices,
+} from '../src/internal';
 
 describe('model: input, backbone, losses, sampled head, prediction', function () {
   before(async () => {
@@ -132,7 +134,7 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       const wa = a.backbone.getWeights();
       const wb = b.backbone.getWeights();
       wa.forEach((w, i) => assert.deepEqual(w.dataSync(), wb[i].dataSync()));
-      assert.deepEqual(a.headW, b.headW);
+      assert.deepEqual(a.headWeights(), b.headWeights());
       assert.ok(backboneFlops(a.backbone) > 2 * 16 * 16 * 4 * 9);
       const r = createModel(table, {
         backbone: 'resnet18',
@@ -379,8 +381,9 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       const table = randomTable(12, 5, 4);
       const model = createModel(table, { input: { size: 16 }, widths: [4, 8], featureDim: 8, seed: 2 });
       // make the head informative
-      for (let i = 0; i < model.headW.length; i++) model.headW[i] = Math.sin(i) * 2;
-      model.headChanged();
+      model.updateHead((W) => {
+        for (let i = 0; i < W.length; i++) W[i] = Math.sin(i) * 2;
+      });
       const [s] = tinySamples(1, 9, 32);
       const box = { x: 4, y: 6, width: 20, height: 16 };
       const p = predict(model, s.image, box, { topK: 3 });
@@ -430,25 +433,67 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       model.dispose();
     });
 
-    it('predictPosteriors: the posterior half of predictBatch, float32 and int8 heads, no shapes, no leaks', () => {
+    it('predictPosteriors equals an independent computation (float64 f·Wᵀ + b, softmax by hand); int8 within its bound; no shapes, no leaks', () => {
       const table = randomTable(300, 5, 7);
       const model = createModel(table, { input: { size: 16 }, widths: [4, 8], featureDim: 8, seed: 3 });
-      for (let i = 0; i < model.headW.length; i++) model.headW[i] = Math.sin(i * 0.37) * 1.5;
-      model.headChanged();
+      model.updateHead((W, b) => {
+        for (let i = 0; i < W.length; i++) W[i] = Math.sin(i * 0.37) * 1.5;
+        for (let k = 0; k < b.length; k++) b[k] = Math.cos(k * 0.9); // a bias that matters
+      });
       const items = tinySamples(5, 4, 24).map((t) => ({ image: t.image, box: t.box }));
+      const K = 300;
+      const D = 8;
+      // independent of predict's path: the tf.layers model's own predict() for the features (not the compiled
+      // inference), then scores and softmax in float64 on the JS side, top k by sorting
+      const W = Float32Array.from(model.headWeights());
+      const bias = Float32Array.from(model.headB);
+      const want = items.map((it) => {
+        const x = tf.tensor4d(cropToInput(it.image, it.box, { size: 16 }), [1, 16, 16, 1]);
+        const fT = model.backbone.predict(x) as tf.Tensor;
+        const f = Float64Array.from(fT.dataSync());
+        tf.dispose([x, fT]);
+        const scores = Array.from({ length: K }, (_, k) => {
+          let v = bias[k];
+          for (let d = 0; d < D; d++) v += f[d] * W[k * D + d];
+          return v;
+        });
+        const top = Math.max(...scores);
+        const e = scores.map((v) => Math.exp(v - top));
+        const z = e.reduce((a, v) => a + v, 0);
+        const p = e.map((v) => v / z);
+        const order = p.map((v, k) => [v, k]).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+        return { p, f, top4: order.slice(0, 4).map((o) => o[1]) };
+      });
       for (const head of ['float32', 'int8'] as const) {
         if (head === 'int8') model.inferenceOnly({ head: 'int8' });
-        const full = predictBatch(model, items, { topK: 4, batchSize: 3 });
+        predictPosteriors(model, items.slice(0, 1)); // warm the model's caches
         const before = tf.memory().numTensors;
         const post = predictPosteriors(model, items, { topK: 4, batchSize: 3 });
         assert.equal(tf.memory().numTensors, before, `${head}: no tensors leaked`);
         assert.equal(post.length, items.length);
         post.forEach((p, i) => {
           assert.deepEqual(Object.keys(p).sort(), ['box', 'feature', 'posterior', 'scoreErrorBound', 'topK']);
-          expectClose(p.posterior, full[i].posterior, 0, `${head} face ${i}`);
-          assert.deepEqual(p.topK, full[i].topK);
-          expectClose(p.feature, full[i].feature, 0);
-          assert.equal(p.scoreErrorBound, full[i].scoreErrorBound);
+          expectClose(p.feature, want[i].f, 1e-5, `${head} feature ${i}`);
+          if (head === 'float32') {
+            assert.equal(p.scoreErrorBound, 0);
+            expectClose(p.posterior, want[i].p, 1e-6, `float32 face ${i}`);
+            assert.deepEqual(
+              p.topK.map((t) => t.index),
+              want[i].top4,
+            );
+          } else {
+            // each probability within e^(±2·bound) of the exact one (plus float32 rounding)
+            const f = Math.exp(2 * p.scoreErrorBound);
+            assert.ok(p.scoreErrorBound > 0);
+            p.posterior.forEach((v, k) => {
+              const w = want[i].p[k];
+              assert.ok(
+                v <= w * f * (1 + 1e-5) + 1e-12 && v >= w / f / (1 + 1e-5) - 1e-12,
+                `int8 face ${i} class ${k}`,
+              );
+            });
+          }
+          p.topK.forEach((t) => assert.equal(t.prob, p.posterior[t.index]));
           assert.deepEqual(p.box, items[i].box);
         });
       }
@@ -470,6 +515,66 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       );
       assert.deepEqual(predictPosteriors(model, []), []);
       model.dispose();
+    });
+
+    it('float head: a non-finite feature is refused by name (no silent top index -1 or NaN shapes)', () => {
+      const table = randomTable(20, 5, 7);
+      const model = createModel(table, { input: { size: 16 }, widths: [4, 8], featureDim: 8, seed: 3 });
+      const [s] = tinySamples(1, 4, 24);
+      const ws = model.backbone.getWeights();
+      const nan = tf.fill(ws[ws.length - 1].shape, NaN);
+      model.backbone.setWeights([...ws.slice(0, -1), nan]);
+      nan.dispose();
+      model.tensors(); // the engine head, cached on the model
+      const before = tf.memory().numTensors;
+      for (const call of [
+        () => predict(model, s.image, s.box),
+        () => predictPosteriors(model, [{ image: s.image, box: s.box }]),
+      ]) {
+        assert.throws(
+          call,
+          (e: Error) => e instanceof ValueError && /non-finite feature for face 0/.test(e.message),
+        );
+      }
+      assert.equal(tf.memory().numTensors, before, 'nothing leaked on the error path');
+      model.dispose();
+    });
+
+    it('setHead / updateHead change the head and what prediction uses, in one call; bad heads refused', () => {
+      const table = randomTable(30, 5, 5);
+      const model = createModel(table, { input: { size: 16 }, widths: [4], featureDim: 8, seed: 3 });
+      const [s] = tinySamples(1, 2, 24);
+      const p0 = predict(model, s.image, s.box).posterior; // uploads the head
+      const W = Float32Array.from({ length: 30 * 8 }, (_, i) => Math.sin(i) * 2);
+      const b = Float32Array.from({ length: 30 }, (_, k) => k / 30);
+      assert.equal(model.setHead({ W, b }), model);
+      W[0] = 99; // copied in, not aliased
+      assert.notEqual(model.headWeights()[0], 99);
+      const p1 = predict(model, s.image, s.box).posterior;
+      assert.ok(
+        p1.some((v, k) => Math.abs(v - p0[k]) > 1e-3),
+        'prediction sees the new head',
+      );
+      // the same as a model built with those weights from the start
+      const fresh = createModel(table, { input: { size: 16 }, widths: [4], featureDim: 8, seed: 3 });
+      fresh.updateHead((w, bb) => {
+        w.set(model.headWeights());
+        bb.set(model.headB);
+      });
+      expectClose(predict(fresh, s.image, s.box).posterior, p1, 1e-6, 'updateHead');
+      assert.throws(
+        () => model.setHead({ W: new Float32Array(7) }),
+        (e: Error) => e instanceof ShapeError && /head\.W' expected a Float32Array of 240/.test(e.message),
+      );
+      assert.throws(
+        () => model.setHead({ b: new Float32Array(30).fill(NaN) }),
+        (e: Error) => e instanceof ValueError && /head\.b' holds NaN at 0/.test(e.message),
+      );
+      // an inference-only model may still change its biases
+      model.inferenceOnly();
+      model.setHead({ b: new Float32Array(30) });
+      assert.throws(() => model.setHead({ W: new Float32Array(240) }), /inference-only/);
+      for (const m of [model, fresh]) m.dispose();
     });
 
     it('leaks no tensors over 1,000 predictions', () => {
@@ -522,6 +627,37 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       }
     });
 
+    it('expected shape of more than 512 points (2N > 1024): per-call scratch, no cap, equal to the direct sum', async () => {
+      const K = 40;
+      const nPoints = 600;
+      const dim = 2 * nPoints;
+      const table = randomTable(K, nPoints, 12);
+      const rng = new Rng(6);
+      const p = Float32Array.from({ length: K }, () => rng.uniform(0, 1));
+      const total = p.reduce((a, v) => a + v, 0);
+      for (let k = 0; k < K; k++) p[k] /= total;
+      const exact = new Float64Array(dim);
+      for (let k = 0; k < K; k++) for (let j = 0; j < dim; j++) exact[j] += p[k] * table.centers[k * dim + j];
+      const out = new Float32Array(dim);
+      const summary = centerSummary(table.centers, K, dim);
+      expectedShapeSum(p, 0, K, table.centers, dim, summary, expectedShapePlan(p, 0, K, 0), out, 0);
+      expectClose(out, exact, 1e-5, '1,200 coordinates');
+      // and through predict (float head, JS sum), with the mode shape
+      const model = createModel(table, { input: { size: 16 }, widths: [4], featureDim: 4, seed: 2 });
+      const [s] = tinySamples(1, 3, 24);
+      const pr = predict(model, s.image, s.box, { mode: true, expectedTolerance: 0 });
+      assert.ok(pr.expectedShape.every(Number.isFinite) && pr.modeShape?.every(Number.isFinite));
+      const want = new Float64Array(dim);
+      for (let k = 0; k < K; k++)
+        for (let j = 0; j < dim; j++) want[j] += pr.posterior[k] * table.centers[k * dim + j];
+      for (let j = 0; j < dim; j += 2) {
+        want[j] = s.box.x + want[j] * s.box.width;
+        want[j + 1] = s.box.y + want[j + 1] * s.box.height;
+      }
+      expectClose(pr.expectedShape, want, 1e-3, 'predict');
+      model.dispose();
+    });
+
     it('sums a spread posterior exactly on the engine (more than JS_MAX_CLASSES classes), leaking nothing', () => {
       const K = JS_MAX_CLASSES + 500;
       const table = randomTable(K, 5, 13);
@@ -551,8 +687,9 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       expectClose(p.expectedShape, px, 1e-3, 'engine vs JS');
       expectClose(q.expectedShape, p.expectedShape, 1e-5, 'batch');
       // a peaked posterior is summed on the JS side (some mass omitted), within its bound of the exact sum
-      for (let i = 0; i < model.headW.length; i++) model.headW[i] *= 400;
-      model.headChanged();
+      model.updateHead((W) => {
+        for (let i = 0; i < W.length; i++) W[i] *= 400;
+      });
       const exact = predict(model, s.image, s.box, { expectedTolerance: 0 });
       const lean = predict(model, s.image, s.box);
       assert.ok(
@@ -571,9 +708,10 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       const table = randomTable(40, 5, 12);
       const opts = { input: { size: 16 }, widths: [4, 8], featureDim: 8, seed: 3 };
       const full = createModel(table, opts);
-      for (let i = 0; i < full.headW.length; i++) full.headW[i] = Math.cos(i) * 3;
-      full.headChanged();
-      const W = Float32Array.from(full.headW);
+      full.updateHead((W) => {
+        for (let i = 0; i < W.length; i++) W[i] = Math.cos(i) * 3;
+      });
+      const W = Float32Array.from(full.headWeights());
       const [s] = tinySamples(1, 5, 24);
       const ref = predict(full, s.image, s.box, { topK: 4, expectedTolerance: 0 });
       const file = path.join(dir, 'm.xlm');
@@ -581,7 +719,8 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       const before = tf.memory().numTensors;
       const inf = loadModel(file, { inference: true });
       assert.ok(inf.isInferenceOnly && !full.isInferenceOnly);
-      assert.throws(() => inf.headW, /inference-only/);
+      assert.throws(() => inf.updateHead(() => {}), /inference-only/);
+      assert.throws(() => inf.setHead({ W }), /inference-only/);
       expectClose(inf.headWeights(), W, 0, 'headWeights');
       const q = predict(inf, s.image, s.box, { topK: 4, expectedTolerance: 0 });
       expectClose(q.posterior, ref.posterior, 1e-6, 'posterior');
@@ -606,7 +745,7 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
       );
       saveModel(full, path.join(dir, 'again.xlm'));
       const again = loadModel(path.join(dir, 'again.xlm'));
-      expectClose(again.headW, W, 0, 'saved from the engine');
+      expectClose(again.headWeights(), W, 0, 'saved from the engine');
       again.dispose();
       const mid = tf.memory().numTensors;
       for (let i = 0; i < 50; i++) predict(inf, s.image, s.box);

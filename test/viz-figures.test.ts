@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ShapeError, ValueError, reasoning, viz } from '../src';
+import { tslabDisplay } from '../src/internal';
 import { expectClose } from './helpers';
 
 const SNAPSHOTS = path.join(__dirname, 'snapshots');
@@ -137,7 +138,7 @@ describe('viz figures', () => {
 
   it('show returns HTML or PNG outside tslab and uses an injected display', () => {
     const fig = viz.lineFigure([{ y: [1, 2] }]);
-    assert.equal(viz.tslabDisplay(), null);
+    assert.equal(tslabDisplay(), null);
     assert.equal(viz.show(fig), viz.figureHtml(fig));
     assert.equal(viz.show('<b>x</b>'), '<b>x</b>');
     const png = viz.show({ width: 2, height: 2, channels: 1, data: new Uint8Array(4) });

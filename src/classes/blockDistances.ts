@@ -28,6 +28,12 @@ export interface BlockOptions {
    * @default maxBlockFloats / (columns per chunk)
    */
   blockRows?: number;
+  /**
+   * Test only: round both operands of every block product to this many mantissa bits before upload (10 simulates
+   * TensorFloat-32, what CUDA GPUs use for float32 products by default), and widen the rounding bound to match, to
+   * show that the results stay exact at that precision. @default none (the backend's own precision)
+   */
+  simulateMantissaBits?: number;
 }
 
 export const DEFAULT_MAX_BLOCK_FLOATS = 1 << 24;
@@ -45,6 +51,22 @@ export interface PreparedReference {
   readonly chunks: ReadonlyArray<{ start: number; cols: number; t: tf.Tensor2D }>;
   /** Rows of query per block. */
   readonly rowBlock: number;
+  /** BlockOptions.simulateMantissaBits, or 0 (none). */
+  readonly mantissaBits: number;
+}
+
+/** Rounds every value of `buf` in place to `bits` mantissa bits (round to nearest, ties away), as TF32 does with 10. */
+export function roundMantissa(buf: Float32Array, bits: number): void {
+  if (bits <= 0 || bits >= 23) return;
+  const u = new Uint32Array(buf.buffer, buf.byteOffset, buf.length);
+  const drop = 23 - bits;
+  const half = 1 << (drop - 1);
+  const mask = ~((1 << drop) - 1) >>> 0;
+  for (let i = 0; i < u.length; i++) {
+    const e = u[i] & 0x7f800000;
+    if (e === 0x7f800000) continue; // inf / NaN stay
+    u[i] = ((u[i] + half) & mask) >>> 0;
+  }
 }
 
 /** Mean of `count` rows of length `dim`. */
@@ -74,6 +96,7 @@ export function prepareReference(
   const chunkCols = Math.max(1, Math.min(count, MAX_CHUNK_COLS, maxFloats));
   const fit = Math.max(1, Math.floor(maxFloats / chunkCols));
   const rowBlock = Math.min(fit, opts.blockRows ?? fit);
+  const mantissaBits = opts.simulateMantissaBits ?? 0;
   const norms = new Float64Array(count);
   const chunks: Array<{ start: number; cols: number; t: tf.Tensor2D }> = [];
   const a = dim + 2;
@@ -93,13 +116,14 @@ export function prepareReference(
         buf[dim * cols + c] = 1;
         buf[(dim + 1) * cols + c] = n;
       }
+      roundMantissa(buf, mantissaBits);
       chunks.push({ start, cols, t: tf.tensor2d(buf, [a, cols]) });
     }
   } catch (e) {
     for (const c of chunks) c.t.dispose();
     throw e;
   }
-  return { dim, count, offset, norms, chunks, rowBlock };
+  return { dim, count, offset, norms, chunks, rowBlock, mantissaBits };
 }
 
 export function releaseReference(p: PreparedReference): void {
@@ -129,6 +153,7 @@ function queryBlock(
     buf[r * a + dim] = n;
     buf[r * a + dim + 1] = 1;
   }
+  roundMantissa(buf, p.mantissaBits);
   return { q: tf.tensor2d(buf, [rows, a]), norms };
 }
 
@@ -175,27 +200,41 @@ export function forEachDistanceBlock(
   }
 }
 
+/** Block values per row and chunk that nearestTwo brings back: enough to settle almost every near-tie. */
+const NEAREST_TOP = 4;
+
 /**
- * Nearest and second-nearest reference rows for every query row: the nearest's index, and both squared
- * distances (float32 accuracy, clipped at 0; the second is Infinity when there is one reference row).
- * The reductions (top-2 of the negated block) run on the backend, so only four numbers per row and chunk
- * come back; ties go to the lower index.
+ * The nearest reference row of every query row, exact (float64 over the float32 inputs, ties to the lower index,
+ * the same decision as radiusScan's nearest), with its squared distance, and a lower bound on the squared distance
+ * to every other row (for Hamerly's bounds in kmeans; Infinity when there is one reference row). The top
+ * NEAREST_TOP values per row and chunk of the negated block come back from the backend; the rows within twice the
+ * rounding bound of the smallest are recomputed in float64, every row of the reference when that band holds more
+ * than those (a rare near-tie of many).
+ * `ref` is the reference the prepared blocks were built from.
  */
 export function nearestTwo(
   query: Float32Array,
   queryCount: number,
+  ref: Float32Array,
   p: PreparedReference,
   outIndex: Int32Array,
   outD2: Float64Array,
   outSecondD2: Float64Array,
 ): void {
+  const { dim } = p;
+  const roundoff = productRoundoff(p);
+  let maxNorm = 0;
+  for (let k = 0; k < p.count; k++) if (p.norms[k] > maxNorm) maxNorm = p.norms[k];
+  const T = NEAREST_TOP;
   for (let start = 0; start < queryCount; start += p.rowBlock) {
     const rows = Math.min(p.rowBlock, queryCount - start);
-    const { q } = queryBlock(query, start, rows, p);
+    const { q, norms } = queryBlock(query, start, rows, p);
+    // per row: the T smallest block values so far (ascending) and their indices
+    const topV = new Float64Array(rows * T).fill(Infinity);
+    const topI = new Int32Array(rows * T).fill(-1);
     try {
-      for (let ci = 0; ci < p.chunks.length; ci++) {
-        const c = p.chunks[ci];
-        const kk = Math.min(2, c.cols);
+      for (const c of p.chunks) {
+        const kk = Math.min(T, c.cols);
         const [vt, it] = tf.tidy(() => {
           const r = tf.topk(tf.neg(tf.matMul(q, c.t)), kk);
           return [r.values, r.indices];
@@ -210,25 +249,55 @@ export function nearestTwo(
           it.dispose();
         }
         for (let r = 0; r < rows; r++) {
-          const o = start + r;
-          if (ci === 0) {
-            outD2[o] = Infinity;
-            outSecondD2[o] = Infinity;
-          }
+          const o = r * T;
           for (let t = 0; t < kk; t++) {
-            const v = Math.max(0, -val[r * kk + t]);
-            if (v < outD2[o]) {
-              outSecondD2[o] = outD2[o];
-              outD2[o] = v;
-              outIndex[o] = c.start + idx[r * kk + t];
-            } else if (v < outSecondD2[o]) {
-              outSecondD2[o] = v;
+            const v = -val[r * kk + t];
+            const k = c.start + idx[r * kk + t];
+            if (!(v < topV[o + T - 1])) continue;
+            let j = T - 1;
+            while (j > 0 && topV[o + j - 1] > v) {
+              topV[o + j] = topV[o + j - 1];
+              topI[o + j] = topI[o + j - 1];
+              j--;
             }
+            topV[o + j] = v;
+            topI[o + j] = k;
           }
         }
       }
     } finally {
       q.dispose();
+    }
+    for (let r = 0; r < rows; r++) {
+      const qi = start + r;
+      const o = r * T;
+      const b = d2ErrorBound(dim, norms[r], maxNorm, roundoff);
+      const lim = topV[o] + 2 * b;
+      // every row within the band is among the listed ones unless the list is full of them
+      const all = p.count > T && topV[o + T - 1] <= lim;
+      let best = Infinity;
+      let bestAt = -1;
+      const consider = (k: number) => {
+        const d = exactD2(query, qi, ref, k, dim);
+        if (d < best || (d === best && k < bestAt)) {
+          best = d;
+          bestAt = k;
+        }
+      };
+      if (all) for (let k = 0; k < p.count; k++) consider(k);
+      else for (let t = 0; t < T && topI[o + t] >= 0 && topV[o + t] <= lim; t++) consider(topI[o + t]);
+      // any other row's block value is ≥ the smallest listed value other than the winner's; its exact squared
+      // distance is at least that minus the bound
+      let other = Infinity;
+      for (let t = 0; t < T; t++) {
+        if (topI[o + t] >= 0 && topI[o + t] !== bestAt) {
+          other = topV[o + t];
+          break;
+        }
+      }
+      outIndex[qi] = bestAt;
+      outD2[qi] = best;
+      outSecondD2[qi] = p.count === 1 ? Infinity : Math.max(0, other - b);
     }
   }
 }
@@ -238,7 +307,8 @@ export function nearestTwo(
  * 2⁻¹¹ on the native 'tensorflow' backend, whose CUDA build may multiply in TensorFloat-32 (10-bit
  * mantissa, float32 accumulation) on recent GPUs, and on WebGL/WebGPU. Read once per scan.
  */
-export function productRoundoff(): number {
+export function productRoundoff(p?: PreparedReference): number {
+  if (p && p.mantissaBits > 0) return Math.max(2 ** -(p.mantissaBits + 1), 4.8828125e-4);
   const b = tf.getBackend();
   return b === 'wasm' || b === 'cpu' ? 5.960464477539063e-8 : 4.8828125e-4;
 }
@@ -271,4 +341,7 @@ export function exactD2(a: Float32Array, i: number, b: Float32Array, j: number, 
 export function assertBlockOptions(fn: string, opts: BlockOptions): void {
   if (opts.maxBlockFloats !== undefined) assertInteger(fn, 'maxBlockFloats', opts.maxBlockFloats, 1);
   if (opts.blockRows !== undefined) assertInteger(fn, 'blockRows', opts.blockRows, 1);
+  if (opts.simulateMantissaBits !== undefined) {
+    assertInteger(fn, 'simulateMantissaBits', opts.simulateMantissaBits, 1, 23);
+  }
 }

@@ -35,3 +35,4 @@ export {
   DEFAULT_TAU_CRITERION,
 } from './chooseTau';
 export { classNeighbors, type ClassGraph, type ClassNeighborsQuery } from './classNeighbors';
+export { nearestClass } from './nearestClass';

@@ -1,8 +1,9 @@
 /**
  * k-means on packed shapes: exact accelerated k-means++ seeding, then Lloyd iterations whose
- * assignment step is a batched matrix product on the tfjs backend (blockDistances.nearestTwo) only for the
- * rows whose Hamerly bounds cannot rule out a change of cluster, with
- * empty clusters re-seeded from the points farthest from their centres.
+ * assignment step is a batched matrix product on the tfjs backend (blockDistances.nearestTwo, the nearest
+ * decided exactly as in membership: any backend precision gives the same assignment) only for the rows
+ * whose Hamerly bounds cannot rule out a change of cluster, with empty clusters re-seeded from the points
+ * farthest from their centres.
  */
 import { ValueError } from '../errors';
 import { toRng } from '../util/rng';
@@ -134,7 +135,7 @@ function kmeansRun(
     const d2 = new Float64Array(n);
     const p = prepareReference(centers, K, dim, blockOpts, mean);
     try {
-      nearestTwo(rows, n, p, idx, d1, d2);
+      nearestTwo(rows, n, centers, p, idx, d1, d2);
     } finally {
       releaseReference(p);
     }

@@ -1,10 +1,14 @@
 /**
- * Membership sets M_i = {k : d(mu_k, y_i) ≤ tau}, d the RMS point distance (||mu_k − y_i|| / √N), for a
- * batch of shapes in box coordinates, computed block by block (never the whole batch × K matrix) and
- * decided exactly at the boundary (see radiusScan).
+ * Membership sets M_i = {k : d(mu_k, y_i) ≤ tau}, d the RMS point distance (||mu_k − y_i|| / √N), and the
+ * nearest class of each shape, for a batch of shapes in box coordinates: computed block by block (never the
+ * whole batch × K matrix) on centred shapes, and decided exactly at the boundary and for the nearest (see
+ * radiusScan), so the result does not depend on the precision of the backend's products. This is the one
+ * implementation behind `membership`, `nearestClass`, the trainer's per-batch targets (model/batchTargets)
+ * and the scores of `experiments.scoreClassifier`.
  */
 import type { Warnings } from '../util/warnings';
-import { type BlockOptions, assertBlockOptions, prepareReference, releaseReference } from './blockDistances';
+import { type BlockOptions, assertBlockOptions } from './blockDistances';
+import { type CenterIndex, centerIndex, centerIndexRelease } from './centerIndex';
 import { radiusScan } from './radiusScan';
 import { assertTable, assertTableShapes, assertTau } from './tableShapes';
 import type { ClassTable, Membership } from './types';
@@ -20,6 +24,80 @@ export interface MembershipOptions extends BlockOptions {
   warnings?: Warnings;
   /** Also return each entry's RMS point distance (`distances`, aligned with `indices`). @default false */
   withDistances?: boolean;
+}
+
+/** What membershipScan returns: the sets, each shape's nearest class, and how many sets were empty. */
+export interface MembershipScan {
+  membership: Membership;
+  /** Nearest class per shape (exact; ties to the lower index). */
+  nearest: Int32Array;
+  /** Shapes with no class within tau (given their nearest when `includeNearest`). */
+  empties: number;
+}
+
+/**
+ * The scan behind every membership set and nearest class (no boundary checks: the public callers validate).
+ * `tau` null: nearest classes only (the sets come back empty).
+ */
+export function membershipScan(
+  index: CenterIndex,
+  shapes: Float32Array,
+  B: number,
+  tau: number | null,
+  includeNearest: boolean,
+  withDistances = false,
+): MembershipScan {
+  const N = index.nPoints;
+  const offsets = new Int32Array(B + 1);
+  const nearestOut = new Int32Array(B);
+  const store = tau !== null;
+  let indices = new Int32Array(store ? Math.max(16, B * 4) : 0);
+  let dist = new Float32Array(withDistances ? indices.length : 0);
+  let used = 0;
+  let empties = 0;
+  radiusScan(
+    shapes,
+    B,
+    index.centers,
+    index.prepared,
+    tau === null ? -1 : tau * tau * N,
+    (row, idx, d2, count, nearest, nearestD2) => {
+      nearestOut[row] = nearest;
+      if (!store) {
+        offsets[row + 1] = 0;
+        return;
+      }
+      if (count === 0) empties++;
+      const add = count === 0 && includeNearest ? 1 : count;
+      if (used + add > indices.length) {
+        const size = Math.max(used + add, 2 * indices.length);
+        const grown = new Int32Array(size);
+        grown.set(indices.subarray(0, used));
+        indices = grown;
+        if (withDistances) {
+          const g = new Float32Array(size);
+          g.set(dist.subarray(0, used));
+          dist = g;
+        }
+      }
+      if (count === 0 && includeNearest) {
+        if (withDistances) dist[used] = Math.sqrt(nearestD2 / N);
+        indices[used++] = nearest;
+      } else {
+        indices.set(idx.subarray(0, count), used);
+        if (withDistances) for (let t = 0; t < count; t++) dist[used + t] = Math.sqrt(d2[t] / N);
+        used += count;
+      }
+      offsets[row + 1] = used;
+    },
+    { keep: !store ? 'count' : withDistances ? 'distance' : 'index' },
+  );
+  const m = { offsets, indices: indices.slice(0, used) };
+  return {
+    membership: withDistances ? { ...m, distances: dist.slice(0, used) } : m,
+    nearest: nearestOut,
+    empties,
+  };
 }
 
 /**
@@ -39,57 +117,18 @@ export function membership(
   assertTau(fn, tau);
   assertBlockOptions(fn, options);
   const includeNearest = options.includeNearest ?? false;
-  const N = table.nPoints;
-  const dim = 2 * N;
-  const offsets = new Int32Array(B + 1);
-  const withDistances = options.withDistances ?? false;
-  let indices = new Int32Array(Math.max(16, B * 4));
-  let dist = new Float32Array(withDistances ? indices.length : 0);
-  let used = 0;
-  let empties = 0;
-  const p = prepareReference(table.centers, table.K, dim, options);
+  const index = centerIndex(table.centers, table.K, table.nPoints, options);
+  let scan: MembershipScan;
   try {
-    radiusScan(
-      shapes,
-      B,
-      table.centers,
-      p,
-      tau * tau * table.nPoints,
-      (row, idx, d2, count, nearest, nearestD2) => {
-        const add = count === 0 && includeNearest ? 1 : count;
-        if (used + add > indices.length) {
-          const size = Math.max(used + add, 2 * indices.length);
-          const grown = new Int32Array(size);
-          grown.set(indices.subarray(0, used));
-          indices = grown;
-          if (withDistances) {
-            const g = new Float32Array(size);
-            g.set(dist.subarray(0, used));
-            dist = g;
-          }
-        }
-        if (count === 0 && includeNearest) {
-          if (withDistances) dist[used] = Math.sqrt(nearestD2 / N);
-          indices[used++] = nearest;
-          empties++;
-        } else {
-          indices.set(idx.subarray(0, count), used);
-          if (withDistances) for (let t = 0; t < count; t++) dist[used + t] = Math.sqrt(d2[t] / N);
-          used += count;
-        }
-        offsets[row + 1] = used;
-      },
-      { keep: withDistances ? 'distance' : 'index' },
-    );
+    scan = membershipScan(index, shapes, B, tau, includeNearest, options.withDistances ?? false);
   } finally {
-    releaseReference(p);
+    centerIndexRelease(index);
   }
-  if (empties > 0) {
+  if (scan.empties > 0 && includeNearest) {
     options.warnings?.warn(
       'empty-membership',
-      `membership: ${empties} of ${B} examples had no class within tau = ${tau}; given their nearest class`,
+      `membership: ${scan.empties} of ${B} examples had no class within tau = ${tau}; given their nearest class`,
     );
   }
-  const out = { offsets, indices: indices.slice(0, used) };
-  return withDistances ? { ...out, distances: dist.slice(0, used) } : out;
+  return scan.membership;
 }

@@ -3,7 +3,10 @@
  * exemplar spreads: for every query row, the reference rows within a squared distance `r2`, found
  * block by block (blockDistances) and decided exactly: entries whose float32 block value lies within
  * the rounding bound of the threshold are recomputed in float64 from the inputs, so the result equals
- * the brute-force definition ||q − r||² ≤ r2 computed in float64. Internal to `classes/`.
+ * the brute-force definition ||q − r||² ≤ r2 computed in float64. The nearest reference row is decided the
+ * same way: every row whose block value lies within twice the bound of the smallest is recomputed in float64,
+ * so the nearest is the brute-force one too (ties to the lower index), at any precision of the backend's
+ * products (TF32 included: see productRoundoff). Internal to `classes/`.
  */
 import {
   type PreparedReference,
@@ -17,7 +20,8 @@ import {
  * Called once per query row, in order, with the reference rows within the radius (ascending index)
  * and their squared distances: `count` entries of `index` and `d2` (views valid during the call only;
  * empty when the scan only counts, and `d2` empty unless asked for). `nearest`/`nearestD2` are the row's
- * nearest reference row and squared distance (float32 accuracy), or -1 when every row was excluded.
+ * nearest reference row and its squared distance, both exact (float64 over the float32 inputs; ties to the
+ * lower index), or -1 / Infinity when every row was excluded.
  */
 export type RowVisitor = (
   row: number,
@@ -83,7 +87,7 @@ export function radiusScan(
   const refNorms = p.norms;
   const excludeSelf = opts.excludeSelf === true;
   const keep = opts.keep ?? 'distance';
-  const roundoff = productRoundoff();
+  const roundoff = productRoundoff(p);
   const store = keep !== 'count';
   const withD2 = keep === 'distance';
   // The largest reference norm per chunk bounds the rounding band of every entry in it.
@@ -92,6 +96,11 @@ export function radiusScan(
     for (let k = c.start; k < c.start + c.cols; k++) if (refNorms[k] > m) m = refNorms[k];
     return m;
   });
+  const maxNorm = chunkMaxNorm.reduce((a, b) => Math.max(a, b), 0);
+  // Nearest candidates per row of the block: (index, block value) pairs within twice the row's bound of the
+  // running minimum, rechecked in float64 at the row's end.
+  let cands: number[][] = [];
+  let twoBand = new Float64Array(0);
   let parts: ChunkEntries[] = [];
   let counts = new Int32Array(0);
   let nearest = new Int32Array(0);
@@ -100,6 +109,25 @@ export function radiusScan(
   let dist = new Float64Array(256);
   const empty = new Float64Array(0);
   let chunk = 0;
+
+  /** Replaces row r's float32 nearest by the exact one among its candidates (those within 2 bounds of the best). */
+  const exactNearest = (r: number, qi: number): void => {
+    const cand = cands[r];
+    const lim = nearestD2[r] + twoBand[r];
+    let best = Infinity;
+    let bestAt = -1;
+    for (let t = 0; t < cand.length; t += 2) {
+      if (cand[t + 1] > lim) continue;
+      const k = cand[t];
+      const d = exactD2(query, qi, ref, k, dim);
+      if (d < best || (d === best && k < bestAt)) {
+        best = d;
+        bestAt = k;
+      }
+    }
+    nearest[r] = bestAt;
+    nearestD2[r] = best;
+  };
 
   forEachDistanceBlock(
     query,
@@ -111,14 +139,20 @@ export function radiusScan(
         counts = new Int32Array(rows);
         nearest = new Int32Array(rows).fill(-1);
         nearestD2 = new Float64Array(rows).fill(Infinity);
+        twoBand = new Float64Array(rows);
+        for (let r = 0; r < rows; r++) twoBand[r] = 2 * d2ErrorBound(dim, qNorms[r], maxNorm, roundoff);
+        if (cands.length < rows) cands = Array.from({ length: rows }, (_, r) => cands[r] ?? []);
+        for (let r = 0; r < rows; r++) cands[r].length = 0;
       }
       const part = store ? new ChunkEntries(rows, withD2) : null;
       if (part) parts.push(part);
       chunk = colStart === 0 ? 0 : chunk + 1;
-      const maxNorm = chunkMaxNorm[chunk];
+      const chunkNorm = chunkMaxNorm[chunk];
       for (let r = 0; r < rows; r++) {
         const qi = rowStart + r;
-        const b = d2ErrorBound(dim, qNorms[r], maxNorm, roundoff);
+        const b = d2ErrorBound(dim, qNorms[r], chunkNorm, roundoff);
+        const band = twoBand[r];
+        const cand = cands[r];
         const hi = r2 + b;
         const lo = r2 - b;
         const o = r * cols;
@@ -127,11 +161,14 @@ export function radiusScan(
         let count = counts[r];
         for (let c = 0; c < cols; c++) {
           const v = block[o + c];
-          if (v < best) {
+          if (v <= best + band) {
             const k = colStart + c;
             if (!(excludeSelf && k === qi)) {
-              best = v;
-              bestAt = k;
+              cand.push(k, v);
+              if (v < best) {
+                best = v;
+                bestAt = k;
+              }
             }
           }
           if (v > hi) continue;
@@ -153,6 +190,7 @@ export function radiusScan(
     },
     (rowStart, rows) => {
       for (let r = 0; r < rows; r++) {
+        exactNearest(r, rowStart + r);
         const n = counts[r];
         if (store && n > index.length) {
           index = new Int32Array(Math.max(n, 2 * index.length));
@@ -166,7 +204,7 @@ export function radiusScan(
           if (withD2) dist.set(part.d2.subarray(a, e), t);
           t += e - a;
         }
-        visit(rowStart + r, index, withD2 ? dist : empty, n, nearest[r], Math.max(0, nearestD2[r]));
+        visit(rowStart + r, index, withD2 ? dist : empty, n, nearest[r], nearestD2[r]);
       }
       parts = [];
     },

@@ -22,8 +22,15 @@ export interface EngineMemory {
 export interface EngineInfo {
   /** The backend in use. */
   backend: BackendName;
-  /** True when the CUDA build of libtensorflow (`@tensorflow/tfjs-node-gpu`) is in use. */
+  /**
+   * True when TensorFlow reports that it runs on a GPU device (tfjs-node's `isUsingGpuDevice`, a device check made
+   * by libtensorflow; see gpuDevice.ts). False on wasm and cpu, and for the CUDA build running on the CPU.
+   */
   gpu: boolean;
+  /** The GPU's name where available (NVIDIA driver, Linux) when `gpu` is true; null otherwise. */
+  device: string | null;
+  /** Problems with the chosen backend, e.g. the CUDA build loaded but running on the CPU (with what it needs). */
+  warnings: string[];
   /** Who chose the backend: the `backend` argument, the `XL_BACKEND` variable, or the automatic order (null). */
   forcedBy: 'argument' | 'XL_BACKEND' | null;
   /** Backends tried before the chosen one, with the reason each was passed over. */

@@ -5,8 +5,18 @@ import type { EngineInfo, SkippedBackend } from './engineInfo';
 export const engineState: {
   active: BackendName | null;
   gpu: boolean;
+  device: string | null;
+  warnings: string[];
   forcedBy: EngineInfo['forcedBy'];
   skipped: SkippedBackend[];
   /** Kernel names this module registered, per backend. */
   kernels: Map<string, Set<string>>;
-} = { active: null, gpu: false, forcedBy: null, skipped: [], kernels: new Map() };
+} = {
+  active: null,
+  gpu: false,
+  device: null,
+  warnings: [],
+  forcedBy: null,
+  skipped: [],
+  kernels: new Map(),
+};

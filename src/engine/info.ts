@@ -17,7 +17,11 @@ function wasmSimd(): boolean | null {
 /** The engine's name for the backend tfjs has active (someone may have called tf.setBackend directly). */
 function activeName(): BackendName | null {
   const name = tf.getBackend();
-  if (name === 'tensorflow') return engineState.gpu ? 'tensorflow-gpu' : 'tensorflow';
+  if (name === 'tensorflow') {
+    return engineState.active === 'tensorflow-gpu' || engineState.active === 'tensorflow'
+      ? engineState.active
+      : 'tensorflow';
+  }
   return name !== undefined && isBackendName(name) ? name : engineState.active;
 }
 
@@ -46,6 +50,8 @@ export function info(): EngineInfo {
   return {
     backend: active,
     gpu: engineState.gpu,
+    device: engineState.device,
+    warnings: [...engineState.warnings],
     forcedBy: engineState.forcedBy,
     skipped: engineState.skipped.map((s) => ({ ...s })),
     simd,

@@ -4,6 +4,7 @@ import { EnvironmentError, ValueError } from '../errors';
 import { backends, isBackendName, type BackendName } from './backendName';
 import type { EngineInfo, SkippedBackend } from './engineInfo';
 import { engineState } from './engineState';
+import { nativeGpuStatus, type NativeBackendFlags } from './gpuDevice';
 import { info } from './info';
 import { loadNativeBackend, NATIVE_PACKAGES, type NativeBackendName } from './nativeBackend';
 import { registerWasmKernels } from './wasm/registerWasmKernels';
@@ -63,7 +64,11 @@ async function tryBackend(name: BackendName): Promise<{ reason: string; absent: 
         absent: false,
       };
     }
-    engineState.gpu = name === 'tensorflow-gpu';
+    const status = nativeGpuStatus(tf.backend() as NativeBackendFlags, name as NativeBackendName);
+    engineState.gpu = status.gpu;
+    engineState.device = status.device;
+    engineState.warnings = status.warnings;
+    for (const w of status.warnings) process.emitWarning(w, 'EngineWarning');
     return null;
   }
   if (name === 'wasm') configureWasmBinaries();
@@ -74,6 +79,8 @@ async function tryBackend(name: BackendName): Promise<{ reason: string; absent: 
     };
   }
   engineState.gpu = false;
+  engineState.device = null;
+  engineState.warnings = [];
   if (name === 'wasm') registerWasmKernels();
   if (name === 'cpu') quietCpuBackend();
   return null;

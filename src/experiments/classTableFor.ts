@@ -4,6 +4,7 @@ import { classTableFromKmeans } from '../classes/classTableFromKmeans';
 import type { ClassTable } from '../classes/types';
 import { ValueError } from '../errors';
 import { assertInteger, assertPositive, describe } from '../util/validate';
+import type { Warnings } from '../util/warnings';
 import type { ExperimentData } from './prepareData';
 
 /** A class count: a number (k-means) or 'M' (every training shape its own class). */
@@ -17,6 +18,10 @@ export interface ClassTableForOptions {
   tau?: number;
   /** Lloyd iterations of k-means. @default 30 */
   iterations?: number;
+  /** K = 'M' only: also add each shape's mirror image as a class (K = 2M; classTableExemplars' `flip`). @default false */
+  flip?: boolean;
+  /** Collects recoverable trouble from the class-table step. @default none */
+  warnings?: Warnings;
 }
 
 /** Resolves a K spec against M training shapes; throws ValueError when K exceeds M. */
@@ -47,8 +52,20 @@ export function classTableFor(data: ExperimentData, K: KSpec, opts: ClassTableFo
   assertInteger(fn, 'seed', seed, 0, 2 ** 31);
   const tau = opts.tau ?? 0.05;
   assertPositive(fn, 'tau', tau);
-  const attributes = { ids: data.ids, poses: data.poses };
-  if (K === 'M') return classTableExemplars(data.trainShapes, data.nPoints, { ...attributes, tau });
+  const attributes = { ids: data.ids, poses: data.poses, warnings: opts.warnings };
+  if (opts.flip !== undefined && typeof opts.flip !== 'boolean') {
+    throw new ValueError(`${fn}: option 'flip' expected a boolean, got ${describe(opts.flip)}`);
+  }
+  if (K === 'M') {
+    return classTableExemplars(data.trainShapes, data.nPoints, {
+      ...attributes,
+      tau,
+      flip: opts.flip ?? false,
+    });
+  }
+  if (opts.flip) {
+    throw new ValueError(`${fn}: option 'flip' expected K = 'M' (exemplar classes), got K = ${K}`);
+  }
   return classTableFromKmeans(data.trainShapes, data.nPoints, {
     ...attributes,
     K: k,

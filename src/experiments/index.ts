@@ -16,16 +16,11 @@ export {
   type PrepareDataOptions,
   type ExperimentData,
 } from './prepareData';
-export { classTableFor, resolveK, type KSpec, type ClassTableForOptions } from './classTableFor';
+export { classTableFor, type KSpec, type ClassTableForOptions } from './classTableFor';
 export { trainClassifier, type TrainClassifierOptions, type TrainedClassifier } from './trainClassifier';
-export { scoreClassifier, nearestClass, type ScoreOptions, type ClassifierScores } from './scoreClassifier';
+export { scoreClassifier, type ScoreOptions, type ClassifierScores } from './scoreClassifier';
 export { lossesVsK, type LossesVsKOptions, type LossesVsKResult, type LossesVsKRow } from './lossesVsK';
-export {
-  forwardCostVsK,
-  randomClassTable,
-  type ForwardCostOptions,
-  type ForwardCostRow,
-} from './forwardCostVsK';
+export { forwardCostVsK, type ForwardCostOptions, type ForwardCostRow } from './forwardCostVsK';
 export { meanShapeBaseline, type MeanShapeBaseline } from './meanShapeBaseline';
 export { failureRates, type FailureRateRow } from './failureRates';
 export {

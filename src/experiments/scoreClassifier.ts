@@ -6,8 +6,8 @@
  * - multi-label error: the top-1 class lies outside M_i = {k : d(mu_k, y_i) ≤ tau} (M_i gets the nearest class when
  *   no centre is within tau, so a sample whose nearest class is predicted never counts as an error).
  */
-import type { ClassTable } from '../classes/types';
-import { membership } from '../classes/membership';
+import { centerIndex, centerIndexRelease } from '../classes/centerIndex';
+import { membershipScan } from '../classes/membership';
 import { ValueError } from '../errors';
 import { boxDiagonalError } from '../model/evaluateModel';
 import type { ExemplarModel } from '../model/exemplarModel';
@@ -45,33 +45,6 @@ export interface ClassifierScores {
   landmarkErrorMode?: number;
   /** With the `mode` option: per-sample errors of the mode shape. */
   errorsMode?: Float32Array;
-}
-
-/** Index of the nearest centre for each of B packed shapes (squared Euclidean distance). */
-export function nearestClass(table: ClassTable, shapes: Float32Array): Int32Array {
-  const dim = 2 * table.nPoints;
-  const B = shapes.length / dim;
-  const c = table.centers;
-  const out = new Int32Array(B);
-  for (let i = 0; i < B; i++) {
-    let best = Infinity;
-    let arg = 0;
-    const o = i * dim;
-    for (let k = 0; k < table.K; k++) {
-      let d = 0;
-      const ko = k * dim;
-      for (let j = 0; j < dim && d < best; j++) {
-        const t = shapes[o + j] - c[ko + j];
-        d += t * t;
-      }
-      if (d < best) {
-        best = d;
-        arg = k;
-      }
-    }
-    out[i] = arg;
-  }
-  return out;
 }
 
 function mean(a: Float32Array): number {
@@ -114,8 +87,16 @@ export function scoreClassifier(
     if (errorsMode && mode) errorsMode[i] = boxDiagonalError(mode, s.landmarks, s.box);
   });
   const shapes = packReferenceShapes(samples);
-  const nearest = nearestClass(model.table, shapes);
-  const m = membership(model.table, shapes, tau, { includeNearest: true });
+  // nearest classes and M_i from the one exact scan that training uses too (classes/membership.ts)
+  const { table } = model;
+  const index = centerIndex(table.centers, table.K, table.nPoints);
+  let scan: ReturnType<typeof membershipScan>;
+  try {
+    scan = membershipScan(index, shapes, B, tau, true);
+  } finally {
+    centerIndexRelease(index);
+  }
+  const { nearest, membership: m } = scan;
   let correct = 0;
   let outside = 0;
   for (let i = 0; i < B; i++) {

@@ -1,4 +1,8 @@
-/** One experiment run: class table → model → training, with the options the experiments share. */
+/**
+ * The one-call trainer: class table (k-means with K classes, or exemplars with K = 'M') → model → training, from
+ * experiment data (`prepareData`, or `dataFromSamples` for your own samples). Each step is also available on its own
+ * (classes.classTableFromKmeans / classTableExemplars, model.createModel, model.train).
+ */
 import type { ClassTable } from '../classes/types';
 import type { LossKind, ModelOptions } from '../model/config';
 import { createModel, type ExemplarModel } from '../model/exemplarModel';
@@ -16,7 +20,7 @@ export interface TrainClassifierOptions {
   model?: ModelOptions;
   /** Trainer options (epochs, batchSize, tau, learningRate, progress, …); `loss` is taken from above. @default { epochs: 10, progress: 'none' } */
   train?: Omit<TrainOptions, 'loss'>;
-  /** Class-table options (seed, tau, iterations); tau defaults to the trainer's tau. @default {} */
+  /** Class-table options (seed, tau, iterations, flip, warnings); tau defaults to the trainer's tau. @default {} */
   table?: ClassTableForOptions;
   /** Score validation after every epoch (early stopping / best-weight restore use it). @default false */
   validateEachEpoch?: boolean;

@@ -9,6 +9,7 @@
  * centres that the table then views in place.
  */
 import * as tf from '@tensorflow/tfjs';
+import { type CenterIndex, centerIndex, centerIndexRelease } from '../classes/centerIndex';
 import type { ClassTable } from '../classes/types';
 import { ShapeError, ValueError } from '../errors';
 import { Rng } from '../util/rng';
@@ -20,27 +21,16 @@ import { Int8Head } from './int8Head';
 import { medianSpread } from './modeShape';
 import { transpose } from './transpose';
 
-/** A block of class centres, transposed (2N × cols), with their squared norms: what batchTargets multiplies with. */
-export interface CenterChunk {
-  start: number;
-  cols: number;
-  t: tf.Tensor2D;
-  norms: tf.Tensor1D;
-}
-
 /**
  * Engine-side copies used by prediction. Products are arranged so that none needs a transposed operand (wasm runs
  * transposeA/B products 7-10× slower): the head is kept as Wᵀ (D × K). The expected shape is summed on the JS side
  * (expectedShape.ts), so prediction keeps no engine copy of the centres unless a posterior is too spread for that
- * (centersTensor); training uses transposed centre chunks.
+ * (centersTensor); training uses the centres prepared for distance scans (centerChunks).
  */
 export interface Cached {
   WT: tf.Tensor2D;
   b: tf.Tensor1D;
 }
-
-/** Classes per centre chunk. */
-const CHUNK = 16384;
 
 /** How an inference-only model keeps its head: float32 on the tfjs engine, or 8-bit in its own wasm module. */
 export type HeadPrecision = 'float32' | 'int8';
@@ -66,13 +56,12 @@ export interface InferenceOnlyOptions {
  * `createModel` or `loadModel`; free it with `dispose()`.
  */
 export class ExemplarModel {
-  /** Head bias, K. */
-  readonly headB: Float32Array;
+  private readonly bias: Float32Array;
   private W: Float32Array | null;
   private q: Int8Head | null = null;
   private tbl: ClassTable;
   private cached: Cached | null = null;
-  private chunks: CenterChunk[] | null = null;
+  private chunks: CenterIndex | null = null;
   private summary: CenterSummary | null = null;
   private spread: number | null = null;
   private centersT: tf.Tensor2D | null = null;
@@ -89,25 +78,17 @@ export class ExemplarModel {
     this.tbl = table;
     const { K, featureDim: D } = config;
     this.W = headW ?? new Float32Array(K * D);
-    this.headB = headB ?? new Float32Array(K);
-    if (this.W.length !== K * D || this.headB.length !== K) {
+    this.bias = headB ?? new Float32Array(K);
+    if (this.W.length !== K * D || this.bias.length !== K) {
       throw new ShapeError(
-        `ExemplarModel: head expected ${K}×${D} weights and ${K} biases, got ${this.W.length} and ${this.headB.length}`,
+        `ExemplarModel: head expected ${K}×${D} weights and ${K} biases, got ${this.W.length} and ${this.bias.length}`,
       );
     }
   }
 
-  /**
-   * Head weights, K × D row-major (row k scores class k); edit in place, then call headChanged(). Throws ValueError
-   * on an inference-only model (use headWeights() to read a copy back from the engine).
-   */
-  get headW(): Float32Array {
-    if (!this.W) {
-      throw new ValueError(
-        'ExemplarModel: the head weights of an inference-only model live on the engine only (headWeights() reads a copy; load the model without { inference: true } to train)',
-      );
-    }
-    return this.W;
+  /** Head bias, K (the model's own array: read it; change it through setHead / updateHead). */
+  get headB(): Float32Array {
+    return this.bias;
   }
 
   /** The class table (for an 8-bit head its centres view the head's WebAssembly memory; same values). */
@@ -125,7 +106,10 @@ export class ExemplarModel {
     return this.q ? 'int8' : 'float32';
   }
 
-  /** The 8-bit head, when the model has one (prediction uses it instead of the engine). */
+  /**
+   * The 8-bit head, when the model has one (prediction uses it instead of the engine).
+   * @internal
+   */
   int8Head(): Int8Head | null {
     if (this.disposed) throw new ValueError('ExemplarModel: used after dispose()');
     return this.q;
@@ -145,8 +129,8 @@ export class ExemplarModel {
   }
 
   /**
-   * The head weights K × D: the JS array itself, or (inference-only) a copy read back from the engine, or the
-   * dequantised 8-bit weights.
+   * The head weights K × D: the model's own array (read it; change it through setHead / updateHead), or
+   * (inference-only) a copy read back from the engine, or the dequantised 8-bit weights.
    */
   headWeights(): Float32Array {
     if (this.W) return this.W;
@@ -185,7 +169,7 @@ export class ExemplarModel {
     if (this.q) return this;
     const { K, featureDim: D } = this;
     const dim = 2 * this.config.nPoints;
-    this.q = new Int8Head(K, D, dim, this.headWeights(), this.headB, this.tbl.centers, {
+    this.q = new Int8Head(K, D, dim, this.headWeights(), this.bias, this.tbl.centers, {
       threads: opts.threads,
     });
     this.tbl = { ...this.tbl, centers: this.q.centers };
@@ -204,6 +188,7 @@ export class ExemplarModel {
   /**
    * The centres K × 2N on the engine, uploaded on first use: prediction needs them only for a posterior too spread
    * for the JS sum of the expected shape (predict.ts, JS_MAX_CLASSES); kept until dispose.
+   * @internal
    */
   centersTensor(): tf.Tensor2D {
     if (this.disposed) throw new ValueError('ExemplarModel: used after dispose()');
@@ -211,7 +196,10 @@ export class ExemplarModel {
     return this.centersT;
   }
 
-  /** Mean centre and radius around it (for the expected shape's error bound), computed once. */
+  /**
+   * Mean centre and radius around it (for the expected shape's error bound), computed once.
+   * @internal
+   */
   centerSummary(): CenterSummary {
     if (!this.summary) this.summary = centerSummary(this.table.centers, this.K, 2 * this.config.nPoints);
     return this.summary;
@@ -231,65 +219,102 @@ export class ExemplarModel {
     return this.config.featureDim;
   }
 
-  /** Call after changing headW/headB in place so prediction re-uploads them (only headB on an inference-only model). */
-  headChanged(): void {
-    this.q?.setBias(this.headB);
+  /**
+   * Replaces the head's weights (K × D, row k scores class k) and/or biases (K) by copies of `head.W` / `head.b`, and
+   * refreshes what prediction uses. Throws ShapeError on a wrong length, ValueError on a non-finite value, and
+   * ValueError for weights on an inference-only model (its head lives on the engine or in the 8-bit module; biases
+   * may still change).
+   * @example model.setHead({ W: weights, b: biases })
+   */
+  setHead(head: { W?: Float32Array; b?: Float32Array }): this {
+    const fn = 'ExemplarModel.setHead';
+    if (this.disposed) throw new ValueError('ExemplarModel: used after dispose()');
+    const { K, featureDim: D } = this;
+    const check = (name: string, a: unknown, n: number): Float32Array | undefined => {
+      if (a === undefined) return undefined;
+      if (!(a instanceof Float32Array) || a.length !== n) {
+        throw new ShapeError(
+          `${fn}: argument 'head.${name}' expected a Float32Array of ${n}, got ${describe(a)}`,
+        );
+      }
+      const bad = a.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) throw new ValueError(`${fn}: argument 'head.${name}' holds ${a[bad]} at ${bad}`);
+      return a;
+    };
+    const W = check('W', head?.W, K * D);
+    const b = check('b', head?.b, K);
+    if (W && !this.W) throw this.inferenceOnlyError(fn);
+    if (W) this.W?.set(W);
+    if (b) this.bias.set(b);
+    this.headUpdated();
+    return this;
+  }
+
+  /**
+   * Edits the head in place: `edit` gets the model's own weights (K × D) and biases (K) — no copy, for the trainer's
+   * row updates at large K — and what prediction uses is refreshed afterwards (the engine copy is re-uploaded on next
+   * use). Throws ValueError on an inference-only model.
+   * @example model.updateHead((W, b) => b.fill(0))
+   */
+  updateHead(edit: (W: Float32Array, b: Float32Array) => void): void {
+    if (this.disposed) throw new ValueError('ExemplarModel: used after dispose()');
+    if (!this.W) throw this.inferenceOnlyError('ExemplarModel.updateHead');
+    try {
+      edit(this.W, this.bias);
+    } finally {
+      this.headUpdated();
+    }
+  }
+
+  private inferenceOnlyError(fn: string): ValueError {
+    return new ValueError(
+      `${fn}: the head weights of an inference-only model live on the engine only (headWeights() reads a copy; load the model without { inference: true } to train)`,
+    );
+  }
+
+  /** After a head change: the 8-bit head gets the new biases; engine copies are dropped (re-uploaded on next use). */
+  private headUpdated(): void {
+    this.q?.setBias(this.bias);
     if (!this.cached) return;
-    this.cached.b.dispose();
-    this.cached.b = tf.tensor1d(this.headB);
     if (this.W) {
-      this.cached.WT.dispose();
-      this.cached.WT = this.uploadWT();
+      tf.dispose([this.cached.WT, this.cached.b]);
+      this.cached = null;
+    } else {
+      // inference-only float head: the engine copy of W is the only one; only the biases can have changed
+      this.cached.b.dispose();
+      this.cached.b = tf.tensor1d(this.bias);
     }
   }
 
   /**
-   * The engine-side head for prediction (created on first use, kept until dispose; head re-uploaded by headChanged).
+   * The engine-side head for prediction (created on first use, kept until dispose or a head change: setHead /
+   * updateHead).
    * Throws ValueError on a model with an 8-bit head (it has no engine-side head).
+   * @internal
    */
   tensors(): Cached {
     if (this.disposed) throw new ValueError('ExemplarModel: used after dispose()');
     if (this.q)
       throw new ValueError('ExemplarModel: an 8-bit head has no engine-side tensors (use int8Head())');
-    if (!this.cached) this.cached = { WT: this.uploadWT(), b: tf.tensor1d(this.headB) };
+    if (!this.cached) this.cached = { WT: this.uploadWT(), b: tf.tensor1d(this.bias) };
     return this.cached;
   }
 
   /**
-   * The class centres as transposed chunks with squared norms, for batchTargets (created on first use: training
-   * only, so prediction does not hold a second copy of the centres).
+   * The class centres prepared for the per-batch distance scans of batchTargets (classes/centerIndex.ts: centred,
+   * blocked, on the engine), created on first use (training only, so prediction does not hold a second copy of the
+   * centres) and kept until dispose.
+   * @internal
    */
-  centerChunks(): CenterChunk[] {
+  centerChunks(): CenterIndex {
     if (this.disposed) throw new ValueError('ExemplarModel: used after dispose()');
-    if (!this.chunks) {
-      const { K } = this;
-      const dim = 2 * this.config.nPoints;
-      const c = this.table.centers;
-      const chunks: CenterChunk[] = [];
-      for (let start = 0; start < K; start += CHUNK) {
-        const cols = Math.min(CHUNK, K - start);
-        const block = c.subarray(start * dim, (start + cols) * dim);
-        const norms = new Float32Array(cols);
-        for (let k = 0; k < cols; k++) {
-          let s = 0;
-          for (let j = 0; j < dim; j++) s += block[k * dim + j] ** 2;
-          norms[k] = s;
-        }
-        chunks.push({
-          start,
-          cols,
-          t: tf.tensor2d(transpose(block, cols, dim), [dim, cols]),
-          norms: tf.tensor1d(norms),
-        });
-      }
-      this.chunks = chunks;
-    }
+    this.chunks ??= centerIndex(this.table.centers, this.K, this.config.nPoints);
     return this.chunks;
   }
 
   private uploadWT(): tf.Tensor2D {
     const { K, featureDim: D } = this;
-    return tf.tensor2d(transpose(this.headW, K, D), [D, K]);
+    return tf.tensor2d(transpose(this.W as Float32Array, K, D), [D, K]);
   }
 
   /** Frees the backbone's variables and the cached tensors (an 8-bit head's memory goes with its last reference). */
@@ -309,7 +334,7 @@ export class ExemplarModel {
       this.centersT = null;
     }
     if (this.chunks) {
-      tf.dispose(this.chunks.flatMap((ch) => [ch.t, ch.norms]));
+      centerIndexRelease(this.chunks);
       this.chunks = null;
     }
     this.backbone.dispose();

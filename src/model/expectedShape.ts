@@ -52,12 +52,17 @@ export interface ExpectedShapePlan {
   kept: number;
 }
 
-const bucketMass = new Float64Array(256);
-const bucketCount = new Int32Array(256);
-const acc = new Float64Array(1024);
+/** Posterior mass and class count per float32 exponent (256 buckets), fresh per call: no state between calls. */
+function exponentBuckets(): { bucketMass: Float64Array; bucketCount: Int32Array } {
+  return { bucketMass: new Float64Array(256), bucketCount: new Int32Array(256) };
+}
 
 /** Drops whole exponent buckets (bucketMass) from the bottom while the dropped mass, from `start`, stays ≤ tolerance. */
-function dropFromBottom(tolerance: number, start: number): { minExp: number; omittedMass: number } {
+function dropFromBottom(
+  bucketMass: Float64Array,
+  tolerance: number,
+  start: number,
+): { minExp: number; omittedMass: number } {
   let minExp = 0;
   let omittedMass = start;
   while (minExp < 255 && omittedMass + bucketMass[minExp] <= tolerance) omittedMass += bucketMass[minExp++];
@@ -76,14 +81,13 @@ export function expectedShapePlan(
 ): ExpectedShapePlan {
   // p ≥ 0, so the sign bit is 0 and bits >>> 23 is the biased exponent (0: zeros and subnormals)
   const bits = new Int32Array(p.buffer, p.byteOffset + pOffset * 4, K);
-  bucketMass.fill(0);
-  bucketCount.fill(0);
+  const { bucketMass, bucketCount } = exponentBuckets();
   for (let k = 0; k < K; k++) {
     const e = bits[k] >>> 23;
     bucketMass[e] += p[pOffset + k];
     bucketCount[e]++;
   }
-  const { minExp, omittedMass } = dropFromBottom(tolerance, 0);
+  const { minExp, omittedMass } = dropFromBottom(bucketMass, tolerance, 0);
   let kept = 0;
   for (let e = Math.max(minExp, 1); e < 256; e++) kept += bucketCount[e];
   if (minExp === 0) {
@@ -107,7 +111,7 @@ export function expectedShapeSum(
 ): void {
   const bits = new Int32Array(p.buffer, p.byteOffset + pOffset * 4, K);
   const { minExp } = plan;
-  acc.fill(0, 0, dim);
+  const acc = new Float64Array(dim); // per call: any number of points
   for (let k = 0; k < K; k++) {
     if (bits[k] >>> 23 < minExp) continue;
     const w = p[pOffset + k];
@@ -136,15 +140,14 @@ export function expectedShapePlanOver(
   tolerance: number,
   outsideMass: number,
 ): SubsetPlan {
-  bucketMass.fill(0);
-  bucketCount.fill(0);
+  const { bucketMass, bucketCount } = exponentBuckets();
   const bits = new Int32Array(p.buffer, p.byteOffset + pOffset * 4, p.length - pOffset);
   for (let i = 0; i < idx.length; i++) {
     const e = bits[idx[i]] >>> 23;
     bucketMass[e] += p[pOffset + idx[i]];
     bucketCount[e]++;
   }
-  const { minExp, omittedMass } = dropFromBottom(tolerance, outsideMass);
+  const { minExp, omittedMass } = dropFromBottom(bucketMass, tolerance, outsideMass);
   const keptIndices = new Int32Array(idx.length);
   let kept = 0;
   for (let i = 0; i < idx.length; i++) {

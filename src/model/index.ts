@@ -3,7 +3,7 @@
  *
  * @module
  */
-export { cropToInput, cropRect, referenceBox, inputSpec, type InputOptions, type InputSpec } from './input';
+export { cropToInput, cropRect, referenceBox, type InputOptions, type InputSpec } from './input';
 export {
   BACKBONES,
   LOSSES,
@@ -12,54 +12,18 @@ export {
   type ModelOptions,
   type ModelConfig,
 } from './config';
-export { buildBackbone, backboneFlops, compileInference, type InferenceFn } from './backbone';
+export { buildBackbone, backboneFlops, type InferenceFn } from './backbone';
 export { ExemplarModel, createModel, type HeadPrecision, type InferenceOnlyOptions } from './exemplarModel';
-export {
-  Int8Head,
-  INT8_MAX_BATCH,
-  REFINE_DELTA,
-  DENSE_REFINE_FRACTION,
-  PARALLEL_MIN_CLASSES,
-  int16FeatureLimit,
-  type Int8HeadOptions,
-} from './int8Head';
-export {
-  modeShapeSearch,
-  medianSpread,
-  type ModeShapeResult,
-  type ModeShapeSearchOptions,
-} from './modeShape';
-export { batchTargets, type BatchTargets } from './batchTargets';
-export { targetMatrix, denseLoss } from './losses';
-export {
-  sampledHeadStep,
-  sampleWithoutReplacement,
-  RowAdam,
-  SampledHeadScratch,
-  type SampledHeadOptions,
-  type SampledStep,
-} from './sampledHead';
-export {
-  train,
-  DENSE_MAX_K,
-  CHECKPOINT_KIND,
-  type TrainOptions,
-  type TrainResult,
-  type EpochRecord,
-} from './train';
+export { ROW_ADAM_MODES, type RowAdamMode } from './sampledHead';
+export { train, CHECKPOINT_KIND, type TrainOptions, type TrainResult, type EpochRecord } from './train';
+export { DENSE_ENGINE_MAX_BYTES } from './headChoice';
 export {
   predict,
   predictBatch,
   predictInputs,
   predictPosteriors,
   posteriorInputs,
-  topIndices,
   EXPECTED_TOLERANCE,
-  JS_MAX_CLASSES,
-  JS_MAX_FRACTION,
-  DENSE_MIN_FRACTION,
-  DENSE_MIN_FACES,
-  STREAM_MIN_FRACTION,
   type Prediction,
   type PosteriorPrediction,
   type PredictOptions,
@@ -69,15 +33,6 @@ export {
 export { evaluateModel, boxDiagonalError, type EvaluateModelOptions } from './evaluateModel';
 export { saveModel, loadModel, MODEL_KIND, type LoadModelOptions } from './modelFile';
 export {
-  centerSummary,
-  expectedShapePlan,
-  expectedShapePlanOver,
-  keptIndicesOf,
-  expectedShapeSum,
-  type CenterSummary,
-  type ExpectedShapePlan,
-} from './expectedShape';
-export {
   autoProgress,
   terminalProgress,
   lineProgress,
@@ -86,8 +41,3 @@ export {
   type ProgressSink,
   type ProgressState,
 } from './progress';
-export {
-  trainExemplarClassifier,
-  type TrainExemplarClassifierOptions,
-  type ExemplarClassifier,
-} from './trainExemplarClassifier';

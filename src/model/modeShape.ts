@@ -38,8 +38,6 @@ export interface ModeShapeSearchOptions {
   tolerance?: number;
 }
 
-const bucketCount = new Int32Array(256);
-
 /**
  * Mean shift over the posterior p[pOffset … pOffset + K) and the centres (K × dim), from the centre of each class in
  * `starts`; returns the highest mode reached. Unchecked worker (predict validates): p ≥ 0, p > 0 at the starts,
@@ -60,7 +58,7 @@ export function modeShapeSearch(
   const N = dim / 2;
   // the classes: whole exponent buckets from the top while the count stays ≤ maxClasses (the top bucket always)
   const bits = new Int32Array(p.buffer, p.byteOffset + pOffset * 4, K);
-  bucketCount.fill(0);
+  const bucketCount = new Int32Array(256); // per call: no state shared between searches
   for (let k = 0; k < K; k++) bucketCount[bits[k] >>> 23]++;
   let minExp = 255;
   let count = 0;

@@ -3,20 +3,14 @@
  * in the paper), top-k classes, MAP and expected shapes in image pixels, the feature vector, and the exemplar ids
  * behind the top classes. Typed arrays out; every tensor is released before returning.
  */
-import * as tf from '@tensorflow/tfjs';
 import { ShapeError, ValueError } from '../errors';
 import { boxValidate } from '../landmarks/box';
 import type { Box, Raster, Shape } from '../types';
 import { assertInRange, assertInteger, assertPositive, describe } from '../util/validate';
 import type { ExemplarModel } from './exemplarModel';
-import {
-  expectedShapePlan,
-  expectedShapePlanOver,
-  keptIndicesOf,
-  expectedShapeSum,
-  type ExpectedShapePlan,
-} from './expectedShape';
-import { INT8_MAX_BATCH, TOPK_MAX, type Int8Head } from './int8Head';
+import { floatHeadPass } from './floatHeadPass';
+import { type HeadPass } from './headPass';
+import { int8HeadPass } from './int8HeadPass';
 import { modeShapeSearch } from './modeShape';
 import { cropInto, rasterValidate } from './input';
 
@@ -91,32 +85,6 @@ export interface PredictOptions {
 
 /** Default of PredictOptions.expectedTolerance. */
 export const EXPECTED_TOLERANCE = 1e-4;
-
-/**
- * Most classes the expected shape sums on the JS side per face: min(JS_MAX_CLASSES, K / JS_MAX_FRACTION) (~1 M
- * multiply-adds at 2N = 136, ≲ 2 ms; beyond K / 16 the engine's product over all K is faster). A face whose posterior
- * needs more is summed exactly on the engine (posterior · centres, centres uploaded on first need).
- */
-export const JS_MAX_CLASSES = 8192;
-/** See JS_MAX_CLASSES. */
-export const JS_MAX_FRACTION = 16;
-
-/**
- * 8-bit head: a face whose candidates (classes within e^−20 of its top) exceed this fraction of K has a spread
- * posterior, and its expected shape is summed over every class in one pass over the centres shared by all such faces
- * of the batch (Int8Head.expectedSumDense: ~1 ms per face at K = 140,000 in a batch of 32 on two threads, against ~5
- * through index lists; bench "the 8-bit head's passes side by side"), when there are at least DENSE_MIN_FACES of them
- * (the pass works on 4 faces at once; a face alone is summed by itself, see STREAM_MIN_FRACTION).
- */
-export const DENSE_MIN_FRACTION = 0.25;
-/** See DENSE_MIN_FRACTION. */
-export const DENSE_MIN_FACES = 2;
-/**
- * 8-bit head, a face summed alone: when the classes its expected shape needs exceed this fraction of K, it sums every
- * class in order (Int8Head.expectedSumAll, exact) rather than through the list (a scattered row costs ~2.5× a
- * streamed one).
- */
-export const STREAM_MIN_FRACTION = 0.4;
 
 /** A face to predict: an image and its (detection) box. */
 export interface PredictItem {
@@ -295,20 +263,7 @@ function checkInputs(fn: string, model: ExemplarModel, inputs: Float32Array, B: 
   }
 }
 
-/** One forward pass: features, posteriors (face i at i · stride), score bounds, and (with a tolerance) expected shapes. */
-interface HeadPass {
-  f: Float32Array;
-  post: Float32Array;
-  stride: number;
-  scoreError: Float64Array;
-  /** 8-bit head: per face the top k, found in the module (undefined: scan the posterior). */
-  tops: Array<Int32Array | undefined>;
-  /** Expected shapes in box units (B × dim) and their plans; absent when no tolerance was given. */
-  expected?: Float32Array;
-  plans?: ExpectedShapePlan[];
-}
-
-/** Backbone and head for B faces; the expected shapes too when `expectedTolerance` is not null. */
+/** Backbone and head for B faces (8-bit or float); the expected shapes too when `expectedTolerance` is not null. */
 function headPass(
   model: ExemplarModel,
   inputs: Float32Array,
@@ -316,152 +271,10 @@ function headPass(
   topK: number,
   expectedTolerance: number | null,
 ): HeadPass {
-  const { size, channels } = model.config.input;
-  const { K } = model;
-  const D = model.featureDim;
-  const dim = 2 * model.config.nPoints;
   const q = model.int8Head();
-  const shapes = expectedTolerance !== null;
-  const plans: ExpectedShapePlan[] = [];
-  const expected = new Float32Array(shapes ? B * dim : 0);
-  const scoreError = new Float64Array(B);
-  const tops: Array<Int32Array | undefined> = new Array(B);
-  if (q) {
-    // 8-bit head in its own wasm module: features from the engine, then scores, softmax and expected shapes there
-    const fT = tf.tidy(() => features(model, tf.tensor4d(inputs, [B, size, size, channels])));
-    const f = fT.dataSync() as Float32Array;
-    fT.dispose();
-    for (let i = 0; i < f.length; i++) {
-      if (!Number.isFinite(f[i])) {
-        throw new ValueError(
-          `predict: the backbone gave a non-finite feature for face ${Math.floor(i / D)} (NaN or ±inf): the input or the backbone's weights hold NaN or ±inf`,
-        );
-      }
-    }
-    const stride = q.Kp;
-    const post = new Float32Array(B * stride);
-    for (let b0 = 0; b0 < B; b0 += INT8_MAX_BATCH) {
-      const n = Math.min(INT8_MAX_BATCH, B - b0);
-      const { probs, scoreErrorBound, candidates } = q.posteriors(f.subarray(b0 * D, (b0 + n) * D), n);
-      scoreError.set(scoreErrorBound, b0);
-      if (topK <= TOPK_MAX) for (let j = 0; j < n; j++) tops[b0 + j] = q.topK(j, topK);
-      if (shapes) {
-        int8ExpectedShapes(
-          model,
-          q,
-          probs,
-          candidates,
-          expectedTolerance,
-          expected.subarray(b0 * dim),
-          plans,
-        );
-      }
-      post.set(probs, b0 * stride);
-    }
-    return { f, post, stride, scoreError, tops, ...(shapes ? { expected, plans } : {}) };
-  }
-  const t = model.tensors();
-  const [fT, pT] = tf.tidy(() => {
-    const x = tf.tensor4d(inputs, [B, size, size, channels]);
-    const feat = features(model, x);
-    // bias fused into the product: one pass less over B × K
-    return [feat, tf.softmax(tf.fused.matMul({ a: feat, b: t.WT, bias: t.b }))];
-  });
-  const f = fT.dataSync() as Float32Array;
-  const post = pT.dataSync() as Float32Array;
-  if (shapes) {
-    // expected shapes: JS sum over the classes holding all but `expectedTolerance` of the mass when few enough,
-    // else (spread posteriors) the exact product on the engine for those faces
-    const summary = model.centerSummary();
-    const jsMax = Math.min(JS_MAX_CLASSES, K / JS_MAX_FRACTION);
-    for (let i = 0; i < B; i++) plans.push(expectedShapePlan(post, i * K, K, expectedTolerance));
-    const onEngine: number[] = [];
-    plans.forEach((plan, i) => {
-      if (plan.kept <= jsMax) {
-        expectedShapeSum(post, i * K, K, model.table.centers, dim, summary, plan, expected, i * dim);
-      } else {
-        onEngine.push(i);
-        plans[i] = { minExp: 0, omittedMass: 0, kept: K };
-      }
-    });
-    if (onEngine.length > 0) {
-      const centers = model.centersTensor(); // created outside tidy: it is cached on the model
-      const e = tf.tidy(() => {
-        const p = onEngine.length === B ? pT : tf.gather(pT, onEngine);
-        return tf.matMul(p, centers);
-      });
-      const ev = e.dataSync() as Float32Array;
-      e.dispose();
-      onEngine.forEach((i, j) => expected.set(ev.subarray(j * dim, (j + 1) * dim), i * dim));
-    }
-  }
-  tf.dispose([fT, pT]);
-  return { f, post, stride: K, scoreError, tops, ...(shapes ? { expected, plans } : {}) };
-}
-
-/**
- * 8-bit head: the expected shapes (box units) of the n faces of the last `posteriors` call, into out (n × dim), and
- * their plans appended to `plans`. A face whose candidates are many (a spread posterior), or whose candidates leave
- * out more than the tolerance, is summed over every class, exactly: in one pass over the centres shared by all such
- * faces of the batch when there are at least DENSE_MIN_FACES, else alone. The others are summed over the candidates
- * that hold all but the tolerance (every other class is below e^−20 of the top).
- */
-function int8ExpectedShapes(
-  model: ExemplarModel,
-  q: Int8Head,
-  probs: Float32Array,
-  candidates: Int32Array[],
-  tolerance: number,
-  out: Float32Array,
-  plans: ExpectedShapePlan[],
-): void {
-  const { K } = model;
-  const dim = 2 * model.config.nPoints;
-  const stride = q.Kp;
-  const mean = model.centerSummary().mean;
-  const n = candidates.length;
-  const overAll: number[] = [];
-  const inside = new Float64Array(n);
-  for (let j = 0; j < n; j++) {
-    const cand = candidates[j];
-    if (cand.length > K * DENSE_MIN_FRACTION) {
-      overAll.push(j);
-      continue;
-    }
-    let m = 0;
-    for (let i = 0; i < cand.length; i++) m += probs[j * stride + cand[i]];
-    inside[j] = m;
-    if (1 - m > tolerance) overAll.push(j);
-  }
-  const denseSums = overAll.length >= DENSE_MIN_FACES ? q.expectedSumDense(overAll) : null;
-  for (let j = 0; j < n; j++) {
-    const at = overAll.indexOf(j);
-    let sums: Float64Array;
-    let plan: ExpectedShapePlan;
-    if (at >= 0 && denseSums) {
-      sums = denseSums.subarray(at * dim, (at + 1) * dim);
-      plan = { minExp: 0, omittedMass: 0, kept: K };
-    } else {
-      // alone: the classes that hold all but the tolerance, through a list, or in order when they are most (over
-      // every class the plan's histogram runs over the row in order, at half the cost of going through a list)
-      const whole = at >= 0 ? expectedShapePlan(probs, j * stride, K, tolerance) : null;
-      const streamed = (n: number) => n > K * STREAM_MIN_FRACTION;
-      const sub = !whole
-        ? expectedShapePlanOver(probs, j * stride, candidates[j], tolerance, Math.max(0, 1 - inside[j]))
-        : streamed(whole.kept)
-          ? null // not listed: every class is streamed
-          : keptIndicesOf(probs, j * stride, K, whole);
-      if (!sub || streamed(sub.kept)) {
-        sums = q.expectedSumAll(j);
-        plan = { minExp: 0, omittedMass: 0, kept: K };
-      } else {
-        sums = q.expectedSumOver(j, sub.keptIndices);
-        plan = sub;
-      }
-    }
-    plans.push(plan);
-    for (let c = 0; c < dim; c++) out[j * dim + c] = sums[c] + plan.omittedMass * mean[c];
-  }
+  return q
+    ? int8HeadPass(model, q, inputs, B, topK, expectedTolerance)
+    : floatHeadPass(model, inputs, B, expectedTolerance);
 }
 
 /** The per-face posterior, top k, feature and bound of a head pass. */
@@ -496,14 +309,6 @@ function posteriorsOut(
 }
 
 /**
- * The backbone's features for a batch, in inference mode: the model's compiled forward pass (ExemplarModel.inference:
- * plain fused ops, no tf.layers graph walk or predict's batching loop, ~1.5 ms per call less than predict at batch 1).
- */
-export function features(model: ExemplarModel, x: tf.Tensor4D): tf.Tensor2D {
-  return model.inference()(x);
-}
-
-/**
  * Indices of the k largest values, largest first (ties: lower index first). O(K·k) worst case, O(K) typical: the k-th
  * value so far is kept in a local, so most values cost one compare.
  */
@@ -527,3 +332,7 @@ export function topIndices(p: Float32Array, k: number): Int32Array {
   }
   return idx;
 }
+
+export { features } from './headPass';
+export { JS_MAX_CLASSES, JS_MAX_FRACTION } from './floatHeadPass';
+export { DENSE_MIN_FRACTION, DENSE_MIN_FACES, STREAM_MIN_FRACTION } from './int8HeadPass';

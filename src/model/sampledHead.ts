@@ -7,7 +7,17 @@
  *   L_i ≈ (|M_i| / |P_i|) Σ_{k ∈ P_i} softplus(−s_ik) + (K / n) Σ_{k ∈ S \ M_i} softplus(s_ik)
  * with P_i = M_i, or a uniform subset of `maxPositives` of it when M_i is larger, and S a uniform n-subset of the K
  * classes drawn without replacement (so each negative is in S with probability n / K). With n = K and no positive
- * subsampling it is exactly the dense loss, and so are its gradients (test/model-sampled.test.ts).
+ * subsampling it is exactly the dense loss, and so are its gradients (test/model.test.ts "sampled multi-label head").
+ *
+ * Hard negatives (stratified sampling): given a set H of classes fixed before the draw (train.ts takes the nearest
+ * classes of each example's nearest class, so the classes just outside tau), S = H ∪ U with U a uniform n-subset of
+ * the other K − |H| classes. Every class of H is in S with probability 1 (weight 1), every other one with
+ * probability n / (K − |H|) (weight (K − |H|) / n):
+ *   L_i ≈ (|M_i| / |P_i|) Σ_{P_i} softplus(−s_ik) + Σ_{k ∈ H \ M_i} softplus(s_ik) + ((K − |H|) / n) Σ_{k ∈ U \ M_i} softplus(s_ik)
+ * Its expectation over the draws, given the batch, is the full loss, and so is that of its gradients (the estimate
+ * is linear in the per-class terms). What "unbiased" does not cover: Adam's per-row state. A row's moments only move
+ * on the steps it is drawn, so the update a row receives is not the expected dense-Adam update; `RowAdam`'s
+ * 'decayed' mode applies the missed β^Δ decay to a row's moments when it comes back (a correction, not exactness).
  *
  * Gradients: with G the B × |A| matrix of dL/ds on the active rows A, dL/df = G·W_A (handed to the backbone),
  * dL/dW_A = Gᵀ·F and dL/db_A = column sums of G. The three products run on the engine as plain products (operands
@@ -62,6 +72,47 @@ export function sampleWithoutReplacement(K: number, n: number, rng: Rng): Int32A
   return Int32Array.from(chosen);
 }
 
+const NO_HARD = new Int32Array(0);
+
+/**
+ * n distinct uniform integers from [0, K) outside the ascending, distinct `hard` (all of them when n ≥ K − |hard|):
+ * a uniform n-subset of [0, K − |hard|) mapped onto the classes not in `hard`, ascending.
+ */
+export function sampleOutside(K: number, hard: Int32Array, n: number, rng: Rng): Int32Array {
+  const r = sampleWithoutReplacement(K - hard.length, n, rng).sort();
+  let j = 0;
+  for (let t = 0; t < r.length; t++) {
+    while (j < hard.length && hard[j] <= r[t] + j) j++;
+    r[t] += j;
+  }
+  return r;
+}
+
+/**
+ * The hard negatives of a batch: the union of `graph`'s neighbours of each example's nearest class, ascending.
+ * Depends on the batch only (not on the draws), as the stratified estimator needs.
+ */
+export function hardNegativeSet(
+  graph: { offsets: Int32Array; indices: Int32Array },
+  nearest: Int32Array,
+  scratch: SampledHeadScratch,
+): Int32Array {
+  const stamp = ++scratch.stamp;
+  const { mark } = scratch;
+  const out: number[] = [];
+  for (let i = 0; i < nearest.length; i++) {
+    const c = nearest[i];
+    for (let e = graph.offsets[c]; e < graph.offsets[c + 1]; e++) {
+      const k = graph.indices[e];
+      if (mark[k] !== stamp) {
+        mark[k] = stamp;
+        out.push(k);
+      }
+    }
+  }
+  return Int32Array.from(out).sort();
+}
+
 /** Scratch buffers reused across steps (sized K). */
 export class SampledHeadScratch {
   readonly col: Int32Array;
@@ -86,11 +137,14 @@ export function sampledHeadStep(
   opts: Required<SampledHeadOptions>,
   rng: Rng,
   scratch: SampledHeadScratch,
+  hard: Int32Array = NO_HARD,
 ): SampledStep {
   const K = b.length;
   const D = W.length / K;
-  const S = sampleWithoutReplacement(K, opts.negatives, rng);
-  const wNeg = K / S.length;
+  const h = hard.length;
+  const U =
+    h === 0 ? sampleWithoutReplacement(K, opts.negatives, rng) : sampleOutside(K, hard, opts.negatives, rng);
+  const wNeg = U.length > 0 ? (K - h) / U.length : 0;
   // positives per example (possibly subsampled) and their weights
   const pos: Int32Array[] = [];
   const wPos = new Float64Array(B);
@@ -119,7 +173,8 @@ export function sampledHeadStep(
     wPos[i] = p.length > 0 ? all.length / p.length : 0;
     for (let j = 0; j < p.length; j++) addRow(p[j]);
   }
-  for (let j = 0; j < S.length; j++) addRow(S[j]);
+  for (let j = 0; j < h; j++) addRow(hard[j]);
+  for (let j = 0; j < U.length; j++) addRow(U[j]);
   const A = rows.length;
   const rowIdx = Int32Array.from(rows);
   // gather active rows, also transposed (wasm's transposed products are 7-10× slower than plain ones)
@@ -157,8 +212,16 @@ export function sampledHeadStep(
       loss += wp * softplus(-sc);
       G[i * A + c] += (wp * (sigmoid(sc) - 1)) / B;
     }
-    for (let j = 0; j < S.length; j++) {
-      const k = S[j];
+    for (let j = 0; j < h; j++) {
+      const k = hard[j];
+      if (mark[k] === stamp) continue;
+      const c = col[k];
+      const sc = s[i * A + c];
+      loss += softplus(sc);
+      G[i * A + c] += sigmoid(sc) / B;
+    }
+    for (let j = 0; j < U.length; j++) {
+      const k = U[j];
       if (mark[k] === stamp) continue;
       const c = col[k];
       const sc = s[i * A + c];
@@ -186,12 +249,23 @@ export function sampledHeadStep(
   return { loss: loss / B, dLdf, rows: rowIdx, gW, gb };
 }
 
-/** Lazy Adam over the rows of a K × D table and its bias: moments per row, only the given rows move. */
+/** How RowAdam treats the moments of a row that sat out steps (see TrainOptions.rowAdam). */
+export const ROW_ADAM_MODES = ['lazy', 'decayed'] as const;
+export type RowAdamMode = (typeof ROW_ADAM_MODES)[number];
+
+/**
+ * Adam over the rows of a K × D table and its bias: moments per row, only the given rows move. 'lazy' (LazyAdam):
+ * a row's moments stay as they were while it is not drawn; 'decayed': before a row is updated its moments are
+ * multiplied by β₁^Δ and β₂^Δ for the Δ steps it missed, as dense Adam would have decayed them with zero gradients
+ * (dense Adam would also have kept moving the row by its decaying momentum; that part is not replayed).
+ */
 export class RowAdam {
   readonly m: Float32Array;
   readonly v: Float32Array;
   readonly mb: Float32Array;
   readonly vb: Float32Array;
+  /** 'decayed' mode: the step (1-based) at which each row was last updated, 0 = never. */
+  readonly last: Int32Array;
   /** Steps taken (the bias correction uses this global count, as LazyAdam does). */
   t = 0;
   constructor(
@@ -200,11 +274,13 @@ export class RowAdam {
     readonly beta1 = 0.9,
     readonly beta2 = 0.999,
     readonly epsilon = 1e-7,
+    readonly mode: RowAdamMode = 'lazy',
   ) {
     this.m = new Float32Array(K * D);
     this.v = new Float32Array(K * D);
     this.mb = new Float32Array(K);
     this.vb = new Float32Array(K);
+    this.last = new Int32Array(mode === 'decayed' ? K : 0);
   }
 
   /** Applies one step to rows `rows` of W and b with gradients gW (|rows| × D) and gb. */
@@ -219,10 +295,25 @@ export class RowAdam {
     const { D, m, v, mb, vb, beta1: b1, beta2: b2, epsilon } = this;
     this.t++;
     const step = (lr * Math.sqrt(1 - b2 ** this.t)) / (1 - b1 ** this.t);
+    const decayed = this.mode === 'decayed';
     for (let a = 0; a < rows.length; a++) {
       const k = rows[a];
       const o = k * D;
       const go = a * D;
+      if (decayed) {
+        const missed = this.last[k] > 0 ? this.t - this.last[k] - 1 : 0;
+        this.last[k] = this.t;
+        if (missed > 0) {
+          const d1 = b1 ** missed;
+          const d2 = b2 ** missed;
+          for (let d = 0; d < D; d++) {
+            m[o + d] *= d1;
+            v[o + d] *= d2;
+          }
+          mb[k] *= d1;
+          vb[k] *= d2;
+        }
+      }
       for (let d = 0; d < D; d++) {
         const g = gW[go + d];
         const mm = (m[o + d] = b1 * m[o + d] + (1 - b1) * g);

@@ -7,12 +7,12 @@
 export * from './context2d';
 export * from './napiCanvasFactory';
 export * from './rasterRgba';
-export * from './drawShape';
+export { GROUP_COLORS, type DrawShapeOptions } from './drawShape';
 export * from './nearestLandmark';
 export * from './drawLandmarks';
 export * from './rasterToPng';
 export * from './contactSheet';
-export * from './figure';
+export type { PlotlyTrace, Figure, FigureOptions } from './figure';
 export * from './lineFigure';
 export * from './barFigure';
 export * from './histogramFigure';
@@ -28,9 +28,16 @@ export * from './drawEllipses';
 export * from './exemplarsSheet';
 export * from './figureFile';
 export * from './scatterFigure';
-export * from './figureHtml';
-export * from './show';
-export * from './widgetHtml';
+export { plotlyBundleHtml, figureHtml, escapeHtmlText, type FigureHtmlOptions } from './figureHtml';
+export {
+  show,
+  tslabNewDisplay,
+  type NotebookDisplay,
+  type ShowOptions,
+  type Showable,
+  type UpdatableDisplay,
+} from './show';
+export { rasterToDataUrl, widgetHtml, type WidgetHtmlOptions } from './widgetHtml';
 export * from './teachingState';
 export * from './widgetStates';
 export * from './liveProgress';

@@ -13,12 +13,7 @@ export { subset, type SubsetOptions } from './subset';
 export { splitByGroup, type SplitByGroupOptions } from './splitByGroup';
 export { flipAugment, sampleFlip, type FlipAugmentOptions } from './flipAugment';
 export { rasterFlip } from './rasterFlip';
-export {
-  withDetections,
-  jitterBox,
-  type DetectionJitter,
-  type WithDetectionsOptions,
-} from './withDetections';
+export { withDetections, type DetectionJitter, type WithDetectionsOptions } from './withDetections';
 export { w300Train, type W300TrainOptions } from './w300Train';
 export { video300vw, type Video300vwOptions } from './video300vw';
 export { VW300_VIDEOS, vw300Category, type Vw300Category } from './vw300Categories';

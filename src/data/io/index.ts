@@ -7,7 +7,7 @@
 export * from './atomic';
 export * from './pts';
 export * from './image';
-export * from './exif-orientation';
+export { exifOrientation, orientRaster } from './exif-orientation';
 export { readImageHeader } from './image-header';
 export type { ImageFormat, ImageHeader } from './image-header';
 export { rasterToChannels, assertRaster } from './raster-channels';

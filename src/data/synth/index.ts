@@ -3,7 +3,7 @@
  *
  * @module
  */
-export { faces, simulateDetection } from './faces';
+export { faces } from './faces';
 export type { SynthSet } from './synthSet';
 export {
   type FacesOptions,
