@@ -325,7 +325,7 @@ async function hardTable(source: DataSource, quick: boolean): Promise<BenchTable
     columns: ['negatives', 'landmark error', 'accuracy', 'multi-label error', 'last train loss', 'train s'],
     rows,
     notes: [
-      `${n} training / ${nVal} validation faces; batch 64, lr 0.005, seed ${seed}. Hard: the ${hardK} nearest classes of each example's nearest class (union over the batch, ≤ ${64 * hardK} rows), weight 1; uniform draws from the rest, weight (K − |H|) / n: both estimators unbiased for the loss and its gradient; the train loss column is that estimate.`,
+      `${data.train.length} training / ${data.validation.length} validation faces; batch 64, lr 0.005, seed ${seed}. Hard: the ${hardK} nearest classes of each example's nearest class (union over the batch, ≤ ${64 * hardK} rows), weight 1; uniform draws from the rest, weight (K − |H|) / n: both estimators unbiased for the loss and its gradient; the train loss column is that estimate.`,
       'Accuracy = top-1 class is the nearest class; multi-label error = top-1 outside M_i (tau above). Equal epochs and about equal rows per step; train s says whether the time was equal too.',
     ],
   };
