@@ -6,12 +6,12 @@
  *    where the dense head is chosen (1,000 and DENSE_MAX_K = 5,000): training images/s (64×64, the small net),
  *    pairs alternated, median of XL_HEAD_REPS; the dense head's own step (features fixed, steps alternated, median
  *    of 40), which carries the target: 'device' no slower than 'host'; and the target construction alone.
- * 3. Hard negatives at K = M (exemplars) on synthetic `hard` faces (and 300-W with XL_HEAD_300W=1): the sampled
+ * 3. Hard negatives at K = M (exemplars) on synthetic `hard` faces (XL_HEAD_SOURCES=synth-hard,300w adds 300-W): the sampled
  *    head with uniform negatives against hard negatives (the classes just outside tau, nearest neighbours of each
  *    example's nearest class) at about the same rows per step and the same epochs, each with lazy or decayed row
  *    Adam: validation landmark error, accuracy (top-1 = nearest class), multi-label error, and training seconds.
  * XL_HEAD_PARTS=choice,targets,hard (default all); XL_HEAD_N / XL_HEAD_NVAL / XL_HEAD_EPOCHS size part 3
- * (default 1200 / 300 / 20). Quick mode: tiny sizes on the same code paths.
+ * (default 1200 / 300 / 20), XL_HEAD_SEED the training seed (default 2). Quick mode: tiny sizes on the same code paths.
  */
 import * as tf from '@tensorflow/tfjs';
 import * as engine from '../src/engine';
@@ -272,6 +272,7 @@ async function hardTable(source: DataSource, quick: boolean): Promise<BenchTable
   const nVal = Number(process.env.XL_HEAD_NVAL ?? (quick ? 32 : 300));
   const epochs = Number(process.env.XL_HEAD_EPOCHS ?? (quick ? 1 : 20));
   const tau = source === '300w' ? 0.05 : 0.1;
+  const seed = Number(process.env.XL_HEAD_SEED ?? 2);
   const data = prepareData({ source, n, nValidation: nVal, seed: 0, size: 32 });
   const table = classTableFor(data, 'M', { tau });
   const model: ModelOptions = { input: { size: 32 }, widths: [16, 32, 64], featureDim: 128, seed: 1 };
@@ -304,7 +305,7 @@ async function hardTable(source: DataSource, quick: boolean): Promise<BenchTable
         learningRate: 0.005,
         head: 'sampled',
         progress: 'none',
-        seed: 2,
+        seed,
         ...v.opts,
       });
       const seconds = (performance.now() - t0) / 1000;
@@ -326,7 +327,7 @@ async function hardTable(source: DataSource, quick: boolean): Promise<BenchTable
     columns: ['negatives', 'landmark error', 'accuracy', 'multi-label error', 'last train loss', 'train s'],
     rows,
     notes: [
-      `${n} training / ${nVal} validation faces; batch 64, lr 0.005, seed 2. Hard: the ${hardK} nearest classes of each example's nearest class (union over the batch, ≤ ${64 * hardK} rows), weight 1; uniform draws from the rest, weight (K − |H|) / n: both estimators unbiased for the loss and its gradient; the train loss column is that estimate.`,
+      `${data.train.length} training / ${data.validation.length} validation faces; batch 64, lr 0.005, seed ${seed}. Hard: the ${hardK} nearest classes of each example's nearest class (union over the batch, ≤ ${64 * hardK} rows), weight 1; uniform draws from the rest, weight (K − |H|) / n: both estimators unbiased for the loss and its gradient; the train loss column is that estimate.`,
       'Accuracy = top-1 class is the nearest class; multi-label error = top-1 outside M_i (tau above). Equal epochs and about equal rows per step; train s says whether the time was equal too.',
     ],
   };
@@ -339,8 +340,8 @@ const bench: Bench = async ({ quick }) => {
   if (parts.includes('choice')) out.push(choiceTable());
   if (parts.includes('targets')) out.push(...(await targetsTables(quick)));
   if (parts.includes('hard')) {
-    out.push(await hardTable('synth-hard', quick));
-    if (process.env.XL_HEAD_300W === '1') out.push(await hardTable('300w', quick));
+    const sources = (process.env.XL_HEAD_SOURCES ?? 'synth-hard').split(',') as DataSource[];
+    for (const source of sources) out.push(await hardTable(source, quick));
   }
   return out;
 };
