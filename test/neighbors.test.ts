@@ -3,7 +3,8 @@ import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { fromSamples } from '../src/data/datasets';
 import { ShapeError, ValueError } from '../src/errors';
-import { trainExemplarClassifier, type ExemplarModel } from '../src/model';
+import { dataFromSamples, trainClassifier } from '../src/experiments';
+import type { ExemplarModel } from '../src/model';
 import {
   cosineTopK,
   exemplarEmbeddings,
@@ -119,18 +120,11 @@ describe('neighbors: exemplar embeddings and Table 1 (tiny trained model)', func
     await initBackend();
     train = tinySamples(24, 1);
     val = tinySamples(8, 2);
-    const run = await trainExemplarClassifier({
-      train,
-      K: 'exemplar',
+    const run = await trainClassifier(dataFromSamples(train, train), {
+      K: 'M',
       loss: 'multiLabel',
-      tau: 0.05,
-      epochs: 2,
-      batchSize: 8,
-      input: { size: 32 },
-      widths: [8, 16],
-      featureDim: 16,
-      progress: 'none',
-      seed: 1,
+      model: { input: { size: 32 }, widths: [8, 16], featureDim: 16, seed: 1 },
+      train: { tau: 0.05, epochs: 2, batchSize: 8, progress: 'none', seed: 1 },
     });
     model = run.model;
     emb = exemplarEmbeddings(model, train);

@@ -251,6 +251,7 @@ export function sampledHeadStep(
 
 /** How RowAdam treats the moments of a row that sat out steps (see TrainOptions.rowAdam). */
 export const ROW_ADAM_MODES = ['lazy', 'decayed'] as const;
+/** How a head row's Adam moments age while the row sits out of a step: 'lazy' (not at all) or 'decayed' (β^Δ). */
 export type RowAdamMode = (typeof ROW_ADAM_MODES)[number];
 
 /**

@@ -13,6 +13,7 @@ import { resumeSettingsCheck } from './resumeCheck';
 import type { RowAdam } from './sampledHead';
 import type { EpochRecord, ResolvedTrainOptions } from './trainOptions';
 
+/** The `kind` field of a checkpoint file's header. */
 export const CHECKPOINT_KIND = 'exemplar-landmarks/checkpoint';
 
 /** Weights of backbone and head, copied out. */

@@ -50,3 +50,4 @@ export {
 } from './pipeline';
 export { evaluatePipeline, type EvaluatePipelineOptions, type PipelineEvaluation } from './evaluatePipeline';
 export { savePipeline, loadPipeline, PIPELINE_KIND } from './pipelineFile';
+export type { PipelineClassifierOptions } from './pipelineClassifier';

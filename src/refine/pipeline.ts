@@ -6,10 +6,7 @@ import { ValueError } from '../errors';
 import { type DetectFacesOptions, type FaceDetection, detectFaces } from '../data/detect/detectFaces';
 import type { ExemplarModel } from '../model/exemplarModel';
 import { predictBatch, type Prediction, type PredictItem } from '../model/predict';
-import {
-  trainExemplarClassifier,
-  type TrainExemplarClassifierOptions,
-} from '../model/trainExemplarClassifier';
+import { trainPipelineClassifier, type PipelineClassifierOptions } from './pipelineClassifier';
 import type { TrainResult } from '../model/train';
 import type { Box, Raster, Sample, Shape } from '../types';
 import { describe } from '../util/validate';
@@ -88,7 +85,7 @@ export interface FaceLandmarksOptions {
  * K = 100 k-means classes, multi-label loss, tau 0.05, the small 32×32 gray CPU net (widths 16-32-64, D = 128), Adam
  * at 0.005 in batches of 32. Spread it into `trainLandmarkPipeline`'s `classifier` and add `epochs`.
  */
-export const PIPELINE_CLASSIFIER: Readonly<Omit<TrainExemplarClassifierOptions, 'train'>> = {
+export const PIPELINE_CLASSIFIER: Readonly<PipelineClassifierOptions> = {
   K: 100,
   loss: 'multiLabel',
   tau: 0.05,
@@ -217,7 +214,7 @@ export interface TrainLandmarkPipelineOptions {
   /** Training samples (landmarks, the landmarks' `box`, optional simulated `detection` as the classifier's box). */
   train: Sample[];
   /** Classifier options (K, loss, tau, epochs, net, …; `train` is taken from above). @default K 100, multiLabel, 10 epochs */
-  classifier?: Omit<TrainExemplarClassifierOptions, 'train'>;
+  classifier?: PipelineClassifierOptions;
   /** Refiner options (pass `detections` to learn a detector's convention), or false for none. @default {} */
   refiner?: TrainBoxRefinerOptions | false;
   /** Cascade options, or false for none. @default {} */
@@ -251,13 +248,12 @@ export async function trainLandmarkPipeline(
   }
   const clock = (): number => performance.now() / 1000;
   let t = clock();
-  const { model, result } = await trainExemplarClassifier({
+  const { model, result } = await trainPipelineClassifier(fn, opts.train, {
     K: 100,
     loss: 'multiLabel',
     epochs: 10,
     progress: 'none',
     ...opts.classifier,
-    train: opts.train,
   });
   try {
     const seconds = { classifier: clock() - t, refiner: 0, cascade: 0 };

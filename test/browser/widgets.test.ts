@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { classes, engine, experiments, model, neighbors, synth, viz } from '../../src';
+import { classes, engine, experiments, neighbors, synth, viz } from '../../src';
 import { tinySamples } from '../modelFixtures';
 import { buildWidgets } from '../../scripts/build-widgets';
 import { launchOrSkip, offlinePage } from './chromium';
@@ -168,18 +168,11 @@ describe('browser: widgets as standalone pages', function () {
 
   it('exemplars: a face and its nearest exemplars by weights and by features, ids as text', async () => {
     const train = tinySamples(24, 1);
-    const run = await model.trainExemplarClassifier({
-      train,
-      K: 'exemplar',
+    const run = await experiments.trainClassifier(experiments.dataFromSamples(train, train), {
+      K: 'M',
       loss: 'multiLabel',
-      tau: 0.05,
-      epochs: 1,
-      batchSize: 8,
-      input: { size: 32 },
-      widths: [8, 16],
-      featureDim: 16,
-      progress: 'none',
-      seed: 1,
+      model: { input: { size: 32 }, widths: [8, 16], featureDim: 16, seed: 1 },
+      train: { tau: 0.05, epochs: 1, batchSize: 8, progress: 'none', seed: 1 },
     });
     try {
       const emb = neighbors.exemplarEmbeddings(run.model, train);
