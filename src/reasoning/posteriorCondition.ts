@@ -15,7 +15,6 @@
 import type { Box } from '../types';
 import { assertInRange } from '../util/validate';
 import { evidenceResolve, type Evidence, type EvidenceCheckOptions, type ResolvedEvidence } from './evidence';
-import { logSumExp } from './mixture';
 import type { PosteriorSupport, PosteriorLike, ReasoningTable, SparsePosterior } from './posterior';
 import { topOfWeights } from './posteriorTopOf';
 import { prepare, prepareBox, type PixelFrame } from './support';
@@ -180,11 +179,20 @@ export function conditionSupport(
 } {
   const dist = wantDistances ? new Float64Array(s.indices.length) : null;
   let ll = logLikelihoods(s, table, f, items, false, dist);
-  const logw = new Float64Array(ll.length);
+  // weights[t] ∝ exp(log w_t + ll_t − max), exponentiated once and normalised by their sum (log-sum-exp)
+  const weights = new Float64Array(ll.length);
   const fill = (): number => {
-    for (let t = 0; t < ll.length; t++)
-      logw[t] = s.weights[t] > 0 ? Math.log(s.weights[t]) + ll[t] : -Infinity;
-    return logSumExp(logw);
+    let m = -Infinity;
+    for (let t = 0; t < ll.length; t++) {
+      const v = s.weights[t] > 0 ? Math.log(s.weights[t]) + ll[t] : -Infinity;
+      weights[t] = v;
+      if (v > m) m = v;
+    }
+    if (m === -Infinity) return -Infinity;
+    let z = 0;
+    for (let t = 0; t < ll.length; t++) z += weights[t] = Math.exp(weights[t] - m);
+    for (let t = 0; t < ll.length; t++) weights[t] /= z;
+    return m + Math.log(z);
   };
   let logEvidence = fill();
   const hasHard = items.some((e) => e.hard);
@@ -196,11 +204,8 @@ export function conditionSupport(
     ll = logLikelihoods(s, table, f, items, true, null);
     logEvidence = fill();
   }
-  const weights = new Float64Array(ll.length);
-  if (logEvidence === -Infinity) {
-    // cannot happen for soft evidence on finite inputs (every Gaussian log density is finite); kept as a guard
-    weights.set(s.weights);
-  } else for (let t = 0; t < ll.length; t++) weights[t] = Math.exp(logw[t] - logEvidence);
+  // cannot happen for soft evidence on finite inputs (every Gaussian log density is finite); kept as a guard
+  if (logEvidence === -Infinity) weights.set(s.weights);
   return { weights, consistent, fallback, logEvidence, dist };
 }
 
