@@ -472,6 +472,53 @@ describe('reasoning', () => {
       );
     });
 
+    it('picks the landmark whose click resolves a bimodal ambiguity over one whose click does not', () => {
+      // two modes (mouth closed / open: every mouth point 0.08 box lower in the second); inside each mode the chin
+      // varies per class more than any mouth point, so a spread-only view of one point would favour the chin, but
+      // clicking the chin leaves the mouth's two modes, and clicking a mouth point resolves them (and the snap then
+      // moves the whole mouth)
+      const K = 40;
+      const b = randomTable(K, 5, { equalSigma: 0.004, spread: 0 });
+      const cb = b.centers as Float32Array;
+      const rng = new Rng(2);
+      for (let k = 0; k < K; k++) {
+        if (k % 2 === 1) for (let j = 48; j < 68; j++) cb[k * D + 2 * j + 1] += 0.08;
+        cb[k * D + 2 * chin + 1] += rng.normal(0, 0.03);
+      }
+      const even = new Float64Array(K).fill(1 / K);
+      for (const seed of [0, 1, 2, 3]) {
+        const r = nextClick(even, b, BOX, { seed, candidates: ['jaw.8', 'outerLips.3', 'noseTip'] });
+        assert.equal(r.ranking[0].name, 'outerLips.3', `seed ${seed}: ${JSON.stringify(r.ranking)}`);
+        assert.equal(r.ranking[2].name, 'noseTip');
+      }
+    });
+
+    it('scores every candidate on the same simulated clicks: landmarks that carry the same information tie', () => {
+      // outerLips.3 is a rigid copy of jaw.8 in every class (the same per-class offsets, shifted by a constant), so a
+      // click on either tells exactly the same; only common random numbers give them the same score (independent
+      // draws rank whichever drew the luckier clicks first)
+      const lip = landmarkResolve('t', 'outerLips.3', ibug68);
+      const b = randomTable(30, 9, { equalSigma: 0.004, spread: 0 });
+      const cb = b.centers as Float32Array;
+      const rng = new Rng(4);
+      for (let k = 0; k < 30; k++) {
+        const dy = Math.round(rng.normal(0, 0.03) * 1024) / 1024; // exact in float32 on both points
+        cb[k * D + 2 * chin] = 0.5;
+        cb[k * D + 2 * chin + 1] = 0.75 + dy;
+        cb[k * D + 2 * lip] = 0.5;
+        cb[k * D + 2 * lip + 1] = 0.625 + dy;
+      }
+      const even = new Float64Array(30).fill(1 / 30);
+      for (const seed of [0, 1, 2]) {
+        const r = nextClick(even, b, BOX, { seed, samples: 4, candidates: ['jaw.8', 'outerLips.3'] });
+        const [x, y] = r.ranking;
+        assert.ok(
+          Math.abs(x.error - y.error) <= 1e-9 * x.error,
+          `seed ${seed}: ${JSON.stringify(r.ranking)}`,
+        );
+      }
+    });
+
     it('the oracle clicks the truth and finds the landmark that fixes the shape', () => {
       const truth = posteriorShape(
         Float64Array.from({ length: 20 }, (_, k) => (k === 13 ? 1 : 0)),

@@ -3,7 +3,10 @@
  * clicks it, estimated by simulating clicks from the current posterior (draw a class from the posterior, the landmark
  * from that class's Gaussian, the click from the landmark plus the click's noise), conditioning on each (soft
  * evidence, `posteriorCondition`'s likelihood) and averaging the conditional posterior's total spread
- * (sqrt(mean_i tr Cov_i), pixels). Landmarks ranked by it, smallest first. Seeded: the same inputs give the same ranking.
+ * (sqrt(mean_i tr Cov_i), pixels). Every candidate is scored on the same simulated draws (common random numbers: the
+ * same classes and the same standard-normal offsets), so the ranking compares landmarks rather than the luck of each
+ * landmark's own draws (with independent draws the smallest of 68 noisy estimates is mostly the luckiest one).
+ * Landmarks ranked by it, smallest first. Seeded: the same inputs give the same ranking.
  *
  * `oracleBestClick` is the paper's simulated upper bound (Table 3, "best 1-pt"): it knows the true shape, clicks each
  * landmark at its true position and keeps the landmark whose conditioned shape is closest to the truth.
@@ -15,7 +18,7 @@ import { assertInteger, assertPositive, describe } from '../util/validate';
 import { landmarkName, landmarkResolve, tableScheme, type LandmarkRef } from './landmarkRef';
 import { shapeOf } from './landmarkMoments';
 import type { PosteriorLike, PosteriorSupport, ReasoningTable } from './posterior';
-import { conditionSupport, snapShape } from './posteriorCondition';
+import { conditionSupport, shapeAndSnap } from './posteriorCondition';
 import { topOfWeights } from './posteriorTopOf';
 import { prepare, prepareBox, type PixelFrame } from './support';
 import type { ResolvedEvidence } from './evidence';
@@ -187,6 +190,12 @@ export function nextClick(
   const w = new Float64Array(n);
   const px = new Float64Array(n);
   const py = new Float64Array(n);
+  // common random numbers: every candidate is scored on the same simulated classes and standard-normal offsets, so
+  // the ranking compares landmarks, not the luck of their draws (independent draws let the minimum over 68 noisy
+  // estimates pick whichever landmark drew the easiest clicks)
+  const drawn = Int32Array.from({ length: samples }, draw);
+  const zx = Float64Array.from({ length: samples }, () => rng.normal(0, 1));
+  const zy = Float64Array.from({ length: samples }, () => rng.normal(0, 1));
   const ranking: RankedLandmark[] = cands.map((j) => {
     for (let t = 0; t < n; t++) {
       px[t] = f.x + table.centers[s.indices[t] * D + 2 * j] * f.w;
@@ -194,12 +203,12 @@ export function nextClick(
     }
     let total = 0;
     for (let r = 0; r < samples; r++) {
-      const t0 = draw();
+      const t0 = drawn[r];
       const sd = table.sigma[s.indices[t0]];
       const ex = sd * f.sdx;
       const ey = sd * f.sdy;
-      const cx = px[t0] + rng.normal(0, Math.sqrt(ex * ex + sigma * sigma));
-      const cy = py[t0] + rng.normal(0, Math.sqrt(ey * ey + sigma * sigma));
+      const cx = px[t0] + zx[r] * Math.sqrt(ex * ex + sigma * sigma);
+      const cy = py[t0] + zy[r] * Math.sqrt(ey * ey + sigma * sigma);
       // conditional weights for a soft click at (cx, cy) on landmark j
       let mx = -Infinity;
       for (let t = 0; t < n; t++) {
@@ -296,8 +305,8 @@ export function oracleBestClick(
     const c = conditionSupport(s, table, f, [item], false);
     const top = topOfWeights(s.indices, c.weights, 1 - 1e-6);
     const kept: PosteriorSupport = { indices: top.indices, weights: top.weights, epsilon: 0 };
-    let shape = shapeOf(kept, table, f);
-    if (snap) shape = snapShape(kept, table, f, [item], shape);
+    const both = shapeAndSnap(kept, table, f, [item]);
+    const shape = snap ? both.snapped : both.shape;
     return { landmark: j, name: item.label, error: meanPointError(shape, truth) };
   });
   ranking.sort((a, b) => a.error - b.error || a.landmark - b.landmark);

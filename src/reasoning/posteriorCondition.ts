@@ -15,8 +15,6 @@
 import type { Box } from '../types';
 import { assertInRange } from '../util/validate';
 import { evidenceResolve, type Evidence, type EvidenceCheckOptions, type ResolvedEvidence } from './evidence';
-import { shapeOf } from './landmarkMoments';
-import { logSumExp } from './mixture';
 import type { PosteriorSupport, PosteriorLike, ReasoningTable, SparsePosterior } from './posterior';
 import { topOfWeights } from './posteriorTopOf';
 import { prepare, prepareBox, type PixelFrame } from './support';
@@ -181,11 +179,20 @@ export function conditionSupport(
 } {
   const dist = wantDistances ? new Float64Array(s.indices.length) : null;
   let ll = logLikelihoods(s, table, f, items, false, dist);
-  const logw = new Float64Array(ll.length);
+  // weights[t] ∝ exp(log w_t + ll_t − max), exponentiated once and normalised by their sum (log-sum-exp)
+  const weights = new Float64Array(ll.length);
   const fill = (): number => {
-    for (let t = 0; t < ll.length; t++)
-      logw[t] = s.weights[t] > 0 ? Math.log(s.weights[t]) + ll[t] : -Infinity;
-    return logSumExp(logw);
+    let m = -Infinity;
+    for (let t = 0; t < ll.length; t++) {
+      const v = s.weights[t] > 0 ? Math.log(s.weights[t]) + ll[t] : -Infinity;
+      weights[t] = v;
+      if (v > m) m = v;
+    }
+    if (m === -Infinity) return -Infinity;
+    let z = 0;
+    for (let t = 0; t < ll.length; t++) z += weights[t] = Math.exp(weights[t] - m);
+    for (let t = 0; t < ll.length; t++) weights[t] /= z;
+    return m + Math.log(z);
   };
   let logEvidence = fill();
   const hasHard = items.some((e) => e.hard);
@@ -197,44 +204,48 @@ export function conditionSupport(
     ll = logLikelihoods(s, table, f, items, true, null);
     logEvidence = fill();
   }
-  const weights = new Float64Array(ll.length);
-  if (logEvidence === -Infinity) {
-    // cannot happen for soft evidence on finite inputs (every Gaussian log density is finite); kept as a guard
-    weights.set(s.weights);
-  } else for (let t = 0; t < ll.length; t++) weights[t] = Math.exp(logw[t] - logEvidence);
+  // cannot happen for soft evidence on finite inputs (every Gaussian log density is finite); kept as a guard
+  if (logEvidence === -Infinity) weights.set(s.weights);
   return { weights, consistent, fallback, logEvidence, dist };
 }
 
-/** @internal The mean of each point item under a support, and the snapped shape (see the module comment). */
-export function snapShape(
+/**
+ * @internal The expected shape of a support and its snapped form (see the module comment) in one pass over the classes:
+ * the regression's cross covariances come from uncentred moments over the classes that matter (weights above 1e-6 of
+ * the largest), Cov(y_d, g_c) = E[y_d g_c] − E[y_d] E[g_c], which equals the centred sum exactly in real arithmetic.
+ */
+export function shapeAndSnap(
   s: PosteriorSupport,
   table: ReasoningTable,
   f: PixelFrame,
   items: readonly ResolvedEvidence[],
-  shape: Float32Array,
-): Float32Array {
+): { shape: Float32Array; snapped: Float32Array } {
   const pts = items.filter((e) => e.kind === 'point');
-  const out = Float32Array.from(shape);
-  if (pts.length === 0) return out;
   const N = table.nPoints;
   const D = 2 * N;
   const C = 2 * pts.length;
   const { centers, sigma } = table;
-  // the classes that matter (weights below 1e-6 of the largest are left out of the regression), and their item values g_e
+  const { indices, weights } = s;
   let wmax = 0;
-  for (let t = 0; t < s.weights.length; t++) if (s.weights[t] > wmax) wmax = s.weights[t];
-  const used: number[] = [];
-  for (let t = 0; t < s.weights.length; t++) if (s.weights[t] > 1e-6 * wmax) used.push(t);
-  const n = used.length;
-  const g = new Float64Array(n * C);
+  for (let t = 0; t < weights.length; t++) if (weights[t] > wmax) wmax = weights[t];
+  const thr = 1e-6 * wmax;
+  const accU = new Float64Array(D); // Σ_used w mu_d (box units), Σ_other w mu_d
+  const accS = new Float64Array(D);
+  const S = new Float64Array(C * D); // S[c·D + d] = Σ_used w g_c mu_d (box units)
+  const G = new Float64Array(C * C); // Σ_used w g_a g_b
   const me = new Float64Array(C);
+  const g = new Float64Array(C);
+  const wg = new Float64Array(C);
   let wsum = 0;
-  let wsx = 0; // Σ w s_x², Σ w s_y² (within-class variances)
-  let wsy = 0;
-  for (let u = 0; u < n; u++) {
-    const t = used[u];
-    const w = s.weights[t];
-    const o = s.indices[t] * D;
+  let ws2 = 0; // Σ_used w sigma_k²
+  for (let t = 0; t < indices.length; t++) {
+    const w = weights[t];
+    if (w === 0) continue;
+    const o = indices[t] * D;
+    if (!(w > thr) || C === 0) {
+      for (let d = 0; d < D; d++) accS[d] += w * centers[o + d];
+      continue;
+    }
     for (let q = 0; q < pts.length; q++) {
       const ps = pts[q].points;
       let gx = 0;
@@ -243,39 +254,53 @@ export function snapShape(
         gx += centers[o + 2 * ps[i]];
         gy += centers[o + 2 * ps[i] + 1];
       }
-      g[u * C + 2 * q] = f.x + (gx / ps.length) * f.w;
-      g[u * C + 2 * q + 1] = f.y + (gy / ps.length) * f.h;
+      g[2 * q] = gx / ps.length;
+      g[2 * q + 1] = gy / ps.length;
     }
-    for (let c = 0; c < C; c++) me[c] += w * g[u * C + c];
+    for (let c = 0; c < C; c++) {
+      wg[c] = w * g[c];
+      me[c] += wg[c];
+      for (let c2 = 0; c2 < C; c2++) G[c * C + c2] += wg[c] * g[c2];
+    }
     wsum += w;
-    const sg = sigma[s.indices[t]];
-    wsx += w * (sg * f.sdx) ** 2;
-    wsy += w * (sg * f.sdy) ** 2;
-  }
-  for (let c = 0; c < C; c++) me[c] /= wsum;
-  wsx /= wsum;
-  wsy /= wsum;
-  // cross covariances: Cye[d][c] = Cov(y_d, e_c) (D × C), Cee (C × C)
-  const Cye = new Float64Array(D * C);
-  const Cee = new Float64Array(C * C);
-  const ge = new Float64Array(C);
-  for (let u = 0; u < n; u++) {
-    const t = used[u];
-    const w = s.weights[t] / wsum;
-    const o = s.indices[t] * D;
-    for (let c = 0; c < C; c++) ge[c] = g[u * C + c] - me[c];
-    for (let d = 0; d < D; d += 2) {
-      const ax = w * (f.x + centers[o + d] * f.w - shape[d]);
-      const ay = w * (f.y + centers[o + d + 1] * f.h - shape[d + 1]);
-      const rx = d * C;
-      const ry = rx + C;
-      for (let c = 0; c < C; c++) {
-        Cye[rx + c] += ax * ge[c];
-        Cye[ry + c] += ay * ge[c];
+    ws2 += w * sigma[indices[t]] * sigma[indices[t]];
+    if (C === 2) {
+      const ax = wg[0];
+      const ay = wg[1];
+      for (let d = 0; d < D; d++) {
+        const v = centers[o + d];
+        accU[d] += w * v;
+        S[d] += ax * v;
+        S[D + d] += ay * v;
+      }
+    } else {
+      for (let d = 0; d < D; d++) {
+        const v = centers[o + d];
+        accU[d] += w * v;
+        for (let c = 0; c < C; c++) S[c * D + d] += wg[c] * v;
       }
     }
-    for (let a = 0; a < C; a++) for (let b = 0; b < C; b++) Cee[a * C + b] += w * ge[a] * ge[b];
   }
+  const shape = new Float32Array(D);
+  for (let d = 0; d < D; d += 2) {
+    shape[d] = f.x + (accU[d] + accS[d]) * f.w;
+    shape[d + 1] = f.y + (accU[d + 1] + accS[d + 1]) * f.h;
+  }
+  const snapped = Float32Array.from(shape);
+  if (C === 0) return { shape, snapped };
+  const scale = (d: number): number => (d & 1 ? f.h : f.w);
+  for (let c = 0; c < C; c++) me[c] /= wsum;
+  const wsx = (ws2 / wsum) * f.sdx * f.sdx; // within-class variances (pixels²)
+  const wsy = (ws2 / wsum) * f.sdy * f.sdy;
+  // cross covariances in pixels: Cye[d][c] = Cov(y_d, e_c) (D × C), Cee (C × C)
+  const Cye = new Float64Array(D * C);
+  const Cee = new Float64Array(C * C);
+  for (let d = 0; d < D; d++) {
+    const md = accU[d] / wsum;
+    for (let c = 0; c < C; c++) Cye[d * C + c] = (S[c * D + d] / wsum - md * me[c]) * scale(d) * scale(c);
+  }
+  for (let a = 0; a < C; a++)
+    for (let b = 0; b < C; b++) Cee[a * C + b] = (G[a * C + b] / wsum - me[a] * me[b]) * scale(a) * scale(b);
   // within-class parts: point i and item e share noise when i is one of e's points
   pts.forEach((e, q) => {
     const n = e.points.length;
@@ -299,23 +324,23 @@ export function snapShape(
   for (let c = 0; c < C; c++) Cee[c * C + c] += ridge;
   const rhs = new Float64Array(C);
   pts.forEach((e, q) => {
-    rhs[2 * q] = e.value[0] - me[2 * q];
-    rhs[2 * q + 1] = e.value[1] - me[2 * q + 1];
+    rhs[2 * q] = e.value[0] - (f.x + me[2 * q] * f.w);
+    rhs[2 * q + 1] = e.value[1] - (f.y + me[2 * q + 1] * f.h);
   });
   const a = solveSymmetric(Cee, rhs, C);
   for (let d = 0; d < D; d++) {
     let v = 0;
     for (let c = 0; c < C; c++) v += Cye[d * C + c] * a[c];
-    out[d] = shape[d] + v;
+    snapped[d] = shape[d] + v;
   }
   // single landmarks land exactly on their clicks
   for (const e of pts) {
     if (e.points.length === 1) {
-      out[2 * e.points[0]] = e.value[0];
-      out[2 * e.points[0] + 1] = e.value[1];
+      snapped[2 * e.points[0]] = e.value[0];
+      snapped[2 * e.points[0] + 1] = e.value[1];
     }
   }
-  return out;
+  return { shape, snapped };
 }
 
 /** Gaussian elimination with partial pivoting on a small C × C system (copied; singular pivots are skipped). */
@@ -410,8 +435,7 @@ export function posteriorCondition(
   for (let t = 1; t < c.dist!.length; t++) if (c.dist![t] < c.dist![nearest]) nearest = t;
   const top = topOfWeights(s.indices, c.weights, mass);
   const kept: PosteriorSupport = { indices: top.indices, weights: top.weights, epsilon: 0 };
-  const shape = shapeOf(kept, table, f);
-  const snapped = snapShape(kept, table, f, items, shape);
+  const { shape, snapped } = shapeAndSnap(kept, table, f, items);
   const scale = 1 - s.epsilon;
   const probs = new Float64Array(top.weights.length);
   let sum = 0;
