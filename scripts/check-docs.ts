@@ -52,6 +52,7 @@ declare const s: xl.Shape;
 declare const pred: xl.Shape;
 declare const gt: xl.Shape;
 declare const box: xl.Box;
+declare const pipeline: xl.refine.LandmarkPipeline;
 declare const detection: xl.Box;
 declare const pose: xl.HeadPose;
 declare const shapes: Float32Array;
