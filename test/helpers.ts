@@ -104,3 +104,22 @@ export function expectPngSnapshot(name: string, raster: Raster, opts: { toleranc
   }
   if (fs.existsSync(changed)) fs.rmSync(changed);
 }
+
+/**
+ * src/reasoning bundled by esbuild for the browser (an IIFE defining the global `xlReasoning`), as the widgets
+ * bundle it: the text to run in a bare `vm` context.
+ */
+export async function reasoningBrowserBundle(): Promise<string> {
+  const { build } = await import('esbuild');
+  const out = await build({
+    entryPoints: [path.join(PROJECT_ROOT, 'src', 'reasoning', 'index.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    globalName: 'xlReasoning',
+    platform: 'browser',
+    target: 'es2020',
+    logLevel: 'silent',
+  });
+  return out.outputFiles[0].text;
+}

@@ -7,7 +7,14 @@ import { ValueError } from '../src/errors';
 import { createModel, train, type TrainOptions } from '../src/model';
 import { Rng } from '../src/util/rng';
 import { exemplarTable, initBackend, tinySamples } from './modelFixtures';
-import { expectStepClose, meanStep, modelWeights, scatterStep, tinyModelOptions } from './trainHelpers';
+import {
+  expectStepClose,
+  meanStep,
+  modelWeights,
+  sampledHeadFixture,
+  scatterStep,
+  tinyModelOptions,
+} from './trainHelpers';
 import {
   hardNegativeSet,
   RowAdam,
@@ -17,17 +24,7 @@ import {
 } from '../src/internal';
 
 describe('model: hard negatives for the sampled head', function () {
-  const K = 30;
-  const D = 6;
-  const B = 4;
-  const rng0 = new Rng(11);
-  const W = Float32Array.from({ length: K * D }, () => rng0.normal(0, 0.5));
-  const b = Float32Array.from({ length: K }, () => rng0.normal(0, 0.5));
-  const f = Float32Array.from({ length: B * D }, () => rng0.normal(0, 1));
-  const membership = {
-    offsets: Int32Array.from([0, 3, 4, 9, 11]),
-    indices: Int32Array.from([1, 5, 7, 0, 2, 3, 4, 8, 20, 13, 29]),
-  };
+  const { K, D, B, W, b, f, membership } = sampledHeadFixture();
   // hard negatives overlapping some members (1, 2, 13) and other classes
   const hard = Int32Array.from([1, 2, 6, 9, 10, 13, 14, 21]);
 

@@ -27,6 +27,7 @@ import { matMulPlain } from '../src/model/matMulPlain';
 import { transpose } from '../src/model/transpose';
 import { expectClose } from './helpers';
 import { initBackend, randomTable, tinySamples } from './modelFixtures';
+import { sampledHeadFixture } from './trainHelpers';
 import {
   RowAdam,
   SampledHeadScratch,
@@ -242,17 +243,7 @@ describe('model: input, backbone, losses, sampled head, prediction', function ()
   });
 
   describe('sampled multi-label head', () => {
-    const K = 30;
-    const D = 6;
-    const B = 4;
-    const rng = new Rng(11);
-    const W = Float32Array.from({ length: K * D }, () => rng.normal(0, 0.5));
-    const b = Float32Array.from({ length: K }, () => rng.normal(0, 0.5));
-    const f = Float32Array.from({ length: B * D }, () => rng.normal(0, 1));
-    const membership = {
-      offsets: Int32Array.from([0, 3, 4, 9, 11]),
-      indices: Int32Array.from([1, 5, 7, 0, 2, 3, 4, 8, 20, 13, 29]),
-    };
+    const { K, D, B, W, b, f, membership } = sampledHeadFixture();
     const nearest = Int32Array.from([1, 0, 2, 13]);
 
     /** Dense loss and gradients by autodiff (the reference). */

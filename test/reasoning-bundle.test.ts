@@ -3,25 +3,14 @@
  * `vm` context (no require, process, Buffer or module), must condition a posterior exactly as Node does.
  */
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import * as vm from 'node:vm';
-import { build } from 'esbuild';
 import * as reasoning from '../src/reasoning';
 import { Rng } from '../src/util/rng';
+import { reasoningBrowserBundle } from './helpers';
 
 describe('reasoning in a no-Node environment (esbuild browser bundle in a bare vm context)', function () {
   it('bundles without Node modules and gives the same conditioning, heatmap and marginal as Node', async () => {
-    const out = await build({
-      entryPoints: [path.join(__dirname, '..', 'src', 'reasoning', 'index.ts')],
-      bundle: true,
-      write: false,
-      format: 'iife',
-      globalName: 'xlReasoning',
-      platform: 'browser',
-      target: 'es2020',
-      logLevel: 'silent',
-    });
-    const code = out.outputFiles[0].text;
+    const code = await reasoningBrowserBundle();
     assert.ok(!/require\(["']node:/.test(code), 'no node: imports in the bundle');
     const K = 50;
     const N = 68;

@@ -1,7 +1,5 @@
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import * as vm from 'node:vm';
-import { build } from 'esbuild';
 import type { ClassGraph } from '../src/classes';
 import { ShapeError, ValueError } from '../src/errors';
 import {
@@ -18,6 +16,7 @@ import {
 } from '../src/reasoning';
 import { Rng } from '../src/util/rng';
 import { Warnings } from '../src/util/warnings';
+import { reasoningBrowserBundle } from './helpers';
 
 function throwsNamed(f: () => unknown, cls: new (...a: never[]) => Error, re: RegExp): void {
   assert.throws(f, (e: unknown) => e instanceof cls && re.test(e.message));
@@ -356,15 +355,7 @@ describe('reasoning: HMM over video', () => {
   });
 
   it('runs in a no-Node environment (browser bundle in a bare vm context) with the same results', async () => {
-    const out = await build({
-      entryPoints: [path.join(__dirname, '..', 'src', 'reasoning', 'index.ts')],
-      bundle: true,
-      write: false,
-      format: 'iife',
-      globalName: 'xlReasoning',
-      platform: 'browser',
-      logLevel: 'silent',
-    });
+    const code = await reasoningBrowserBundle();
     const r = new Rng(4);
     const Kr = 40;
     const gr = randomGraph(Kr, 4, r);
@@ -377,7 +368,7 @@ describe('reasoning: HMM over video', () => {
     };
     const ctx = vm.createContext({ plain });
     assert.equal(vm.runInContext('typeof require + typeof process', ctx), 'undefinedundefined');
-    vm.runInContext(out.outputFiles[0].text, ctx);
+    vm.runInContext(code, ctx);
     const got = JSON.parse(
       vm.runInContext(
         `(() => {

@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import type { ExemplarModel } from '../src/model';
 import { expectClose } from './helpers';
 import type { SampledStep } from '../src/internal';
+import { Rng } from '../src/util/rng';
 
 /** A tiny backbone for 16 × 16 inputs (trains in well under a second a step). */
 export const tinyModelOptions = { input: { size: 16 }, widths: [8, 16], featureDim: 16 };
@@ -65,4 +66,28 @@ export function expectStepClose(
   assert.ok(Math.abs(got.loss - ref.loss) < lossRel * ref.loss, `loss ${got.loss} vs ${ref.loss}`);
   const scale = (a: ArrayLike<number>) => Math.max(...Array.from(a, Math.abs));
   for (const k of ['dLdf', 'gW', 'gb'] as const) expectClose(got[k], ref[k], gradRel * scale(ref[k]), k);
+}
+
+/** The small sampled-head problem both sampled-head suites use: K = 30 classes, D = 6, a batch of 4 (seed 11). */
+export function sampledHeadFixture(): {
+  K: number;
+  D: number;
+  B: number;
+  W: Float32Array;
+  b: Float32Array;
+  f: Float32Array;
+  membership: { offsets: Int32Array; indices: Int32Array };
+} {
+  const K = 30;
+  const D = 6;
+  const B = 4;
+  const rng = new Rng(11);
+  const W = Float32Array.from({ length: K * D }, () => rng.normal(0, 0.5));
+  const b = Float32Array.from({ length: K }, () => rng.normal(0, 0.5));
+  const f = Float32Array.from({ length: B * D }, () => rng.normal(0, 1));
+  const membership = {
+    offsets: Int32Array.from([0, 3, 4, 9, 11]),
+    indices: Int32Array.from([1, 5, 7, 0, 2, 3, 4, 8, 20, 13, 29]),
+  };
+  return { K, D, B, W, b, f, membership };
 }
