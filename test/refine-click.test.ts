@@ -60,7 +60,8 @@ describe('refine: clickedLandmarks (one simulated click)', function () {
         noneCascaded += meanPointError(f.landmarks, truth);
       });
       assert.ok(snapped < none, `${click}: snapped ${snapped} vs no click ${none}`);
-      if (click === 'oracle') assert.ok(cascaded < noneCascaded, `${click}: cascaded ${cascaded} vs ${noneCascaded}`);
+      if (click === 'oracle')
+        assert.ok(cascaded < noneCascaded, `${click}: cascaded ${cascaded} vs ${noneCascaded}`);
     }
     assert.equal(tf.memory().numTensors, before);
   });
