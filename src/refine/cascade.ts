@@ -336,6 +336,11 @@ export function cascadeValidate(
 export interface CascadeApplyOptions {
   /** Run only the first this many stages (fewer: faster, each stage costs ~1.5 ms per face here). @default all */
   stages?: number;
+  /**
+   * Landmarks held fixed (pixels, e.g. a user's clicks): set at the start and put back after every stage, so the
+   * next stage's descriptors are read around them. @default none
+   */
+  pinned?: ReadonlyArray<{ point: number; x: number; y: number }>;
 }
 
 /** What {@link cascadeApply} returns. */
@@ -381,11 +386,33 @@ export function cascadeApply(
   assertInteger(fn, 'opts.stages', count, 0, all.length);
   const set = all.slice(0, count);
   const dim = start.length;
+  const pinned = opts.pinned ?? [];
+  if (!Array.isArray(pinned)) {
+    throw new ValueError(
+      `${fn}: argument 'opts.pinned' expected an array of { point, x, y }, got ${describe(pinned)}`,
+    );
+  }
+  pinned.forEach((q, i) => {
+    assertInteger(fn, `opts.pinned[${i}].point`, q?.point, 0, dim / 2 - 1);
+    if (!Number.isFinite(q.x) || !Number.isFinite(q.y)) {
+      throw new ValueError(
+        `${fn}: argument 'opts.pinned[${i}]' expected finite x and y (pixels), got ${describe(q.x)}, ${describe(q.y)}`,
+      );
+    }
+  });
+  const pin = (s: Float32Array): void => {
+    for (const q of pinned) {
+      s[2 * q.point] = (q.x - box.x) / box.width;
+      s[2 * q.point + 1] = (q.y - box.y) / box.height;
+    }
+  };
   const cur = shapeToBox(start, box);
+  pin(cur);
   const stages: Shape[] = [shapeFromBox(cur, box)];
   const maps = cascadeFrame(image, box, cascade.frame.size, cascade.frame.margin);
-  runStages([maps], cur, dim, cascade.hog, cascade.frame.margin, set, undefined, 0, (s) =>
-    stages.push(shapeFromBox(s, box)),
-  );
+  runStages([maps], cur, dim, cascade.hog, cascade.frame.margin, set, undefined, 0, (s) => {
+    pin(s);
+    stages.push(shapeFromBox(s, box));
+  });
   return { shape: stages[stages.length - 1], stages, cluster: cascade.clusters[c] ? c : -1 };
 }

@@ -51,3 +51,9 @@ export {
 export { evaluatePipeline, type EvaluatePipelineOptions, type PipelineEvaluation } from './evaluatePipeline';
 export { savePipeline, loadPipeline, PIPELINE_KIND } from './pipelineFile';
 export type { PipelineClassifierOptions } from './pipelineClassifier';
+export {
+  clickedLandmarks,
+  type ClickSpec,
+  type ClickedLandmarksOptions,
+  type ClickedLandmarks,
+} from './clickedLandmarks';
