@@ -14,8 +14,12 @@ import {
   trainBoxRefiner,
   trainCascade,
   trainLandmarkPipeline,
+  type CascadeFront,
+  type FaceLandmarks,
   type LandmarkPipeline,
 } from '../src/refine';
+import { shapeFromBox } from '../src/landmarks/box';
+import type { Box, Sample } from '../src/types';
 import { Rng } from '../src/util/rng';
 import { tinySamples } from './modelFixtures';
 import { meanPointError, tinyRefineSetup, type TinyRefineSetup } from './refineFixtures';
@@ -93,12 +97,15 @@ describe('refine: pipeline', function () {
       fs.reduce((a, f, i) => a + meanPointError(f.landmarks, valSet[i].landmarks), 0) / fs.length;
     assert.ok(err(full) < 0.7 * err(plain), `refined + cascade ${err(full)} px vs plain ${err(plain)} px`);
     assert.deepEqual(landmarksInBoxes(pipeline, []), []);
-    // one pass: the refiner reads the feature of the only forward pass; the shape moves with the box
+    // one pass: the classifier's shape is that of the only forward pass, in the given box; the refiner reads that
+    // pass's feature and gives the box the cascade works in
     const fast = landmarksInBoxes(pipeline, items, { reclassify: false });
     assert.equal(tf.memory().numTensors, before);
     fast.forEach((f, i) => {
-      assert.deepEqual(f.prediction.box, f.refinedBox);
+      assert.deepEqual(f.prediction.box, items[i].box);
+      assert.deepEqual(f.classifierShape, plain[i].classifierShape);
       assert.notDeepEqual(f.refinedBox, items[i].box);
+      assert.notDeepEqual(f.landmarks, f.classifierShape);
     });
     assert.ok(err(fast) < err(plain), `one pass ${err(fast)} px vs plain ${err(plain)} px`);
   });
@@ -177,6 +184,81 @@ describe('refine: pipeline', function () {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('trainLandmarkPipeline onePass: the cascade learns from the one-pass path (detection boxes, refined frames)', async () => {
+    const { model, trainSet, valSet } = setup;
+    const cascadeOpts = { stages: 2, clusters: 1, frameSize: 32, hog: { cellSize: 3 }, starts: 2, seed: 4 };
+    const seen: number[] = [];
+    const front: CascadeFront = (items) => {
+      seen.push(items.length);
+      return items.map((it) => ({
+        box: it.box,
+        start: shapeFromBox(model.table.centers.subarray(0, 10), it.box),
+        topClass: 0,
+      }));
+    };
+    // a custom front is called on every start box and its starts are what the cascade corrects
+    const c = trainCascade(model, trainSet, { ...cascadeOpts, front });
+    assert.equal(
+      seen.reduce((a, b) => a + b, 0),
+      2 * trainSet.length,
+    );
+    assert.ok(c.trainErrors[2] < c.trainErrors[0], `training error ${c.trainErrors.join(' → ')}`);
+    assert.throws(
+      () => trainCascade(model, trainSet, { ...cascadeOpts, front: () => [] }),
+      /trainCascade: option 'front' expected one result per item \(\d+\), got/,
+    );
+    // detector-like boxes: 15 % larger and shifted; the one-pass pipeline beats the classifier in them
+    const detected = (s: Sample): Box => {
+      const w = s.box.width * 1.15;
+      const h = s.box.height * 1.15;
+      return {
+        x: s.box.x + s.box.width / 2 - w / 2,
+        y: s.box.y + s.box.height / 2 - h / 2 + 0.05 * h,
+        width: w,
+        height: h,
+      };
+    };
+    const refiner = trainBoxRefiner(model, trainSet, {
+      detections: trainSet.map(detected),
+      perFace: 0,
+      perDetection: 4,
+      iterations: 1,
+      seed: 3,
+    });
+    const front1: CascadeFront = (items) => {
+      const faces = landmarksInBoxes({ model, refiner, cascade: null }, items, { reclassify: false });
+      return faces.map((f) => ({
+        box: f.refinedBox,
+        start: f.classifierShape,
+        topClass: f.prediction.topK[0].index,
+      }));
+    };
+    const cascade = trainCascade(
+      model,
+      trainSet.map((s) => ({ ...s, detection: detected(s) })),
+      { ...cascadeOpts, front: front1 },
+    );
+    const p1: LandmarkPipeline = { model, refiner, cascade };
+    const items = valSet.map((s) => ({ image: s.image, box: detected(s) }));
+    const err = (fs: FaceLandmarks[], pick: (f: FaceLandmarks) => Float32Array) =>
+      fs.reduce((a, f, i) => a + meanPointError(pick(f), valSet[i].landmarks), 0) / fs.length;
+    const fast = landmarksInBoxes(p1, items, { reclassify: false });
+    assert.ok(
+      err(fast, (f) => f.landmarks) < err(fast, (f) => f.classifierShape),
+      `one pass + cascade ${err(fast, (f) => f.landmarks)} px vs the classifier ${err(fast, (f) => f.classifierShape)} px`,
+    );
+    await assert.rejects(
+      () =>
+        trainLandmarkPipeline({
+          train: trainSet,
+          refiner: false,
+          onePass: true,
+          classifier: { K: 4, epochs: 1 },
+        }),
+      /trainLandmarkPipeline: option 'onePass' needs a refiner/,
+    );
   });
 
   it('trainLandmarkPipeline trains the three parts in one call', async () => {

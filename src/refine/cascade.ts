@@ -16,7 +16,7 @@ import { boxValidate, shapeBox, shapeFromBox, shapeToBox } from '../landmarks/bo
 import { schemeFor } from '../landmarks/scheme';
 import type { ExemplarModel } from '../model/exemplarModel';
 import { cropInto, inputSpec, rasterValidate } from '../model/input';
-import { predictBatch } from '../model/predict';
+import { predictBatch, type PredictItem } from '../model/predict';
 import type { Box, Raster, Sample, Shape } from '../types';
 import { Rng } from '../util/rng';
 import { assertInRange, assertInteger, describe } from '../util/validate';
@@ -81,7 +81,16 @@ export interface TrainCascadeOptions {
   seed?: number;
   /** Faces per classifier pass. @default 64 */
   batchSize?: number;
+  /**
+   * The front end whose output the cascade learns to correct: from the start boxes (each face's `detection`, else its
+   * `box`, jittered by `startJitter`) to each face's frame box, start shape (pixels) and most probable class, e.g. the
+   * pipeline's one-pass path. @default the classifier in the jittered landmarks' box, which is also the frame
+   */
+  front?: CascadeFront;
 }
+
+/** A cascade's front end (see {@link TrainCascadeOptions.front}): one result per item, in order. */
+export type CascadeFront = (items: PredictItem[]) => Array<{ box: Box; start: Shape; topClass: number }>;
 
 /** Mean point-to-point error over the box diagonal of the ground truth, for shapes in box coordinates of `box`. */
 function diagError(
@@ -210,7 +219,8 @@ export function trainCascade(
   const owners: number[] = [];
   samples.forEach((s, i) => {
     for (let j = 0; j < starts; j++) {
-      boxes.push(boxJitter(s.box, rng, opts.startJitter ?? { centre: 0.05, scale: 0.05, aspect: 0.03 }));
+      const around = opts.front ? (s.detection ?? s.box) : s.box;
+      boxes.push(boxJitter(around, rng, opts.startJitter ?? { centre: 0.05, scale: 0.05, aspect: 0.03 }));
       owners.push(i);
     }
   });
@@ -220,19 +230,30 @@ export function trainCascade(
   const top = new Int32Array(n);
   const frames: GradientMaps[] = [];
   const diag = new Float64Array(n);
+  const front: CascadeFront =
+    opts.front ??
+    ((items) =>
+      predictBatch(model, items, { topK: 1, batchSize }).map((p, i) => ({
+        box: items[i].box,
+        start: p.expectedShape,
+        topClass: p.topK[0].index,
+      })));
   for (let s = 0; s < n; s += batchSize) {
     const idx = Array.from({ length: Math.min(batchSize, n - s) }, (_, i) => s + i);
-    const ps = predictBatch(
-      model,
-      idx.map((e) => ({ image: samples[owners[e]].image, box: boxes[e] })),
-      { topK: 1, batchSize },
-    );
+    const out = front(idx.map((e) => ({ image: samples[owners[e]].image, box: boxes[e] })));
+    if (!Array.isArray(out) || out.length !== idx.length) {
+      throw new ShapeError(
+        `${fn}: option 'front' expected one result per item (${idx.length}), got ${describe(out)}`,
+      );
+    }
     idx.forEach((e, i) => {
       const smp = samples[owners[e]];
-      start.set(shapeToBox(ps[i].expectedShape, boxes[e]), e * dim);
-      gt.set(shapeToBox(smp.landmarks, boxes[e]), e * dim);
-      top[e] = ps[i].topK[0].index;
-      frames.push(cascadeFrame(smp.image, boxes[e], size, margin));
+      const { box, start: shape, topClass } = out[i];
+      boxes[e] = box;
+      start.set(shapeToBox(shape, box), e * dim);
+      gt.set(shapeToBox(smp.landmarks, box), e * dim);
+      top[e] = topClass;
+      frames.push(cascadeFrame(smp.image, box, size, margin));
       const b = shapeBox(smp.landmarks);
       diag[e] = Math.max(Math.hypot(b.width, b.height), 1e-9);
     });

@@ -32,6 +32,7 @@ export {
   cascadeFrame,
   type Cascade,
   type CascadeResult,
+  type CascadeFront,
   type CascadeApplyOptions,
   type TrainCascadeOptions,
 } from './cascade';
