@@ -10,7 +10,7 @@
  *   npx tsx scripts/refine-300w.ts                                      # writes out/refine-300w/results.json
  *
  * Env: XL_REFINE_N (training faces, default all), XL_REFINE_EPOCHS (12), XL_REFINE_K (100), XL_REFINE_CLUSTERS (4),
- * XL_REFINE_FLIP (1: append mirror images), XL_REFINE_STAGES (7), XL_REFINE_LAMBDA (cascade ridge penalty, 2), XL_REFINE_DETECT (training faces given Tiny boxes for the refiner, 600), XL_REFINE_INPUT (net input side, 32), XL_REFINE_JITTER (tiny: train the classifier in Tiny-like boxes), XL_REFINE_ONEPASS (1: refiner on detector-like boxes, cascade on the one-pass path), XL_REFINE_OUT (out/refine-300w), XL_QUICK=1 (300 faces, 3 epochs, 3 stages). Detector boxes missing from the cache are
+ * XL_REFINE_FLIP (1: append mirror images), XL_REFINE_STAGES (7), XL_REFINE_LAMBDA (cascade ridge penalty, 2), XL_REFINE_DETECT (training faces given Tiny boxes for the refiner, 600), XL_REFINE_INPUT (net input side, 32), XL_REFINE_JITTER (tiny: train the classifier in Tiny-like boxes), XL_REFINE_ONEPASS (1: refiner on detector-like boxes, cascade on the one-pass path), XL_REFINE_OUT (out/refine-300w), XL_REFINE_SYNTH (synthetic faces mixed in, 0), XL_QUICK=1 (300 faces, 3 epochs, 3 stages). Detector boxes missing from the cache are
  * detected here (slow: 0.2 s per face for Tiny, 0.7 s for SSD on one wasm thread).
  */
 import * as fs from 'node:fs';
@@ -75,6 +75,15 @@ export async function main(): Promise<void> {
   const jitter = tinyLike
     ? { centre: 0.045, scale: 0.1, enlarge: 1.11, aspect: 0.05, widen: 1.056 }
     : undefined;
+  // XL_REFINE_SYNTH=n: n synthetic faces mixed into the training set (300-W-like preset, poses uniform as 300W-LP
+  // augments them, the jaw on the visible contour as 300-W annotates it), in the same simulated detections
+  const nSynth = env('XL_REFINE_SYNTH', 0);
+  if (nSynth > 0) {
+    const synthDs = xl.datasets.fromSamples([
+      ...xl.synth.faces({ n: nSynth, seed: 11, size: 160, pose: 'uniform', jaw: 'contour' }),
+    ]);
+    trainDs = xl.datasets.concat(trainDs, synthDs);
+  }
   const train = materialise(xl.datasets.withDetections(trainDs, { seed: 1, jitter }));
   const inputSize = env('XL_REFINE_INPUT', 32);
   const onePassRun = env('XL_REFINE_ONEPASS', 0) === 1;

@@ -8,7 +8,7 @@
  *   npx tsx scripts/refine-detections.ts tinyFaceDetector validation   # cached boxes (once)
  *   npx tsx scripts/refine-click-300w.ts
  *
- * Env: XL_REFINE_PIPELINE (default out/refine-300w/pipeline), XL_W300, XL_QUICK=1 (30 faces).
+ * Env: XL_REFINE_PIPELINE (default out/refine-300w/pipeline), XL_REFINE_RECLASSIFY (0: the one-pass path), XL_W300, XL_QUICK=1 (30 faces).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -30,7 +30,8 @@ async function main(): Promise<void> {
   );
   const faces = val.filter((s) => cached[s.id]);
   const items = faces.map((s) => ({ image: s.image, box: cached[s.id] as xl.Box }));
-  const answered = xl.refine.landmarksInBoxes(pipeline, items);
+  const onePass = process.env.XL_REFINE_RECLASSIFY === '0';
+  const answered = xl.refine.landmarksInBoxes(pipeline, items, { reclassify: !onePass });
   const dim = 2 * pipeline.model.config.nPoints;
   const pack = (shapes: Float32Array[]): Float32Array => {
     const a = new Float32Array(shapes.length * dim);
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
     hardFraction: 0,
   });
   const lines = [
-    `${faces.length} of ${val.length} validation faces with a Tiny box; pipeline ${dir}`,
+    `${faces.length} of ${val.length} validation faces with a Tiny box; pipeline ${dir}${onePass ? ' (one pass)' : ''}`,
     '| click | mean / outer-eye | failure (> 0.08) | AUC@0.08 |',
     '| --- | --- | --- | --- |',
   ];

@@ -5,10 +5,13 @@ import {
   cascadeApply,
   clickedLandmarks,
   landmarksInBoxes,
+  boxJitter,
+  trainBoxRefiner,
   trainCascade,
   type FaceLandmarks,
   type LandmarkPipeline,
 } from '../src/refine';
+import { Rng } from '../src/util/rng';
 import { meanPointError, tinyRefineSetup, type TinyRefineSetup } from './refineFixtures';
 
 describe('refine: clickedLandmarks (one simulated click)', function () {
@@ -64,6 +67,35 @@ describe('refine: clickedLandmarks (one simulated click)', function () {
         assert.ok(cascaded < noneCascaded, `${click}: cascaded ${cascaded} vs ${noneCascaded}`);
     }
     assert.equal(tf.memory().numTensors, before);
+  });
+
+  it('one-pass faces: conditions in the box the classifier ran in, runs the cascade in the refined box', () => {
+    const { model, trainSet, valSet } = setup;
+    const withRefiner: LandmarkPipeline = {
+      ...pipeline,
+      refiner: trainBoxRefiner(model, trainSet, { perFace: 4, iterations: 1, seed: 2 }),
+    };
+    const rng = new Rng(3);
+    const items = valSet.map((s) => ({
+      image: s.image,
+      box: boxJitter(s.box, rng, { centre: 0.1, scale: 0.1 }),
+    }));
+    const fast = landmarksInBoxes(withRefiner, items, { reclassify: false });
+    let none = 0;
+    let clicked = 0;
+    fast.forEach((f, i) => {
+      assert.deepEqual(f.prediction.box, items[i].box);
+      const truth = valSet[i].landmarks;
+      const c = clickedLandmarks(withRefiner, valSet[i].image, f, truth, 2, { cascade: false });
+      assert.ok(pointError(c.snapped, truth, 2) < 1e-3);
+      // the snapped shape is the conditional regression in the classifier's box: with no cascade, the other points
+      // stay near that box's prediction
+      none += meanPointError(f.classifierShape, truth);
+      clicked += meanPointError(c.snapped, truth);
+      const run = clickedLandmarks(withRefiner, valSet[i].image, f, truth, 2);
+      assert.ok(pointError(run.landmarks, truth, 2) < 1e-3);
+    });
+    assert.ok(clicked < none, `one pass: clicked ${clicked} vs no click ${none}`);
   });
 
   it('cascadeApply keeps pinned points on their pixels after every stage', () => {

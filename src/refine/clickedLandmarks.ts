@@ -1,12 +1,13 @@
 /**
  * One simulated click on a face the pipeline has answered (the paper's Table 3, on the refined pipeline): the user
- * clicks one landmark at its true position; the classifier's posterior in the refined box is conditioned on that
- * click (`reasoning.posteriorCondition`, soft evidence with sd `sigma`), its snapped shape (the clicked point on the
- * click, the others moved by the conditional mixture's regression) starts the cascade, with the regressor set of the
- * conditional posterior's most probable class, and the clicked point is put back on the click after every stage
- * (`cascadeApply`'s `pinned`). Which landmark: a fixed one (e.g. 'noseTip'), the posterior's suggestion
- * (`reasoning.nextClick`'s first) or the oracle's (`reasoning.oracleBestClick`'s first, which needs the truth twice:
- * to pick the landmark and to place the click).
+ * clicks one landmark at its true position; the classifier's posterior is conditioned on that click
+ * (`reasoning.posteriorCondition`, soft evidence with sd `sigma`, in the box the classifier ran in: the refined box, or
+ * the given box on the one-pass path). Its snapped shape (the clicked point on the click, the others moved by the
+ * conditional mixture's regression) starts the cascade in the refined box, with the regressor set of the conditional
+ * posterior's most probable class, and the clicked point is put back on the click after every stage (`cascadeApply`'s
+ * `pinned`). Which landmark: a fixed one (e.g. 'noseTip'), the posterior's suggestion (`reasoning.nextClick`'s first)
+ * or the oracle's (`reasoning.oracleBestClick`'s first, which needs the truth twice: to pick the landmark and to place
+ * the click).
  */
 import { ShapeError, ValueError } from '../errors';
 import { landmarkResolve, tableScheme, type LandmarkRef, landmarkName } from '../reasoning/landmarkRef';
@@ -22,7 +23,7 @@ export type ClickSpec = 'suggested' | 'oracle' | LandmarkRef;
 
 /** Options of {@link clickedLandmarks}. */
 export interface ClickedLandmarksOptions {
-  /** The click's sd in pixels (conditioning and suggestion). @default 1 % of the refined box's diagonal */
+  /** The click's sd in pixels (conditioning and suggestion). @default 1 % of the classifier's box's diagonal */
   sigma?: number;
   /** Run the cascade from the snapped shape (when the pipeline has one). @default true */
   cascade?: boolean;
@@ -67,8 +68,11 @@ export function clickedLandmarks(
     );
   }
   const posterior = face?.prediction?.posterior;
-  const box = face?.refinedBox;
-  if (!(posterior instanceof Float32Array) || posterior.length !== table.K || !box) {
+  // the posterior's classes are shapes in the box the classifier ran in (the refined box, or the given box on the
+  // one-pass path); the cascade works in the refined box
+  const box = face?.prediction?.box;
+  const frame = face?.refinedBox;
+  if (!(posterior instanceof Float32Array) || posterior.length !== table.K || !box || !frame) {
     throw new ValueError(
       `${fn}: argument 'face' expected a landmarksInBoxes result of this pipeline (posterior of K = ${table.K}), got ${describe(face)}`,
     );
@@ -107,7 +111,7 @@ export function clickedLandmarks(
     let top = 0;
     for (let i = 1; i < c.posterior.indices.length; i++)
       if (c.posterior.probs[i] > c.posterior.probs[top]) top = i;
-    const run = cascadeApply(pipeline.cascade, image, box, c.snapped, c.posterior.indices[top], {
+    const run = cascadeApply(pipeline.cascade, image, frame, c.snapped, c.posterior.indices[top], {
       pinned: [{ point: landmark, x, y }],
     });
     stages = run.stages;
