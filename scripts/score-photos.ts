@@ -30,8 +30,11 @@ export interface PhotoScore {
   /** The face on the annotated one (the detection overlapping the truth's box most). */
   face: xl.refine.FaceLandmarks;
   peer: xl.Shape;
-  /** Error / outer-eye distance: the pipeline, the classifier in the detector's box, face-api's net in that box. */
-  errors: { pipeline: number; classifier: number; peer: number };
+  /**
+   * Error / outer-eye distance: the pipeline, the pipeline without its cascade (refiner + classifier), the classifier
+   * alone in the detector's box, face-api's net in that box.
+   */
+  errors: { pipeline: number; refined: number; classifier: number; peer: number };
 }
 
 /** Runs the pipeline on one annotated photo and scores it (a missed face is an EnvironmentError). */
@@ -60,6 +63,7 @@ export async function scorePhoto(
     refine: false,
     cascade: false,
   });
+  const [refined] = xl.refine.landmarksInBoxes(pipeline, [{ image, box: face.box }], { cascade: false });
   const [peer] = await xl.detect.peerLandmarks68(image, [face.box]);
   const err = (s: xl.Shape): number =>
     xl.evaluate.normalizedError(s, truth, { normalization: 'inter-ocular' });
@@ -70,7 +74,12 @@ export async function scorePhoto(
     faces,
     face,
     peer,
-    errors: { pipeline: err(face.landmarks), classifier: err(plain.landmarks), peer: err(peer) },
+    errors: {
+      pipeline: err(face.landmarks),
+      refined: err(refined.landmarks),
+      classifier: err(plain.landmarks),
+      peer: err(peer),
+    },
   };
 }
 
@@ -78,29 +87,26 @@ async function main(): Promise<void> {
   const dirs = process.argv.slice(2);
   if (dirs.length === 0) throw new xl.ValueError('score-photos: expected one or more pipeline folders');
   await xl.engine.init();
-  console.log('| pipeline | ' + SAMPLE_PHOTOS.map((p) => p.photo).join(' | ') + ' | mean |');
+  const row = (name: string, v: number[]): string =>
+    `| ${name} | ${v.map((e) => e.toFixed(3)).join(' | ')} | ${(v.reduce((a, b) => a + b, 0) / v.length).toFixed(3)} |`;
+  console.log('| method | ' + SAMPLE_PHOTOS.map((p) => p.photo).join(' | ') + ' | mean |');
   console.log('| --- |' + ' --- |'.repeat(SAMPLE_PHOTOS.length + 1));
-  const rows = new Map<string, number[]>();
+  let peer: number[] = [];
   for (const dir of dirs) {
     const pipeline = xl.refine.loadPipeline(dir, { inference: true });
+    const errors: Record<string, number[]> = {};
     try {
       for (const { photo, pts } of SAMPLE_PHOTOS) {
         const s = await scorePhoto(pipeline, photo, pts);
-        for (const [k, v] of Object.entries(s.errors)) {
-          const key = k === 'peer' ? 'faceLandmark68Net' : `${dir}: ${k}`;
-          rows.set(key, [...(rows.get(key) ?? []), v]);
-        }
+        for (const [k, v] of Object.entries(s.errors)) (errors[k] ??= []).push(v);
       }
     } finally {
       pipeline.model.dispose();
     }
-    for (const [k, v] of rows) {
-      if (!k.startsWith(`${dir}:`) && k !== 'faceLandmark68Net') continue;
-      const mean = v.reduce((a, b) => a + b, 0) / v.length;
-      console.log(`| ${k} | ${v.map((e) => e.toFixed(3)).join(' | ')} | ${mean.toFixed(3)} |`);
-    }
-    rows.delete('faceLandmark68Net');
+    peer = errors.peer;
+    for (const k of ['pipeline', 'refined', 'classifier']) console.log(row(`${dir}: ${k}`, errors[k]));
   }
+  console.log(row('faceLandmark68Net (same boxes)', peer));
 }
 
 if (require.main === module) {

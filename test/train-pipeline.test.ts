@@ -18,6 +18,7 @@ function photoSample(): Sample {
   const box = shapeBox(landmarks);
   return {
     id: 'photo_1',
+    source: '300w',
     image,
     landmarks,
     box,
