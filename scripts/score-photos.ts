@@ -32,9 +32,10 @@ export interface PhotoScore {
   peer: xl.Shape;
   /**
    * Error / outer-eye distance: the pipeline, the pipeline without its cascade (refiner + classifier), the classifier
-   * alone in the detector's box, face-api's net in that box.
+   * alone in the detector's box, the mean of the pipeline's class centres in that box (no image used), face-api's net
+   * in that box.
    */
-  errors: { pipeline: number; refined: number; classifier: number; peer: number };
+  errors: { pipeline: number; refined: number; classifier: number; meanShape: number; peer: number };
 }
 
 /** Runs the pipeline on one annotated photo and scores it (a missed face is an EnvironmentError). */
@@ -65,6 +66,9 @@ export async function scorePhoto(
   });
   const [refined] = xl.refine.landmarksInBoxes(pipeline, [{ image, box: face.box }], { cascade: false });
   const [peer] = await xl.detect.peerLandmarks68(image, [face.box]);
+  const { K, nPoints, centers } = pipeline.model.table;
+  const mean = new Float32Array(2 * nPoints);
+  centers.forEach((v, i) => (mean[i % (2 * nPoints)] += v / K));
   const err = (s: xl.Shape): number =>
     xl.evaluate.normalizedError(s, truth, { normalization: 'inter-ocular' });
   return {
@@ -78,6 +82,7 @@ export async function scorePhoto(
       pipeline: err(face.landmarks),
       refined: err(refined.landmarks),
       classifier: err(plain.landmarks),
+      meanShape: err(xl.landmarks.shapeFromBox(mean, face.box)),
       peer: err(peer),
     },
   };
@@ -104,7 +109,8 @@ async function main(): Promise<void> {
       pipeline.model.dispose();
     }
     peer = errors.peer;
-    for (const k of ['pipeline', 'refined', 'classifier']) console.log(row(`${dir}: ${k}`, errors[k]));
+    for (const k of ['pipeline', 'refined', 'classifier', 'meanShape'])
+      console.log(row(`${dir}: ${k}`, errors[k]));
   }
   console.log(row('faceLandmark68Net (same boxes)', peer));
 }
