@@ -176,8 +176,23 @@ describe('refine: pipeline', function () {
         const a = landmarksInBoxes(pipeline, items);
         const b = landmarksInBoxes(back, items);
         a.forEach((f, i) => assert.deepEqual(b[i].landmarks, f.landmarks));
+        assert.equal(back.onePass, undefined);
       } finally {
         back.model.dispose();
+      }
+      // a pipeline trained for the one-pass path keeps it as its default
+      savePipeline({ ...pipeline, onePass: true }, dir);
+      const fast = loadPipeline(dir);
+      try {
+        assert.equal(fast.onePass, true);
+        const items = setup.valSet.slice(0, 3).map((s) => ({ image: s.image, box: s.box }));
+        const a = landmarksInBoxes(pipeline, items, { reclassify: false });
+        landmarksInBoxes(fast, items).forEach((f, i) => {
+          assert.deepEqual(f.landmarks, a[i].landmarks);
+          assert.deepEqual(f.prediction.box, items[i].box);
+        });
+      } finally {
+        fast.model.dispose();
       }
       fs.writeFileSync(path.join(dir, 'refine.json'), '{"kind": "other"}');
       assert.throws(() => loadPipeline(dir), FormatError);
@@ -240,6 +255,32 @@ describe('refine: pipeline', function () {
       trainSet.map((s) => ({ ...s, detection: detected(s) })),
       { ...cascadeOpts, front: front1 },
     );
+    // trainLandmarkPipeline's onePass marks the pipeline, so landmarksInBoxes runs that path by default
+    const small = tinySamples(40, 23, 32).map((s) => ({ ...s, detection: detected(s) }));
+    const marked = await trainLandmarkPipeline({
+      train: small,
+      classifier: {
+        K: 6,
+        epochs: 1,
+        input: { size: 16 },
+        widths: [8],
+        featureDim: 8,
+        batchSize: 16,
+        tau: 0.1,
+      },
+      refiner: { detections: small.map((s) => s.detection), perFace: 0, perDetection: 2 },
+      cascade: { stages: 1, clusters: 1, frameSize: 16, hog: { cellSize: 2 } },
+      onePass: true,
+    });
+    try {
+      assert.equal(marked.pipeline.onePass, true);
+      const [f] = landmarksInBoxes(marked.pipeline, [
+        { image: small[0].image, box: small[0].detection as Box },
+      ]);
+      assert.deepEqual(f.prediction.box, small[0].detection);
+    } finally {
+      marked.pipeline.model.dispose();
+    }
     const p1: LandmarkPipeline = { model, refiner, cascade };
     const items = valSet.map((s) => ({ image: s.image, box: detected(s) }));
     const err = (fs: FaceLandmarks[], pick: (f: FaceLandmarks) => Float32Array) =>

@@ -38,6 +38,11 @@ export interface LandmarkPipeline {
   cascade: Cascade | null;
   /** Detector options for `faceLandmarks`. @default face-api's Tiny Face Detector, inputSize 416 */
   detector?: DetectFacesOptions;
+  /**
+   * The path the parts were trained for: true when the cascade learnt from the one-pass path (`trainLandmarkPipeline`'s
+   * `onePass`), which is then the default of `landmarksInBoxes` / `faceLandmarks`. @default false
+   */
+  onePass?: boolean;
 }
 
 /** One face's result. */
@@ -75,7 +80,7 @@ export interface FaceLandmarksOptions {
    * Classify again in the refined box (one forward pass per refiner iteration plus one). false: the fast path, a single
    * pass in the given box: its shape is the cascade's start, and its feature gives one refiner step, the box the
    * cascade works in. It suits a classifier trained in boxes like the detector's (`datasets.withDetections` with the
-   * detector's `enlarge` / `widen` and spread). @default true
+   * detector's `enlarge` / `widen` and spread). @default false for a pipeline trained with `onePass`, else true
    */
   reclassify?: boolean;
   /** Cascade stages to run (the first ones). @default all */
@@ -160,7 +165,7 @@ export function landmarksInBoxes(
   const useRefiner = refiner !== null && opts.refine !== false;
   let refined: Box[];
   let preds: Prediction[];
-  if (useRefiner && opts.reclassify === false) {
+  if (useRefiner && (opts.reclassify ?? !pipeline.onePass) === false) {
     ({ refined, preds } = onePass(model, refiner, items));
   } else {
     refined = useRefiner
@@ -293,7 +298,13 @@ export async function trainLandmarkPipeline(
     seconds.cascade = clock() - t;
     opts.onPart?.('cascade', seconds.cascade);
     return {
-      pipeline: { model, refiner, cascade, detector: opts.detector ?? PIPELINE_DETECTOR },
+      pipeline: {
+        model,
+        refiner,
+        cascade,
+        detector: opts.detector ?? PIPELINE_DETECTOR,
+        ...(front ? { onePass: true } : {}),
+      },
       classifierResult: result,
       seconds,
     };
