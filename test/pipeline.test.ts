@@ -15,6 +15,7 @@ import {
   trainCascade,
   trainLandmarkPipeline,
   type CascadeFront,
+  type PipelineClassifierOptions,
   type FaceLandmarks,
   type LandmarkPipeline,
 } from '../src/refine';
@@ -44,6 +45,16 @@ describe('refine: pointSpread', () => {
     );
   });
 });
+
+/** A classifier small enough to train in a second (tests of the one-call trainer). */
+const TINY_CLASSIFIER: PipelineClassifierOptions = {
+  epochs: 1,
+  input: { size: 16 },
+  widths: [8],
+  featureDim: 8,
+  batchSize: 16,
+  tau: 0.1,
+};
 
 describe('refine: pipeline', function () {
   this.timeout(300_000);
@@ -259,15 +270,7 @@ describe('refine: pipeline', function () {
     const small = tinySamples(40, 23, 32).map((s) => ({ ...s, detection: detected(s) }));
     const marked = await trainLandmarkPipeline({
       train: small,
-      classifier: {
-        K: 6,
-        epochs: 1,
-        input: { size: 16 },
-        widths: [8],
-        featureDim: 8,
-        batchSize: 16,
-        tau: 0.1,
-      },
+      classifier: { ...TINY_CLASSIFIER, K: 6 },
       refiner: { detections: small.map((s) => s.detection), perFace: 0, perDetection: 2 },
       cascade: { stages: 1, clusters: 1, frameSize: 16, hog: { cellSize: 2 } },
       onePass: true,
@@ -306,15 +309,7 @@ describe('refine: pipeline', function () {
     const train = tinySamples(60, 21, 32);
     const { pipeline: p, seconds } = await trainLandmarkPipeline({
       train,
-      classifier: {
-        K: 10,
-        epochs: 1,
-        input: { size: 16 },
-        widths: [8],
-        featureDim: 8,
-        batchSize: 16,
-        tau: 0.1,
-      },
+      classifier: { ...TINY_CLASSIFIER, K: 10 },
       refiner: { perFace: 2 },
       cascade: { stages: 1, clusters: 1, frameSize: 16, hog: { cellSize: 2 } },
     });
