@@ -10,7 +10,7 @@
  *   npx tsx scripts/refine-300w.ts                                      # writes out/refine-300w/results.json
  *
  * Env: XL_REFINE_N (training faces, default all), XL_REFINE_EPOCHS (12), XL_REFINE_K (100), XL_REFINE_CLUSTERS (4),
- * XL_REFINE_FLIP (1: append mirror images), XL_REFINE_STAGES (7), XL_REFINE_LAMBDA (cascade ridge penalty, 2), XL_REFINE_DETECT (training faces given Tiny boxes for the refiner, 600), XL_REFINE_INPUT (net input side, 32), XL_REFINE_JITTER (tiny: train the classifier in Tiny-like boxes), XL_REFINE_ONEPASS (1: refiner on detector-like boxes, cascade on the one-pass path), XL_REFINE_OUT (out/refine-300w), XL_REFINE_SYNTH (synthetic faces mixed in, 0), XL_QUICK=1 (300 faces, 3 epochs, 3 stages). Detector boxes missing from the cache are
+ * XL_REFINE_FLIP (1: append mirror images), XL_REFINE_STAGES (5), XL_REFINE_LAMBDA (cascade ridge penalty, 2), XL_REFINE_DETECT (training faces given Tiny boxes for the refiner, 600), XL_REFINE_INPUT (net input side, 64), XL_REFINE_JITTER (narrow: the classifier trains in the landmarks' box jittered by 5 % instead of Tiny-like boxes), XL_REFINE_ONEPASS (1: refiner on detector-like boxes, cascade on the one-pass path; 0: the two-pass recipe), XL_REFINE_OUT (out/refine-300w), XL_REFINE_SYNTH (synthetic faces mixed in, 0), XL_QUICK=1 (300 faces, 3 epochs, 3 stages). Detector boxes missing from the cache are
  * detected here (slow: 0.2 s per face for Tiny, 0.7 s for SSD on one wasm thread).
  */
 import * as fs from 'node:fs';
@@ -60,7 +60,7 @@ export async function main(): Promise<void> {
   const epochs = env('XL_REFINE_EPOCHS', quick ? 3 : 12);
   const Kwanted = env('XL_REFINE_K', 100);
   const clusters = env('XL_REFINE_CLUSTERS', 4);
-  const stages = env('XL_REFINE_STAGES', quick ? 3 : 7);
+  const stages = env('XL_REFINE_STAGES', quick ? 3 : (xl.refine.PIPELINE_CASCADE.stages ?? 5));
   const lambda = env('XL_REFINE_LAMBDA', 2);
   let trainDs = xl.datasets.w300Train(root, { ...SPLIT, split: 'train' });
   if (n < trainDs.size) trainDs = xl.datasets.subset(trainDs, { n, seed: 1 });
@@ -69,12 +69,10 @@ export async function main(): Promise<void> {
   const flip = env('XL_REFINE_FLIP', 1) === 1;
   const originals = trainDs.size;
   if (flip) trainDs = xl.datasets.flipAugment(trainDs, { mode: 'append' });
-  // XL_REFINE_JITTER=tiny: the classifier trains in boxes like face-api Tiny's (measured on the training split's Tiny
-  // boxes: 11 % larger, 5.6 % wider, sd 4.5 % in centre and 0.1 in log-scale), the boxes of the one-pass path
-  const tinyLike = process.env.XL_REFINE_JITTER === 'tiny';
-  const jitter = tinyLike
-    ? { centre: 0.045, scale: 0.1, enlarge: 1.11, aspect: 0.05, widen: 1.056 }
-    : undefined;
+  // the classifier trains in boxes like face-api Tiny's (refine.PIPELINE_BOXES), the boxes of the one-pass path;
+  // XL_REFINE_JITTER=narrow: the landmarks' box jittered by 5 % (the earlier runs)
+  const tinyLike = process.env.XL_REFINE_JITTER !== 'narrow';
+  const jitter = tinyLike ? xl.refine.PIPELINE_BOXES : undefined;
   // XL_REFINE_SYNTH=n: n synthetic faces mixed into the training set (300-W-like preset, poses uniform as 300W-LP
   // augments them, the jaw on the visible contour as 300-W annotates it), in the same simulated detections
   const nSynth = env('XL_REFINE_SYNTH', 0);
@@ -85,8 +83,8 @@ export async function main(): Promise<void> {
     trainDs = xl.datasets.concat(trainDs, synthDs);
   }
   const train = materialise(xl.datasets.withDetections(trainDs, { seed: 1, jitter }));
-  const inputSize = env('XL_REFINE_INPUT', 32);
-  const onePassRun = env('XL_REFINE_ONEPASS', 0) === 1;
+  const inputSize = env('XL_REFINE_INPUT', xl.refine.PIPELINE_CLASSIFIER.input?.size ?? 64);
+  const onePassRun = env('XL_REFINE_ONEPASS', 1) === 1;
   let valDs = xl.datasets.w300Train(root, { ...SPLIT, split: 'validation' });
   if (quick) valDs = xl.datasets.subset(valDs, { n: 60, seed: 1 });
   const val = materialise(valDs);
@@ -129,14 +127,7 @@ export async function main(): Promise<void> {
         }
       : { detections: tinyTrain, seed: 1 },
     onePass: onePassRun,
-    cascade: {
-      stages,
-      clusters,
-      lambda,
-      starts: 2,
-      startJitter: { centre: 0.08, scale: 0.08, aspect: 0.03 },
-      seed: 1,
-    },
+    cascade: { ...xl.refine.PIPELINE_CASCADE, stages, clusters, lambda },
     onPart: (part, s) => console.log(`trained ${part} in ${s.toFixed(0)} s [${clock()}]`),
   });
   console.log(
@@ -271,8 +262,9 @@ export async function main(): Promise<void> {
     ),
   );
   xl.refine.savePipeline(pipeline, path.join(dir, 'pipeline'));
-  // the photo path's pipeline: the Tiny-trained refiner (what faceLandmarks feeds it: Tiny boxes)
-  xl.refine.savePipeline(fast, path.join(dir, 'pipeline-tiny'));
+  // the two-pass recipe's photo pipeline: the Tiny-trained refiner (what faceLandmarks feeds it: Tiny boxes); the
+  // one-pass pipeline's own refiner already learnt from detector boxes only
+  if (!onePassRun) xl.refine.savePipeline(fast, path.join(dir, 'pipeline-tiny'));
   pipeline.model.dispose();
 }
 

@@ -8,7 +8,7 @@
  *
  * Options: --data 300w|synth (default 300w), --out <dir> (default models/<data>), --w300 <folder of 300-W images and
  * .pts, full photos or crops> (default $XL_W300, else ../shared/data/300w-train), --n <training faces before
- * mirroring> (default all of 300-W, 2000 synthetic), --epochs (12), --stages (cascade stages, 7; synthetic 4),
+ * mirroring> (default all of 300-W, 2000 synthetic), --epochs (12), --stages (cascade stages, 5; synthetic 4),
  * --preset (synthetic: easy|default|hard, default), --pose (synthetic: frontal|near-frontal|uniform, near-frontal).
  * XL_QUICK=1 trains a small pipeline in under a minute. The 300-W annotations are research-use only (iBUG's
  * terms): so is a pipeline trained on them.
@@ -63,7 +63,7 @@ export function parseArgs(argv: string[]): TrainPipelineArgs {
     w300: flag(argv, 'w300') ?? process.env.XL_W300 ?? xl.experiments.DEFAULT_W300_PATH,
     n: count('n', flag(argv, 'n'), quick ? 300 : data === 'synth' ? 2000 : 1e9),
     epochs: count('epochs', flag(argv, 'epochs'), quick ? 3 : 12),
-    stages: count('stages', flag(argv, 'stages'), quick ? 3 : data === 'synth' ? 4 : 7),
+    stages: count('stages', flag(argv, 'stages'), quick ? 3 : data === 'synth' ? 4 : 5),
     preset: oneOf('preset', flag(argv, 'preset'), ['easy', 'default', 'hard'] as const, 'default'),
     pose: oneOf('pose', flag(argv, 'pose'), ['frontal', 'near-frontal', 'uniform'] as const, 'near-frontal'),
   };
@@ -157,8 +157,12 @@ export async function trainPipeline(args: TrainPipelineArgs): Promise<xl.refine.
   const t0 = performance.now();
   const clock = (): string => `${((performance.now() - t0) / 1000).toFixed(0)} s`;
   const base = originals(args);
+  // the classifier trains in boxes like the detector's (refine.PIPELINE_BOXES): the one-pass path classifies in them
   const train: xl.Sample[] = [
-    ...xl.datasets.withDetections(xl.datasets.flipAugment(base, { mode: 'append' }), { seed: 1 }),
+    ...xl.datasets.withDetections(xl.datasets.flipAugment(base, { mode: 'append' }), {
+      seed: 1,
+      jitter: xl.refine.PIPELINE_BOXES,
+    }),
   ];
   const nDetect = Math.min(base.size, xl.isQuick() ? 100 : 600);
   console.log(`${train.length} training faces (${base.size} and their mirror images) [${clock()}]`);
@@ -178,15 +182,16 @@ export async function trainPipeline(args: TrainPipelineArgs): Promise<xl.refine.
   const { pipeline } = await xl.refine.trainLandmarkPipeline({
     train,
     classifier: { ...xl.refine.PIPELINE_CLASSIFIER, K: Math.min(100, train.length), epochs: args.epochs },
-    refiner: { detections: tiny, perFace: 0, perDetection: 8, iterations: 1, seed: 1 },
-    cascade: {
-      stages: args.stages,
-      clusters: 4,
-      lambda: 2,
-      starts: 2,
-      startJitter: { centre: 0.08, scale: 0.08, aspect: 0.03 },
+    // the refiner learns from detector boxes only: Tiny's where it found the face, else the simulated one
+    refiner: {
+      detections: tiny.map((b, i) => b ?? train[i].detection),
+      perFace: 0,
+      perDetection: 4,
+      iterations: 1,
       seed: 1,
     },
+    cascade: { ...xl.refine.PIPELINE_CASCADE, stages: args.stages },
+    onePass: true,
     onPart: (part, s) => console.log(`trained the ${part} in ${s.toFixed(0)} s [${clock()}]`),
   });
   return pipeline;

@@ -42,6 +42,8 @@ export {
   landmarksInBoxes,
   trainLandmarkPipeline,
   PIPELINE_DETECTOR,
+  PIPELINE_BOXES,
+  PIPELINE_CASCADE,
   PIPELINE_CLASSIFIER,
   type LandmarkPipeline,
   type FaceLandmarks,
