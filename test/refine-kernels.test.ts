@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ShapeError, ValueError } from '../src/errors';
-import { shapeFromBox, shapeToBox } from '../src/landmarks/box';
+import { shapeToBox } from '../src/landmarks/box';
 import { schemeFor } from '../src/landmarks/scheme';
 import {
   type Cascade,
@@ -17,9 +19,12 @@ import {
 import { FrameBuffers, grayFrameInto } from '../src/refine/frameKernel';
 import { gradientsInto, orientation } from '../src/refine/hog';
 import { ENGINE_MIN_ROWS, ridgeApplyInto } from '../src/refine/ridge';
+import { RidgeDots, ridgeDotsKernel } from '../src/refine/ridgeWasm';
+import { compileWat, generatedPath } from '../scripts/build-wasm';
 import type { Box, Raster } from '../src/types';
 import { Rng } from '../src/util/rng';
 import {
+  cascadeApplyReference,
   cascadeFrameReference,
   gradientMapsReference,
   hogDescriptorsReference,
@@ -78,6 +83,40 @@ function framePoints(rng: Rng, n: number, size: number): Float32Array {
 }
 
 describe('refine kernels: equal to the reference (pre-speed) implementation', () => {
+  it('the WebAssembly ridge product: compiled bytes match ridgeDots.wat; it runs here; its weight cache starts over when full', async () => {
+    const src = path.join(__dirname, '..', 'src', 'refine', 'wasm', 'ridgeDots.wat');
+    assert.equal(await compileWat(src), fs.readFileSync(generatedPath(src), 'utf8'));
+    assert.ok(ridgeDotsKernel() !== null, 'WebAssembly SIMD is available on Node');
+    const rng = new Rng(9);
+    const models: RidgeModel[] = [
+      [13, 5],
+      [64, 8],
+      [7, 1],
+    ].map(([d, m]) => ({
+      inputDim: d,
+      outputDim: m,
+      weights: Float32Array.from({ length: d * m }, () => rng.normal()),
+      bias: Float32Array.from({ length: m }, () => rng.normal()),
+    }));
+    // an arena of 2 KiB holds one model at a time: every switch copies again
+    const small = new RidgeDots(2048);
+    for (let t = 0; t < 9; t++) {
+      const model = models[t % 3];
+      const n = 1 + (t % 4);
+      const x = Float32Array.from({ length: n * model.inputDim }, () => rng.uniform(-1, 1));
+      const out = new Float32Array(n * model.outputDim);
+      small.apply(model, x, n, out);
+      assert.ok(maxDiff(out, ridgeApplyReference(model, x)) < 1e-5, `step ${t}`);
+    }
+    // new weights in the same model object are picked up
+    const m0 = models[0];
+    m0.weights = m0.weights.map((v) => -v);
+    const x = Float32Array.from({ length: m0.inputDim }, () => rng.uniform(-1, 1));
+    const out = new Float32Array(m0.outputDim);
+    small.apply(m0, x, 1, out);
+    assert.ok(maxDiff(out, ridgeApplyReference({ ...m0 }, x)) < 1e-5); // (the reference caches Wᵀ by object)
+  });
+
   it('orientation equals atan2 folded into [0, π) within 2e-10 rad, axes and zeros included', () => {
     const rng = new Rng(1);
     const cases: Array<[number, number]> = [
@@ -214,9 +253,11 @@ describe('refine kernels: equal to the reference (pre-speed) implementation', ()
         const want = ridgeApplyReference(model, x);
         const scale = Math.max(1, ...Array.from(want, Math.abs));
         assert.ok(maxDiff(ridgeApply(model, x), want) < 1e-5 * scale, `${d} × ${m}, n ${n}`);
-        const out = new Float32Array(n * m).fill(NaN);
-        ridgeApplyInto(model, x, n, out);
-        assert.ok(maxDiff(out, want) < 1e-6 * scale);
+        for (const kernel of ['auto', 'js'] as const) {
+          const out = new Float32Array(n * m).fill(NaN);
+          ridgeApplyInto(model, x, n, out, kernel);
+          assert.ok(maxDiff(out, want) < 1e-6 * scale, `${kernel}: ${d} × ${m}, n ${n}`);
+        }
       }
     }
   });
@@ -247,30 +288,6 @@ function randomCascade(rng: Rng, nPoints: number, stages: number): Cascade {
     clusterExamples: [400, 10, 400],
     trainErrors: [],
   };
-}
-
-/** The old cascadeApply, written with the reference kernels: stage shapes in pixels. */
-function cascadeApplyReference(
-  cascade: Cascade,
-  image: Raster,
-  box: Box,
-  start: Float32Array,
-  topClass: number,
-): Float32Array[] {
-  const c = cascade.clusterOfClass[topClass];
-  const set = cascade.clusters[c] ?? cascade.global;
-  const { size, margin } = cascade.frame;
-  const maps = cascadeFrameReference(image, box, size, margin);
-  const cur = shapeToBox(start, box);
-  const k = size / (1 + 2 * margin);
-  const out = [shapeFromBox(cur, box)];
-  for (const model of set) {
-    const pts = Float32Array.from(cur, (v) => (v + margin) * k - 0.5);
-    const step = ridgeApplyReference(model, hogDescriptorsReference(maps, pts, cascade.hog));
-    for (let i = 0; i < cur.length; i++) cur[i] += step[i];
-    out.push(shapeFromBox(cur, box));
-  }
-  return out;
 }
 
 describe('refine kernels: the cascade applied equals the reference', () => {

@@ -2,9 +2,12 @@
  * The refine stage's descriptor path as it was before the speed work (issue 11), kept verbatim as the reference that
  * the optimised kernels (src/refine/hog.ts, frameKernel.ts, ridge.ts) are tested against: gradients by central
  * differences, the per-sample 4-tap bilinear HOG with bounds checks and atan2, the frame as `cropInto` of one channel,
- * and the d × m ridge product in JavaScript. Saved pipelines were trained with these; the new code must agree.
+ * the ridge product in JavaScript one output at a time, and cascadeApply built from them. Saved pipelines were
+ * trained with these; the new code must agree (and bench/refine-speed.bench.ts times both).
  */
 import { cropInto, inputSpec } from '../src/model/input';
+import { shapeFromBox, shapeToBox } from '../src/landmarks/box';
+import type { Cascade } from '../src/refine/cascade';
 import type { GradientMaps, HogSpec } from '../src/refine/hog';
 import type { RidgeModel } from '../src/refine/ridge';
 import type { Box, Raster } from '../src/types';
@@ -89,17 +92,59 @@ export function hogDescriptorsReference(
   return dst;
 }
 
-/** The ridge product y = x·W + b (n × m) written the plain way, one double accumulator per output. */
+/** Wᵀ (m × d) per model, as the old ridgeApply cached it. */
+const transposed = new WeakMap<RidgeModel, Float32Array>();
+
+/** The old JavaScript ridge product y = x·W + b (n × m): one output at a time over Wᵀ, two accumulators. */
 export function ridgeApplyReference(model: RidgeModel, x: Float32Array): Float32Array {
   const { inputDim: d, outputDim: m, weights, bias } = model;
+  let wt = transposed.get(model);
+  if (wt === undefined) {
+    wt = new Float32Array(d * m);
+    for (let i = 0; i < d; i++) for (let j = 0; j < m; j++) wt[j * d + i] = weights[i * m + j];
+    transposed.set(model, wt);
+  }
   const n = x.length / d;
   const out = new Float32Array(n * m);
   for (let r = 0; r < n; r++) {
+    const xo = r * d;
     for (let j = 0; j < m; j++) {
-      let s = 0;
-      for (let i = 0; i < d; i++) s += x[r * d + i] * weights[i * m + j];
-      out[r * m + j] = bias[j] + s;
+      const wo = j * d;
+      let s0 = 0;
+      let s1 = 0;
+      let i = 0;
+      for (; i + 1 < d; i += 2) {
+        s0 += x[xo + i] * wt[wo + i];
+        s1 += x[xo + i + 1] * wt[wo + i + 1];
+      }
+      if (i < d) s0 += x[xo + i] * wt[wo + i];
+      out[r * m + j] = bias[j] + s0 + s1;
     }
+  }
+  return out;
+}
+
+/** The old cascadeApply on one face, with the reference kernels: the start and every stage's shape, in pixels. */
+export function cascadeApplyReference(
+  cascade: Cascade,
+  image: Raster,
+  box: Box,
+  start: Float32Array,
+  topClass: number,
+  stages?: number,
+): Float32Array[] {
+  const c = cascade.clusterOfClass[topClass];
+  const set = (cascade.clusters[c] ?? cascade.global).slice(0, stages);
+  const { size, margin } = cascade.frame;
+  const maps = cascadeFrameReference(image, box, size, margin);
+  const cur = shapeToBox(start, box);
+  const k = size / (1 + 2 * margin);
+  const out = [shapeFromBox(cur, box)];
+  for (const model of set) {
+    const pts = Float32Array.from(cur, (v) => (v + margin) * k - 0.5);
+    const step = ridgeApplyReference(model, hogDescriptorsReference(maps, pts, cascade.hog));
+    for (let i = 0; i < cur.length; i++) cur[i] += step[i];
+    out.push(shapeFromBox(cur, box));
   }
   return out;
 }
