@@ -324,7 +324,7 @@ describe('refine kernels: the cascade applied equals the reference', () => {
     }
   });
 
-  it('cascadeApplyBatch equals cascadeApply face by face (JavaScript and engine products), stages option too', () => {
+  it('cascadeApplyBatch equals cascadeApply face by face (a few sets, and 40 faces of one), stages option too', () => {
     const one = faces.map((f) => cascadeApply(cascade, f.image, f.box, f.start, f.topClass, { stages: 3 }));
     const batch = cascadeApplyBatch(cascade, faces, { stages: 3 });
     batch.forEach((r, i) => {
@@ -332,7 +332,7 @@ describe('refine kernels: the cascade applied equals the reference', () => {
       assert.equal(r.stages.length, 4);
       assert.ok(maxDiff(r.shape, one[i].shape) < 1e-5 * faces[i].box.width);
     });
-    // 40 faces of one set: the product runs on the engine
+    // 40 faces of one set: one product per stage for all of them (WebAssembly; the engine without it)
     const many = Array.from({ length: ENGINE_MIN_ROWS + 8 }, (_, i) => ({
       ...faces[i % faces.length],
       topClass: 0,

@@ -25,6 +25,7 @@ import { assertSamples } from './boxRefiner';
 import { FrameBuffers, frameMaps } from './frameKernel';
 import { type GradientMaps, type HogOptions, hogDescriptors, hogLength, hogSpec, type HogSpec } from './hog';
 import { ENGINE_MIN_ROWS, ridgeApply, ridgeApplyInto, ridgeFit, type RidgeModel } from './ridge';
+import { ridgeDotsKernel } from './ridgeWasm';
 
 /** A trained cascade (plain data). */
 export interface Cascade {
@@ -129,8 +130,9 @@ let applyStep = new Float32Array(0);
 
 /**
  * One cascade's state over a set of faces: runs its stages, fitting each one (training) or applying given ones.
- * Applying reuses this module's scratch (no allocation per stage) and multiplies in JavaScript below
- * ENGINE_MIN_ROWS faces, on the engine from there (ridgeApply's rule, as in training).
+ * Applying reuses this module's scratch (no allocation per stage) and multiplies in WebAssembly (ridgeWasm.ts) at any
+ * number of faces; without it, in JavaScript below ENGINE_MIN_ROWS faces and on the engine from there (ridgeApply's
+ * rule, as in training).
  */
 function runStages(
   frames: GradientMaps[],
@@ -163,7 +165,10 @@ function runStages(
       model = stages[t];
     }
     let step: Float32Array;
-    if (fitting || n >= ENGINE_MIN_ROWS) {
+    // applying: the WebAssembly product at any batch size (it streams the weights once; the engine would copy them
+    // per call), else ridgeApply's rule
+    const wasm = !fitting && ridgeDotsKernel()?.fits(model) === true;
+    if (!wasm && (fitting || n >= ENGINE_MIN_ROWS)) {
       step = ridgeApply(model, X);
     } else {
       step = applyStep;

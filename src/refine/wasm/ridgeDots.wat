@@ -11,7 +11,8 @@
   ;; the host's memory (plain, grown by the host)
   (import "env" "memory" (memory 1))
 
-  ;; Outputs go in fours: each x vector is loaded and promoted once for four rows of wt.
+  ;; Outputs go in fours: each x vector is loaded and promoted once for four rows of wt, and those four rows (in cache)
+  ;; serve every x row before the next four are read, so a batch streams the weights once.
   (func (export "dots")
     (param $wt i32) (param $x i32) (param $out i32) (param $N i32) (param $Dp i32) (param $Mp i32)
     (local $r i32) (local $j i32) (local $i i32) (local $rowBytes i32) (local $xr i32) (local $o i32)
@@ -19,20 +20,21 @@
     (local $xv v128) (local $xl v128) (local $xh v128) (local $v v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local.set $rowBytes (i32.shl (local.get $Dp) (i32.const 2)))
-    (local.set $r (i32.const 0))
-    (block $rdone
-      (loop $rloop
-        (br_if $rdone (i32.ge_u (local.get $r) (local.get $N)))
-        (local.set $xr (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $rowBytes))))
-        (local.set $o (i32.add (local.get $out) (i32.shl (i32.mul (local.get $r) (local.get $Mp)) (i32.const 3))))
-        (local.set $j (i32.const 0))
-        (block $jdone
-          (loop $jloop
-            (br_if $jdone (i32.ge_u (local.get $j) (local.get $Mp)))
-            (local.set $w0 (i32.add (local.get $wt) (i32.mul (local.get $j) (local.get $rowBytes))))
-            (local.set $w1 (i32.add (local.get $w0) (local.get $rowBytes)))
-            (local.set $w2 (i32.add (local.get $w1) (local.get $rowBytes)))
-            (local.set $w3 (i32.add (local.get $w2) (local.get $rowBytes)))
+    (local.set $j (i32.const 0))
+    (block $jdone
+      (loop $jloop
+        (br_if $jdone (i32.ge_u (local.get $j) (local.get $Mp)))
+        (local.set $w0 (i32.add (local.get $wt) (i32.mul (local.get $j) (local.get $rowBytes))))
+        (local.set $w1 (i32.add (local.get $w0) (local.get $rowBytes)))
+        (local.set $w2 (i32.add (local.get $w1) (local.get $rowBytes)))
+        (local.set $w3 (i32.add (local.get $w2) (local.get $rowBytes)))
+        (local.set $r (i32.const 0))
+        (block $rdone
+          (loop $rloop
+            (br_if $rdone (i32.ge_u (local.get $r) (local.get $N)))
+            (local.set $xr (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $rowBytes))))
+            (local.set $o (i32.add (local.get $out)
+              (i32.shl (i32.add (i32.mul (local.get $r) (local.get $Mp)) (local.get $j)) (i32.const 3))))
             (local.set $a0 (v128.const f64x2 0 0))
             (local.set $a1 (v128.const f64x2 0 0))
             (local.set $a2 (v128.const f64x2 0 0))
@@ -71,9 +73,8 @@
               (f64.add (f64x2.extract_lane 0 (local.get $a2)) (f64x2.extract_lane 1 (local.get $a2))))
             (f64.store offset=24 (local.get $o)
               (f64.add (f64x2.extract_lane 0 (local.get $a3)) (f64x2.extract_lane 1 (local.get $a3))))
-            (local.set $o (i32.add (local.get $o) (i32.const 32)))
-            (local.set $j (i32.add (local.get $j) (i32.const 4)))
-            (br $jloop)))
-        (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $rloop))))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $rloop)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $jloop))))
 )
