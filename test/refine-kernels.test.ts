@@ -30,6 +30,7 @@ import {
   hogDescriptorsReference,
   ridgeApplyReference,
 } from './refineReference';
+import { initBackend } from './modelFixtures';
 
 /** A smooth random texture (a few sinusoids, edges and noise) as a Raster of `channels` channels. */
 function texture(rng: Rng, width: number, height: number, channels: 1 | 3 | 4): Raster {
@@ -83,6 +84,10 @@ function framePoints(rng: Rng, n: number, size: number): Float32Array {
 }
 
 describe('refine kernels: equal to the reference (pre-speed) implementation', () => {
+  before(async () => {
+    await initBackend();
+  });
+
   it('the WebAssembly ridge product: compiled bytes match ridgeDots.wat; it runs here; its weight cache starts over when full', async () => {
     const src = path.join(__dirname, '..', 'src', 'refine', 'wasm', 'ridgeDots.wat');
     assert.equal(await compileWat(src), fs.readFileSync(generatedPath(src), 'utf8'));
