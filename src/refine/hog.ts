@@ -133,7 +133,7 @@ let windowY = new Float32Array(0);
  *
  * The sample grid has integer steps, so the bilinear weights are the same for every sample of a point and are
  * computed once; a window wholly inside the image reads the gradient maps directly, one touching the border reads a
- * zero-padded copy; the angle comes from {@link orientation}. Allocates nothing but `out` when it is not given.
+ * zero-padded copy; the angle comes from `orientation` (no atan2). Allocates nothing but `out` when it is not given.
  * @example const d = hogDescriptors(gradientMaps(gray, 64, 64), points, hogSpec('me'))
  */
 export function hogDescriptors(
