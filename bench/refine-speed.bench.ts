@@ -25,6 +25,7 @@ import {
   type LandmarkPipeline,
 } from '../src/refine';
 import { shapeToBox } from '../src/landmarks/box';
+import { ridgeApplyInto } from '../src/refine/ridge';
 import type { Box, Raster } from '../src/types';
 import {
   cascadeApplyReference,
@@ -84,6 +85,8 @@ const bench: Bench = async ({ quick }) => {
   const descriptors = test.map((_, i) => hogDescriptors(frames[i], points[i], cascade.hog));
   const packed = new Float32Array(descriptors.length * descriptors[0].length);
   descriptors.forEach((d, i) => packed.set(d, i * d.length));
+  const step = new Float32Array(cascade.global[0].outputDim);
+  const steps = new Float32Array(test.length * cascade.global[0].outputDim);
   const cascadeItems = test.map((f, i) => ({ ...f, start: starts[i], topClass: tops[i] }));
 
   type Run = () => void;
@@ -96,7 +99,7 @@ const bench: Bench = async ({ quick }) => {
     perFace((i) => landmarksInBoxes(pipeline, [test[i]], o)),
     () => landmarksInBoxes(pipeline, test, o),
   ];
-  const measures: Array<{ name: string; one: Run; batch?: Run; ratio: boolean }> = [
+  const measures: Array<{ name: string; one?: Run; batch?: Run; ratio: boolean }> = [
     {
       name: 'classifier alone (predict / predictBatch)',
       one: perFace((i) => predict(model, test[i].image, test[i].box)),
@@ -157,9 +160,14 @@ const bench: Bench = async ({ quick }) => {
       ratio: false,
     },
     {
-      name: `part: product ${cascade.global[0].inputDim} × ${cascade.global[0].outputDim} (one stage; batch: 40 rows on the engine)`,
-      one: perFace((i) => ridgeApply(setOf(i)[0], descriptors[i])),
-      batch: () => ridgeApply(cascade.global[0], packed),
+      name: 'part: descriptors, new in JavaScript only (no WebAssembly)',
+      one: perFace((i) => hogDescriptors(frames[i], points[i], cascade.hog, undefined, 0, 'js')),
+      ratio: false,
+    },
+    {
+      name: `part: product ${cascade.global[0].inputDim} × ${cascade.global[0].outputDim} (one stage; batch: all rows in one call)`,
+      one: perFace((i) => ridgeApplyInto(setOf(i)[0], descriptors[i], 1, step)),
+      batch: () => ridgeApplyInto(cascade.global[0], packed, test.length, steps),
       ratio: false,
     },
     {
@@ -167,31 +175,46 @@ const bench: Bench = async ({ quick }) => {
       one: perFace((i) => ridgeApplyReference(setOf(i)[0], descriptors[i])),
       ratio: false,
     },
+    {
+      name: 'part: product, new in JavaScript only (no WebAssembly)',
+      one: perFace((i) => ridgeApplyInto(setOf(i)[0], descriptors[i], 1, step, 'js')),
+      ratio: false,
+    },
+    {
+      name: 'part: product of 40 rows on the engine (tfjs matMul, ridgeApply)',
+      batch: () => ridgeApply(cascade.global[0], packed),
+      ratio: false,
+    },
   );
   // warm-up, then interleaved repeats
   for (const m of measures) {
-    m.one();
+    m.one?.();
     m.batch?.();
   }
   const times = measures.map(() => ({ one: [] as number[], batch: [] as number[] }));
   for (let r = 0; r < repeats; r++) {
     measures.forEach((m, k) => {
-      let t = performance.now();
-      m.one();
-      times[k].one.push((performance.now() - t) / test.length);
+      if (m.one) {
+        const t = performance.now();
+        m.one();
+        times[k].one.push((performance.now() - t) / test.length);
+      }
       if (m.batch) {
-        t = performance.now();
+        const t = performance.now();
         m.batch();
         times[k].batch.push((performance.now() - t) / test.length);
       }
     });
   }
   const leaked = tf.memory().numTensors - before;
-  const med = times.map((t) => ({ one: median(t.one), batch: t.batch.length ? median(t.batch) : NaN }));
+  const med = times.map((t) => ({
+    one: t.one.length ? median(t.one) : NaN,
+    batch: t.batch.length ? median(t.batch) : NaN,
+  }));
   const rows: BenchTable['rows'] = measures.map((m, k) => [
     m.name,
-    med[k].one,
-    med[k].batch,
+    Number.isFinite(med[k].one) ? med[k].one : '',
+    Number.isFinite(med[k].batch) ? med[k].batch : '',
     m.ratio ? med[k].one / med[0].one : '',
     m.ratio && m.batch ? med[k].batch / med[0].batch : '',
   ]);

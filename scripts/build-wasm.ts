@@ -10,7 +10,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import wabtInit from 'wabt';
 
-const SOURCES = ['src/model/wasm/int8Head.wat', 'src/refine/wasm/ridgeDots.wat'];
+const SOURCES = [
+  'src/model/wasm/int8Head.wat',
+  'src/refine/wasm/ridgeDots.wat',
+  'src/refine/wasm/hogInterior.wat',
+];
 const ROOT = path.resolve(__dirname, '..');
 
 /** The module's bytes compiled from WebAssembly text (threads: a memory may be shared). */

@@ -20,6 +20,7 @@ import { FrameBuffers, grayFrameInto } from '../src/refine/frameKernel';
 import { gradientsInto, orientation } from '../src/refine/hog';
 import { ENGINE_MIN_ROWS, ridgeApplyInto } from '../src/refine/ridge';
 import { RidgeDots, ridgeDotsKernel } from '../src/refine/ridgeWasm';
+import { hogKernel } from '../src/refine/hogWasm';
 import { compileWat, generatedPath } from '../scripts/build-wasm';
 import type { Box, Raster } from '../src/types';
 import { Rng } from '../src/util/rng';
@@ -88,10 +89,13 @@ describe('refine kernels: equal to the reference (pre-speed) implementation', ()
     await initBackend();
   });
 
-  it('the WebAssembly ridge product: compiled bytes match ridgeDots.wat; it runs here; its weight cache starts over when full', async () => {
-    const src = path.join(__dirname, '..', 'src', 'refine', 'wasm', 'ridgeDots.wat');
-    assert.equal(await compileWat(src), fs.readFileSync(generatedPath(src), 'utf8'));
+  it('the WebAssembly kernels: compiled bytes match their .wat; they run here; the ridge weight cache starts over when full', async () => {
+    for (const name of ['ridgeDots.wat', 'hogInterior.wat']) {
+      const src = path.join(__dirname, '..', 'src', 'refine', 'wasm', name);
+      assert.equal(await compileWat(src), fs.readFileSync(generatedPath(src), 'utf8'), name);
+    }
     assert.ok(ridgeDotsKernel() !== null, 'WebAssembly SIMD is available on Node');
+    assert.ok(hogKernel() !== null);
     const rng = new Rng(9);
     const models: RidgeModel[] = [
       [13, 5],
@@ -171,14 +175,32 @@ describe('refine kernels: equal to the reference (pre-speed) implementation', ()
       for (const spec of specs) {
         const pts = framePoints(rng, 68, size);
         const want = hogDescriptorsReference(maps, pts, spec);
-        const got = hogDescriptors(maps, pts, spec);
-        assert.ok(maxDiff(got, want) < 1e-5, `size ${size}, ${JSON.stringify(spec)}: ${maxDiff(got, want)}`);
-        // into a reused, dirty buffer at an offset
-        const out = new Float32Array(want.length + 7).fill(9);
-        hogDescriptors(maps, pts, spec, out, 7);
-        assert.ok(maxDiff(out.subarray(7), want) < 1e-5);
-        assert.deepEqual(Array.from(out.subarray(0, 7)), [9, 9, 9, 9, 9, 9, 9]);
+        for (const kernel of ['auto', 'js'] as const) {
+          const got = hogDescriptors(maps, pts, spec, undefined, 0, kernel);
+          const what = `${kernel}, size ${size}, ${JSON.stringify(spec)}: ${maxDiff(got, want)}`;
+          assert.ok(maxDiff(got, want) < (kernel === 'js' ? 1e-6 : 1e-5), what);
+          // into a reused, dirty buffer at an offset
+          const out = new Float32Array(want.length + 7).fill(9);
+          hogDescriptors(maps, pts, spec, out, 7, kernel);
+          assert.ok(maxDiff(out.subarray(7), want) < 1e-5);
+          assert.deepEqual(Array.from(out.subarray(0, 7)), [9, 9, 9, 9, 9, 9, 9]);
+        }
       }
+    }
+  });
+
+  it('hogDescriptors on a face frame: every point interior (the WebAssembly path) within 1e-5, cells of uneven widths too', () => {
+    const rng = new Rng(8);
+    const img = texture(rng, 200, 180, 3);
+    const maps = cascadeFrame(img, { x: 40, y: 30, width: 110, height: 120 }, 64, 0.25);
+    for (const spec of [
+      hogSpec('t'),
+      hogSpec('t', { cells: 3, cellSize: 3, bins: 5 }),
+      hogSpec('t', { cells: 1, cellSize: 7, bins: 36 }),
+    ]) {
+      const pts = Float32Array.from({ length: 2 * 68 }, () => rng.uniform(12, 50));
+      const want = hogDescriptorsReference(maps, pts, spec);
+      assert.ok(maxDiff(hogDescriptors(maps, pts, spec), want) < 1e-5, JSON.stringify(spec));
     }
   });
 

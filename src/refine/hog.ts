@@ -7,6 +7,7 @@
  */
 import { ShapeError, ValueError } from '../errors';
 import { assertInteger, describe } from '../util/validate';
+import { hogKernel } from './hogWasm';
 
 /** Options of the descriptor. */
 export interface HogOptions {
@@ -126,14 +127,20 @@ export function orientation(sx: number, sy: number): number {
 /** Zero-padded copies of a border point's gradient window (grown on demand, reused across calls). */
 let windowX = new Float32Array(0);
 let windowY = new Float32Array(0);
+/** Indices of the points sent to the WebAssembly kernel (reused). */
+let interior = new Int32Array(0);
+/** Calls with fewer points run in JavaScript only (the kernel's setup copies the maps). */
+const WASM_MIN_POINTS = 4;
 
 /**
  * Descriptors of N points (packed u, v in the image's pixel coordinates, pixel centres at integers) into `out`
  * (N × cells² · bins) at `offset`. Window samples outside the image count as zero gradient.
  *
  * The sample grid has integer steps, so the bilinear weights are the same for every sample of a point and are
- * computed once; a window wholly inside the image reads the gradient maps directly, one touching the border reads a
- * zero-padded copy; the angle comes from `orientation` (no atan2). Allocates nothing but `out` when it is not given.
+ * computed once. A window wholly inside the image goes to the WebAssembly kernel (hogWasm.ts: four samples at a time
+ * in SIMD, float32, within ~1e-6 of this loop) unless `kernel` is 'js' or the host has none; in JavaScript it reads
+ * the gradient maps directly, and a window touching the border reads a zero-padded copy; the angle comes from
+ * `orientation` (no atan2). Allocates nothing but `out` when it is not given.
  * @example const d = hogDescriptors(gradientMaps(gray, 64, 64), points, hogSpec('me'))
  */
 export function hogDescriptors(
@@ -142,6 +149,7 @@ export function hogDescriptors(
   spec: HogSpec,
   out?: Float32Array,
   offset = 0,
+  kernel: 'auto' | 'js' = 'auto',
 ): Float32Array {
   const fn = 'hogDescriptors';
   if (!(points instanceof Float32Array) || points.length % 2 !== 0) {
@@ -170,15 +178,32 @@ export function hogDescriptors(
     windowX = new Float32Array(win);
     windowY = new Float32Array(win);
   }
+  // interior points go to the WebAssembly kernel (hogWasm.ts) when there is one, border points stay here
+  const wasm = kernel === 'auto' && nPoints >= WASM_MIN_POINTS ? hogKernel() : null;
+  if (wasm !== null) {
+    wasm.begin(maps, spec, nPoints);
+    if (interior.length < nPoints) interior = new Int32Array(nPoints);
+  }
+  let nInterior = 0;
   for (let p = 0; p < nPoints; p++) {
     const o = offset + p * L;
-    dst.fill(0, o, o + L);
     const u0 = points[2 * p] - half;
     const v0 = points[2 * p + 1] - half;
     const x0 = Math.floor(u0);
     const y0 = Math.floor(v0);
     const fx = u0 - x0;
     const fy = v0 - y0;
+    if (wasm !== null && x0 >= 0 && y0 >= 0 && x0 + side < W && y0 + side < H) {
+      const r = nInterior++;
+      interior[r] = p;
+      wasm.pointsI[5 * r] = y0 * W + x0;
+      wasm.pointsF[5 * r + 1] = (1 - fx) * (1 - fy);
+      wasm.pointsF[5 * r + 2] = fx * (1 - fy);
+      wasm.pointsF[5 * r + 3] = (1 - fx) * fy;
+      wasm.pointsF[5 * r + 4] = fx * fy;
+      continue;
+    }
+    dst.fill(0, o, o + L);
     // the four weights of every sample of this point (the taps in the order (x0, y0), (x0+1, y0), (x0, y0+1), (x0+1, y0+1))
     const w00 = (1 - fx) * (1 - fy);
     const w10 = fx * (1 - fy);
@@ -231,6 +256,10 @@ export function hogDescriptors(
     for (let i = o; i < o + L; i++) ss += dst[i] * dst[i];
     const inv = 1 / Math.sqrt(ss + 1e-6);
     for (let i = o; i < o + L; i++) dst[i] *= inv;
+  }
+  if (wasm !== null && nInterior > 0) {
+    const d = wasm.run(nInterior);
+    for (let r = 0; r < nInterior; r++) dst.set(d.subarray(r * L, (r + 1) * L), offset + interior[r] * L);
   }
   return dst;
 }

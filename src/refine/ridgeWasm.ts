@@ -9,11 +9,13 @@ import type { RidgeModel } from './ridge';
 import { WASM_BASE64 } from './wasm/ridgeDotsWasm';
 
 /** The part of the WebAssembly API used here (the project's TypeScript lib has no DOM / WebAssembly types). */
-interface WasmMemory {
+/** A WebAssembly.Memory (the part used here). */
+export interface WasmMemory {
   buffer: ArrayBuffer;
   grow(pages: number): number;
 }
-interface WasmApi {
+/** The WebAssembly constructors used by the refine kernels. */
+export interface WasmApi {
   Memory: new (d: { initial: number }) => WasmMemory;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
@@ -29,7 +31,8 @@ const MAX_MODEL_BYTES = 16 << 20;
 const align16 = (n: number): number => (n + 15) & ~15;
 const pad4 = (n: number): number => (n + 3) & ~3;
 
-function decodeBase64(s: string): Uint8Array {
+/** A compiled module's bytes from base64 (atob where the host has it, else Node's Buffer). */
+export function decodeBase64(s: string): Uint8Array {
   const atob = (globalThis as { atob?: (s: string) => string }).atob;
   if (typeof atob === 'function') return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
   return new Uint8Array(Buffer.from(s, 'base64'));
@@ -111,16 +114,23 @@ export class RidgeDots {
   }
 }
 
-let kernel: RidgeDots | null | undefined;
+/**
+ * A per-thread instance made on first use by `make`, or null for good when making it throws (no WebAssembly, or no
+ * SIMD: the module does not compile).
+ */
+export function lazyKernel<T>(make: () => T): () => T | null {
+  let made: T | null | undefined;
+  return () => {
+    if (made === undefined) {
+      try {
+        made = make();
+      } catch {
+        made = null;
+      }
+    }
+    return made;
+  };
+}
 
 /** This thread's WebAssembly ridge product, made on first use; null where the host cannot run it. */
-export function ridgeDotsKernel(): RidgeDots | null {
-  if (kernel === undefined) {
-    try {
-      kernel = new RidgeDots();
-    } catch {
-      kernel = null;
-    }
-  }
-  return kernel;
-}
+export const ridgeDotsKernel = lazyKernel(() => new RidgeDots());
