@@ -14,6 +14,7 @@ const SOURCES = [
   'src/model/wasm/int8Head.wat',
   'src/refine/wasm/ridgeDots.wat',
   'src/refine/wasm/hogInterior.wat',
+  'src/refine/wasm/grayFrame.wat',
 ];
 const ROOT = path.resolve(__dirname, '..');
 

@@ -21,6 +21,7 @@ import { gradientsInto, orientation } from '../src/refine/hog';
 import { ENGINE_MIN_ROWS, ridgeApplyInto } from '../src/refine/ridge';
 import { RidgeDots, ridgeDotsKernel } from '../src/refine/ridgeWasm';
 import { hogKernel } from '../src/refine/hogWasm';
+import { frameKernel } from '../src/refine/frameWasm';
 import { compileWat, generatedPath } from '../scripts/build-wasm';
 import type { Box, Raster } from '../src/types';
 import { Rng } from '../src/util/rng';
@@ -90,12 +91,12 @@ describe('refine kernels: equal to the reference (pre-speed) implementation', ()
   });
 
   it('the WebAssembly kernels: compiled bytes match their .wat; they run here; the ridge weight cache starts over when full', async () => {
-    for (const name of ['ridgeDots.wat', 'hogInterior.wat']) {
+    for (const name of ['ridgeDots.wat', 'hogInterior.wat', 'grayFrame.wat']) {
       const src = path.join(__dirname, '..', 'src', 'refine', 'wasm', name);
       assert.equal(await compileWat(src), fs.readFileSync(generatedPath(src), 'utf8'), name);
     }
     assert.ok(ridgeDotsKernel() !== null, 'WebAssembly SIMD is available on Node');
-    assert.ok(hogKernel() !== null);
+    assert.ok(hogKernel() !== null && frameKernel() !== null);
     const rng = new Rng(9);
     const models: RidgeModel[] = [
       [13, 5],
@@ -234,6 +235,7 @@ describe('refine kernels: equal to the reference (pre-speed) implementation', ()
       { x: 230, y: 170, width: 90, height: 90 },
       { x: 20.3, y: 11.7, width: 17.2, height: 21.9 },
       { x: 0, y: 0, width: 239, height: 179 },
+      { x: -60, y: -40, width: 60, height: 45 },
     ];
     const buffers = new FrameBuffers();
     for (const channels of [1, 3, 4] as const) {
@@ -248,10 +250,12 @@ describe('refine kernels: equal to the reference (pre-speed) implementation', ()
           const got = cascadeFrame(img, box, size, margin);
           assert.deepEqual(got.gx, want.gx, `${channels} ch, ${JSON.stringify(box)}, ${size}`);
           assert.deepEqual(got.gy, want.gy);
-          // the same buffers after another size (tables and crop reused)
-          grayFrameInto(img, box, 8, 0.1, buffers);
-          const gray = grayFrameInto(img, box, size, margin, buffers).subarray(0, size * size);
-          assert.deepEqual(gradientMaps(Float32Array.from(gray), size, size).gx, want.gx);
+          // both kernels, in the same buffers after another size (tables and crop reused)
+          for (const kernel of ['auto', 'js'] as const) {
+            grayFrameInto(img, box, 8, 0.1, buffers, kernel);
+            const gray = grayFrameInto(img, box, size, margin, buffers, kernel).subarray(0, size * size);
+            assert.deepEqual(gradientMaps(Float32Array.from(gray), size, size).gx, want.gx, kernel);
+          }
         }
       }
       assert.throws(

@@ -8,6 +8,7 @@
 import { ValueError } from '../errors';
 import { cropRect } from '../model/input';
 import type { Box, Raster } from '../types';
+import { frameKernel } from './frameWasm';
 import { gradientsInto, type GradientMaps } from './hog';
 
 /** Sample tables of one axis: per sample its two taps (pixel offset, −1 outside the image) and their weights. */
@@ -72,8 +73,9 @@ export class FrameBuffers {
 
 /**
  * The gray crop of `box` grown by `margin`, resampled to size × size in [-1, 1], into buffers.gray (returned): equal
- * to `cropInto(raster, box, { size, channels: 1, margin }, …)` bit for bit. Unchecked arguments (validated upstream);
- * a box wholly outside the image is the same ValueError as cropToInput's.
+ * to `cropInto(raster, box, { size, channels: 1, margin }, …)` bit for bit, in WebAssembly (frameWasm.ts, the same
+ * arithmetic) unless `kernel` is 'js' or the host has none. Unchecked arguments (validated upstream); a box wholly
+ * outside the image is the same ValueError as cropToInput's.
  * @example const gray = grayFrameInto(image, box, 64, 0.25, new FrameBuffers())
  */
 export function grayFrameInto(
@@ -82,6 +84,7 @@ export function grayFrameInto(
   size: number,
   margin: number,
   buffers: FrameBuffers,
+  kernel: 'auto' | 'js' = 'auto',
 ): Float32Array {
   const { width: W, height: H, channels: C, data } = raster;
   if (box.x + box.width <= -0.5 || box.y + box.height <= -0.5 || box.x >= W - 0.5 || box.y >= H - 0.5) {
@@ -100,6 +103,8 @@ export function grayFrameInto(
   const { gray: out, cols, rows } = buffers;
   fillAxis(cols, r.x, sx, S, nx, W, C);
   fillAxis(rows, r.y, sy, S, ny, H, W * C);
+  const wasm = kernel === 'auto' ? frameKernel() : null;
+  if (wasm !== null && wasm.run(raster, cols, rows, S, nx, ny, inv, out)) return out;
   const { tap0: c0s, tap1: c1s, w0: cw0, w1: cw1 } = cols;
   const { tap0: r0s, tap1: r1s, w0: rw0, w1: rw1 } = rows;
   const PAD = 127.5;

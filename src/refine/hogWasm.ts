@@ -7,7 +7,7 @@
  */
 import type { GradientMaps, HogSpec } from './hog';
 import { WASM_BASE64 } from './wasm/hogInteriorWasm';
-import { decodeBase64, lazyKernel, type WasmApi, type WasmMemory } from './ridgeWasm';
+import { instantiate, lazyKernel, type WasmMemory } from './ridgeWasm';
 
 type HogFn = (
   gx: number,
@@ -42,12 +42,7 @@ export class HogKernel {
   pointsF = new Float32Array(0);
 
   constructor() {
-    const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    this.memory = new WA.Memory({ initial: 1 });
-    const inst = new WA.Instance(new WA.Module(decodeBase64(WASM_BASE64)), {
-      env: { memory: this.memory },
-    });
-    this.hog = inst.exports.hog as HogFn;
+    ({ memory: this.memory, fn: this.hog } = instantiate<HogFn>(WASM_BASE64, 'hog'));
   }
 
   /** Copies the maps, lays out room for `n` points of `spec`; fill pointsI / pointsF, then call run. */

@@ -22,6 +22,17 @@ export interface WasmApi {
 }
 type Dots = (wt: number, x: number, out: number, n: number, dp: number, mp: number) => void;
 
+/**
+ * An instance of a refine kernel module (its base64 bytes) on a fresh plain memory of one page, and its export `name`.
+ * Throws where the host has no WebAssembly or the module does not compile (no SIMD).
+ */
+export function instantiate<F>(base64: string, name: string): { memory: WasmMemory; fn: F } {
+  const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  const memory = new WA.Memory({ initial: 1 });
+  const inst = new WA.Instance(new WA.Module(decodeBase64(base64)), { env: { memory } });
+  return { memory, fn: inst.exports[name] as F };
+}
+
 const PAGE = 65536;
 /** Bytes of weights kept in the module's memory before the cache starts over. */
 export const WEIGHT_ARENA_BYTES = 64 << 20;
@@ -48,12 +59,7 @@ export class RidgeDots {
 
   /** @param arenaBytes weights kept before the cache starts over (smaller in tests). */
   constructor(private readonly arenaBytes = WEIGHT_ARENA_BYTES) {
-    const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    this.memory = new WA.Memory({ initial: 1 });
-    const inst = new WA.Instance(new WA.Module(decodeBase64(WASM_BASE64)), {
-      env: { memory: this.memory },
-    });
-    this.dots = inst.exports.dots as Dots;
+    ({ memory: this.memory, fn: this.dots } = instantiate<Dots>(WASM_BASE64, 'dots'));
   }
 
   /** Whether the model is small enough for the module (else use the JavaScript loop). */
