@@ -25,6 +25,7 @@ import {
   type LandmarkPipeline,
 } from '../src/refine';
 import { shapeToBox } from '../src/landmarks/box';
+import { FrameBuffers, grayFrameInto } from '../src/refine/frameKernel';
 import { ridgeApplyInto } from '../src/refine/ridge';
 import type { Box, Raster } from '../src/types';
 import {
@@ -85,6 +86,7 @@ const bench: Bench = async ({ quick }) => {
   const descriptors = test.map((_, i) => hogDescriptors(frames[i], points[i], cascade.hog));
   const packed = new Float32Array(descriptors.length * descriptors[0].length);
   descriptors.forEach((d, i) => packed.set(d, i * d.length));
+  const frameBuffers = new FrameBuffers();
   const step = new Float32Array(cascade.global[0].outputDim);
   const steps = new Float32Array(test.length * cascade.global[0].outputDim);
   const cascadeItems = test.map((f, i) => ({ ...f, start: starts[i], topClass: tops[i] }));
@@ -142,6 +144,11 @@ const bench: Bench = async ({ quick }) => {
     {
       name: 'part: frame (crop + gradients)',
       one: perFace((i) => cascadeFrame(test[i].image, test[i].box, size, margin)),
+      ratio: false,
+    },
+    {
+      name: 'part: frame, new in JavaScript only (no WebAssembly; the crop without the gradients)',
+      one: perFace((i) => grayFrameInto(test[i].image, test[i].box, size, margin, frameBuffers, 'js')),
       ratio: false,
     },
     {
