@@ -19,7 +19,7 @@ import { writeImage, writePts } from '../src/data/io';
 import * as synth from '../src/data/synth';
 import { FormatError, ShapeError, ValueError } from '../src/errors';
 import { ibug68, shapeBox } from '../src/landmarks';
-import type { Raster, Sample } from '../src/types';
+import type { Box, Raster, Sample } from '../src/types';
 import { Rng, Warnings } from '../src/util';
 import { expectClose } from './helpers';
 
@@ -432,6 +432,39 @@ describe('datasets: composition', () => {
     assert.equal(given.get(5).detection, undefined);
     assert.throws(() => withDetections(ds, { boxes: boxes.slice(1) }), ShapeError);
     assert.throws(() => withDetections(ds, { jitter: { centre: -1 } }), /opts\.jitter/);
+  });
+
+  it("withDetections: a detector's convention (enlarge, widen, aspect spread); boxes drawn without it unchanged", () => {
+    const big = fromSamples(makeSamples(200, 20, 3));
+    const plain = { centre: 0.05, scale: 0.1, enlarge: 1.1 };
+    const a = withDetections(big, { jitter: plain, seed: 2 });
+    const b = withDetections(big, { jitter: { ...plain, aspect: 0, widen: 1 }, seed: 2 });
+    assert.deepEqual(b.info(7).detection, a.info(7).detection);
+    const c = withDetections(big, { jitter: { ...plain, aspect: 0.05, widen: 1.06 }, seed: 2 });
+    let sumA = 0;
+    let sumA2 = 0;
+    let sumS = 0;
+    for (let i = 0; i < c.size; i++) {
+      const det = c.info(i).detection as Box;
+      const box = c.info(i).box;
+      const la = Math.log(det.width / box.width / (det.height / box.height));
+      sumA += la;
+      sumA2 += la * la;
+      // the area's scale ignores the aspect: same as without it
+      sumS += Math.log(Math.sqrt((det.width * det.height) / (box.width * box.height)));
+      const p = a.info(i).detection as Box;
+      assert.ok(Math.abs(det.width * det.height - p.width * p.height) < 1e-6 * p.width * p.height);
+    }
+    const n = c.size;
+    const mean = sumA / n;
+    assert.ok(Math.abs(mean - Math.log(1.06)) < 0.015, `mean log aspect ${mean}`);
+    assert.ok(Math.abs(Math.sqrt(sumA2 / n - mean * mean) - 0.05) < 0.012, 'aspect sd');
+    assert.ok(Math.abs(sumS / n - Math.log(1.1)) < 0.03, `mean log scale ${sumS / n}`);
+    assert.throws(
+      () => withDetections(big, { jitter: { widen: 0 } }),
+      /withDetections: argument 'opts.jitter' expected .*widen > 0, got \{"widen":0\}/,
+    );
+    assert.throws(() => withDetections(big, { jitter: { aspect: -0.1 } }), /aspect >= 0/);
   });
 
   it('reports merge along compositions', () => {

@@ -14,8 +14,13 @@ import {
   trainBoxRefiner,
   trainCascade,
   trainLandmarkPipeline,
+  type CascadeFront,
+  type PipelineClassifierOptions,
+  type FaceLandmarks,
   type LandmarkPipeline,
 } from '../src/refine';
+import { shapeFromBox } from '../src/landmarks/box';
+import type { Box, Sample } from '../src/types';
 import { Rng } from '../src/util/rng';
 import { tinySamples } from './modelFixtures';
 import { meanPointError, tinyRefineSetup, type TinyRefineSetup } from './refineFixtures';
@@ -40,6 +45,16 @@ describe('refine: pointSpread', () => {
     );
   });
 });
+
+/** A classifier small enough to train in a second (tests of the one-call trainer). */
+const TINY_CLASSIFIER: PipelineClassifierOptions = {
+  epochs: 1,
+  input: { size: 16 },
+  widths: [8],
+  featureDim: 8,
+  batchSize: 16,
+  tau: 0.1,
+};
 
 describe('refine: pipeline', function () {
   this.timeout(300_000);
@@ -93,12 +108,15 @@ describe('refine: pipeline', function () {
       fs.reduce((a, f, i) => a + meanPointError(f.landmarks, valSet[i].landmarks), 0) / fs.length;
     assert.ok(err(full) < 0.7 * err(plain), `refined + cascade ${err(full)} px vs plain ${err(plain)} px`);
     assert.deepEqual(landmarksInBoxes(pipeline, []), []);
-    // one pass: the refiner reads the feature of the only forward pass; the shape moves with the box
+    // one pass: the classifier's shape is that of the only forward pass, in the given box; the refiner reads that
+    // pass's feature and gives the box the cascade works in
     const fast = landmarksInBoxes(pipeline, items, { reclassify: false });
     assert.equal(tf.memory().numTensors, before);
     fast.forEach((f, i) => {
-      assert.deepEqual(f.prediction.box, f.refinedBox);
+      assert.deepEqual(f.prediction.box, items[i].box);
+      assert.deepEqual(f.classifierShape, plain[i].classifierShape);
       assert.notDeepEqual(f.refinedBox, items[i].box);
+      assert.notDeepEqual(f.landmarks, f.classifierShape);
     });
     assert.ok(err(fast) < err(plain), `one pass ${err(fast)} px vs plain ${err(plain)} px`);
   });
@@ -169,8 +187,23 @@ describe('refine: pipeline', function () {
         const a = landmarksInBoxes(pipeline, items);
         const b = landmarksInBoxes(back, items);
         a.forEach((f, i) => assert.deepEqual(b[i].landmarks, f.landmarks));
+        assert.equal(back.onePass, undefined);
       } finally {
         back.model.dispose();
+      }
+      // a pipeline trained for the one-pass path keeps it as its default
+      savePipeline({ ...pipeline, onePass: true }, dir);
+      const fast = loadPipeline(dir);
+      try {
+        assert.equal(fast.onePass, true);
+        const items = setup.valSet.slice(0, 3).map((s) => ({ image: s.image, box: s.box }));
+        const a = landmarksInBoxes(pipeline, items, { reclassify: false });
+        landmarksInBoxes(fast, items).forEach((f, i) => {
+          assert.deepEqual(f.landmarks, a[i].landmarks);
+          assert.deepEqual(f.prediction.box, items[i].box);
+        });
+      } finally {
+        fast.model.dispose();
       }
       fs.writeFileSync(path.join(dir, 'refine.json'), '{"kind": "other"}');
       assert.throws(() => loadPipeline(dir), FormatError);
@@ -179,19 +212,104 @@ describe('refine: pipeline', function () {
     }
   });
 
+  it('trainLandmarkPipeline onePass: the cascade learns from the one-pass path (detection boxes, refined frames)', async () => {
+    const { model, trainSet, valSet } = setup;
+    const cascadeOpts = { stages: 2, clusters: 1, frameSize: 32, hog: { cellSize: 3 }, starts: 2, seed: 4 };
+    const seen: number[] = [];
+    const front: CascadeFront = (items) => {
+      seen.push(items.length);
+      return items.map((it) => ({
+        box: it.box,
+        start: shapeFromBox(model.table.centers.subarray(0, 10), it.box),
+        topClass: 0,
+      }));
+    };
+    // a custom front is called on every start box and its starts are what the cascade corrects
+    const c = trainCascade(model, trainSet, { ...cascadeOpts, front });
+    assert.equal(
+      seen.reduce((a, b) => a + b, 0),
+      2 * trainSet.length,
+    );
+    assert.ok(c.trainErrors[2] < c.trainErrors[0], `training error ${c.trainErrors.join(' → ')}`);
+    assert.throws(
+      () => trainCascade(model, trainSet, { ...cascadeOpts, front: () => [] }),
+      /trainCascade: option 'front' expected one result per item \(\d+\), got/,
+    );
+    // detector-like boxes: 15 % larger and shifted; the one-pass pipeline beats the classifier in them
+    const detected = (s: Sample): Box => {
+      const w = s.box.width * 1.15;
+      const h = s.box.height * 1.15;
+      return {
+        x: s.box.x + s.box.width / 2 - w / 2,
+        y: s.box.y + s.box.height / 2 - h / 2 + 0.05 * h,
+        width: w,
+        height: h,
+      };
+    };
+    const refiner = trainBoxRefiner(model, trainSet, {
+      detections: trainSet.map(detected),
+      perFace: 0,
+      perDetection: 4,
+      iterations: 1,
+      seed: 3,
+    });
+    const front1: CascadeFront = (items) => {
+      const faces = landmarksInBoxes({ model, refiner, cascade: null }, items, { reclassify: false });
+      return faces.map((f) => ({
+        box: f.refinedBox,
+        start: f.classifierShape,
+        topClass: f.prediction.topK[0].index,
+      }));
+    };
+    const cascade = trainCascade(
+      model,
+      trainSet.map((s) => ({ ...s, detection: detected(s) })),
+      { ...cascadeOpts, front: front1 },
+    );
+    // trainLandmarkPipeline's onePass marks the pipeline, so landmarksInBoxes runs that path by default
+    const small = tinySamples(40, 23, 32).map((s) => ({ ...s, detection: detected(s) }));
+    const marked = await trainLandmarkPipeline({
+      train: small,
+      classifier: { ...TINY_CLASSIFIER, K: 6 },
+      refiner: { detections: small.map((s) => s.detection), perFace: 0, perDetection: 2 },
+      cascade: { stages: 1, clusters: 1, frameSize: 16, hog: { cellSize: 2 } },
+      onePass: true,
+    });
+    try {
+      assert.equal(marked.pipeline.onePass, true);
+      const [f] = landmarksInBoxes(marked.pipeline, [
+        { image: small[0].image, box: small[0].detection as Box },
+      ]);
+      assert.deepEqual(f.prediction.box, small[0].detection);
+    } finally {
+      marked.pipeline.model.dispose();
+    }
+    const p1: LandmarkPipeline = { model, refiner, cascade };
+    const items = valSet.map((s) => ({ image: s.image, box: detected(s) }));
+    const err = (fs: FaceLandmarks[], pick: (f: FaceLandmarks) => Float32Array) =>
+      fs.reduce((a, f, i) => a + meanPointError(pick(f), valSet[i].landmarks), 0) / fs.length;
+    const fast = landmarksInBoxes(p1, items, { reclassify: false });
+    assert.ok(
+      err(fast, (f) => f.landmarks) < err(fast, (f) => f.classifierShape),
+      `one pass + cascade ${err(fast, (f) => f.landmarks)} px vs the classifier ${err(fast, (f) => f.classifierShape)} px`,
+    );
+    await assert.rejects(
+      () =>
+        trainLandmarkPipeline({
+          train: trainSet,
+          refiner: false,
+          onePass: true,
+          classifier: { K: 4, epochs: 1 },
+        }),
+      /trainLandmarkPipeline: option 'onePass' needs a refiner/,
+    );
+  });
+
   it('trainLandmarkPipeline trains the three parts in one call', async () => {
     const train = tinySamples(60, 21, 32);
     const { pipeline: p, seconds } = await trainLandmarkPipeline({
       train,
-      classifier: {
-        K: 10,
-        epochs: 1,
-        input: { size: 16 },
-        widths: [8],
-        featureDim: 8,
-        batchSize: 16,
-        tau: 0.1,
-      },
+      classifier: { ...TINY_CLASSIFIER, K: 10 },
       refiner: { perFace: 2 },
       cascade: { stages: 1, clusters: 1, frameSize: 16, hog: { cellSize: 2 } },
     });

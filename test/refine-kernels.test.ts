@@ -377,6 +377,28 @@ describe('refine kernels: the cascade applied equals the reference', () => {
     assert.deepEqual(cascadeApplyBatch(cascade, []), []);
   });
 
+  it('cascadeApplyBatch: per-item pinned points equal cascadeApply with opts.pinned', () => {
+    const pinned = [{ point: 3, x: faces[1].box.x + 5, y: faces[1].box.y + 7 }];
+    const one = cascadeApply(cascade, faces[1].image, faces[1].box, faces[1].start, faces[1].topClass, {
+      pinned,
+    });
+    const [a, b] = cascadeApplyBatch(cascade, [faces[0], { ...faces[1], pinned }]);
+    assert.ok(maxDiff(b.shape, one.shape) < 1e-5 * faces[1].box.width);
+    for (const s of b.stages) {
+      assert.ok(Math.abs(s[6] - pinned[0].x) < 1e-3 && Math.abs(s[7] - pinned[0].y) < 1e-3);
+    }
+    assert.ok(
+      maxDiff(
+        a.shape,
+        cascadeApply(cascade, faces[0].image, faces[0].box, faces[0].start, faces[0].topClass).shape,
+      ) < 1e-4,
+    );
+    assert.throws(
+      () => cascadeApplyBatch(cascade, [{ ...faces[1], pinned: [{ point: 68, x: 1, y: 1 }] }]),
+      /cascadeApplyBatch: argument 'items\[0\]\.pinned\[0\]\.point'/,
+    );
+  });
+
   it('cascadeApplyBatch names bad items by index', () => {
     const f = faces[0];
     assert.throws(

@@ -34,6 +34,7 @@ export {
   type Cascade,
   type CascadeItem,
   type CascadeResult,
+  type CascadeFront,
   type CascadeApplyOptions,
   type TrainCascadeOptions,
 } from './cascade';
@@ -53,3 +54,9 @@ export {
 export { evaluatePipeline, type EvaluatePipelineOptions, type PipelineEvaluation } from './evaluatePipeline';
 export { savePipeline, loadPipeline, PIPELINE_KIND } from './pipelineFile';
 export type { PipelineClassifierOptions } from './pipelineClassifier';
+export {
+  clickedLandmarks,
+  type ClickSpec,
+  type ClickedLandmarksOptions,
+  type ClickedLandmarks,
+} from './clickedLandmarks';

@@ -10,7 +10,6 @@ import { trainPipelineClassifier, type PipelineClassifierOptions } from './pipel
 import type { TrainResult } from '../model/train';
 import type { Box, Raster, Sample, Shape } from '../types';
 import { describe } from '../util/validate';
-import { shapeFromBox, shapeToBox } from '../landmarks/box';
 import { BOX_DELTA_DIM, boxApplyDelta } from './boxDelta';
 import { ridgeApply } from './ridge';
 import {
@@ -22,6 +21,7 @@ import {
 } from './boxRefiner';
 import {
   type Cascade,
+  type CascadeFront,
   cascadeApplyBatch,
   cascadeValidate,
   trainCascade,
@@ -38,6 +38,11 @@ export interface LandmarkPipeline {
   cascade: Cascade | null;
   /** Detector options for `faceLandmarks`. @default face-api's Tiny Face Detector, inputSize 416 */
   detector?: DetectFacesOptions;
+  /**
+   * The path the parts were trained for: true when the cascade learnt from the one-pass path (`trainLandmarkPipeline`'s
+   * `onePass`), which is then the default of `landmarksInBoxes` / `faceLandmarks`. @default false
+   */
+  onePass?: boolean;
 }
 
 /** One face's result. */
@@ -56,7 +61,10 @@ export interface FaceLandmarks {
   stages: Shape[];
   /** Per-point spread of the posterior, in pixels (N). */
   pointSpread: Float32Array;
-  /** The classifier's prediction (posterior, top-k, feature) in the refined box: input of the reasoning functions. */
+  /**
+   * The classifier's prediction (posterior, top-k, feature; its `box` is the box it ran in: the refined box, or the
+   * given box on the one-pass path): input of the reasoning functions.
+   */
   prediction: Prediction;
 }
 
@@ -69,9 +77,10 @@ export interface FaceLandmarksOptions {
   /** Use the cascade (when the pipeline has one). @default true */
   cascade?: boolean;
   /**
-   * Classify again in the refined box (one forward pass per refiner iteration plus one). false: a single pass in the
-   * given box, whose feature gives one refiner step and whose shape (in box coordinates) is placed in the refined box,
-   * the fast path. @default true
+   * Classify again in the refined box (one forward pass per refiner iteration plus one). false: the fast path, a single
+   * pass in the given box: its shape is the cascade's start, and its feature gives one refiner step, the box the
+   * cascade works in. It suits a classifier trained in boxes like the detector's (`datasets.withDetections` with the
+   * detector's `enlarge` / `widen` and spread). @default false for a pipeline trained with `onePass`, else true
    */
   reclassify?: boolean;
   /** Cascade stages to run (the first ones). @default all */
@@ -123,6 +132,22 @@ function pipelineValidate(fn: string, pipeline: unknown): asserts pipeline is La
 }
 
 /**
+ * The one-pass front end: one forward pass in the given boxes; each shape stays where that pass put it (the classes
+ * are shapes in the box the classifier was given), and the refiner's step from the same pass's feature gives the box
+ * the cascade works in.
+ */
+function onePass(
+  model: ExemplarModel,
+  refiner: BoxRefiner,
+  items: PredictItem[],
+): { refined: Box[]; preds: Prediction[] } {
+  const preds = predictBatch(model, items, { topK: 5 });
+  const delta = ridgeApply(refiner.ridge, packRows(preds.map((p) => p.feature)));
+  const refined = items.map((it, i) => boxApplyDelta(it.box, delta, i * BOX_DELTA_DIM));
+  return { refined, preds };
+}
+
+/**
  * Landmarks of the faces in given boxes (a batch): refine, classify, run the cascade.
  * @example const [face] = landmarksInBoxes(pipeline, [{ image, box: detection }]); face.landmarks
  */
@@ -140,22 +165,8 @@ export function landmarksInBoxes(
   const useRefiner = refiner !== null && opts.refine !== false;
   let refined: Box[];
   let preds: Prediction[];
-  if (useRefiner && opts.reclassify === false) {
-    // one forward pass: the refiner reads the feature of that pass, and the classifier's shape (box coordinates of
-    // the given box) is placed in the refined box
-    preds = predictBatch(model, items, { topK: 5 });
-    const delta = ridgeApply(refiner.ridge, packRows(preds.map((p) => p.feature)));
-    refined = items.map((it, i) => boxApplyDelta(it.box, delta, i * BOX_DELTA_DIM));
-    preds = preds.map((p, i) => {
-      const move = (s: Shape): Shape => shapeFromBox(shapeToBox(s, items[i].box), refined[i]);
-      return {
-        ...p,
-        box: refined[i],
-        expectedShape: move(p.expectedShape),
-        mapShape: move(p.mapShape),
-        modeShape: p.modeShape && move(p.modeShape),
-      };
-    });
+  if (useRefiner && (opts.reclassify ?? !pipeline.onePass) === false) {
+    ({ refined, preds } = onePass(model, refiner, items));
   } else {
     refined = useRefiner
       ? refineBoxes(refiner, model, items, { iterations: opts.refineIterations })
@@ -228,6 +239,11 @@ export interface TrainLandmarkPipelineOptions {
   refiner?: TrainBoxRefinerOptions | false;
   /** Cascade options, or false for none. @default {} */
   cascade?: TrainCascadeOptions | false;
+  /**
+   * Train the cascade on the one-pass path's output (`reclassify: false`: the classifier in each face's `detection`
+   * box, the refiner's box as the frame), the path to run it with. Needs a refiner. @default false
+   */
+  onePass?: boolean;
   /** Detector settings stored in the pipeline. @default PIPELINE_DETECTOR */
   detector?: DetectFacesOptions;
   /** Called after each part with its name and seconds. @default none */
@@ -255,6 +271,9 @@ export async function trainLandmarkPipeline(
       `${fn}: argument 'train' expected a non-empty array of samples, got ${describe(opts?.train)}`,
     );
   }
+  if (opts.onePass && opts.refiner === false) {
+    throw new ValueError(`${fn}: option 'onePass' needs a refiner, got refiner: false`);
+  }
   const clock = (): number => performance.now() / 1000;
   let t = clock();
   const { model, result } = await trainPipelineClassifier(fn, opts.train, {
@@ -272,11 +291,29 @@ export async function trainLandmarkPipeline(
     seconds.refiner = clock() - t;
     opts.onPart?.('refiner', seconds.refiner);
     t = clock();
-    const cascade = opts.cascade === false ? null : trainCascade(model, opts.train, opts.cascade);
+    const front: CascadeFront | undefined =
+      opts.onePass && refiner
+        ? (items) => {
+            const { refined, preds } = onePass(model, refiner, items);
+            return preds.map((p, i) => ({
+              box: refined[i],
+              start: p.expectedShape,
+              topClass: p.topK[0].index,
+            }));
+          }
+        : undefined;
+    const cascade =
+      opts.cascade === false ? null : trainCascade(model, opts.train, { front, ...opts.cascade });
     seconds.cascade = clock() - t;
     opts.onPart?.('cascade', seconds.cascade);
     return {
-      pipeline: { model, refiner, cascade, detector: opts.detector ?? PIPELINE_DETECTOR },
+      pipeline: {
+        model,
+        refiner,
+        cascade,
+        detector: opts.detector ?? PIPELINE_DETECTOR,
+        ...(front ? { onePass: true } : {}),
+      },
       classifierResult: result,
       seconds,
     };

@@ -44,6 +44,7 @@ export function savePipeline(pipeline: LandmarkPipeline, dir: string): void {
     kind: PIPELINE_KIND,
     version: 1,
     detector: pipeline.detector ?? null,
+    onePass: pipeline.onePass === true,
     refiner: refiner ? { ...refiner, ridge: ridgeOut(refiner.ridge) } : null,
     cascade: cascade
       ? {
@@ -93,5 +94,11 @@ export function loadPipeline(dir: string, opts: LoadModelOptions = {}): Landmark
       }
     : null;
   const model = loadModel(path.join(dir, 'model.xlm'), opts);
-  return { model, refiner, cascade, ...(json.detector ? { detector: json.detector } : {}) };
+  return {
+    model,
+    refiner,
+    cascade,
+    ...(json.detector ? { detector: json.detector } : {}),
+    ...(json.onePass === true ? { onePass: true } : {}),
+  };
 }

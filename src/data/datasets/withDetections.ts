@@ -15,6 +15,10 @@ export interface DetectionJitter {
   scale?: number;
   /** Mean size factor (detectors' boxes are often larger than the landmarks' box). @default 1 */
   enlarge?: number;
+  /** Log change of the aspect ratio width / height (sd; 0 keeps the box's aspect). @default 0 */
+  aspect?: number;
+  /** Mean factor on width / height (e.g. 1.06: face-api Tiny's boxes are relatively wider). @default 1 */
+  widen?: number;
 }
 
 /** Options of {@link withDetections}: a simulated detector (`jitter`, `seed`) or given `boxes`. */
@@ -33,8 +37,10 @@ export function jitterBox(box: Box, jitter: Required<DetectionJitter>, seed: num
   const cx = box.x + box.width / 2 + rng.normal(0, jitter.centre) * box.width;
   const cy = box.y + box.height / 2 + rng.normal(0, jitter.centre) * box.height;
   const f = jitter.enlarge * Math.exp(rng.normal(0, jitter.scale));
-  const w = box.width * f;
-  const h = box.height * f;
+  // the aspect draw comes last (and only when asked for), so boxes drawn without it are unchanged
+  const a = Math.sqrt(jitter.widen * (jitter.aspect > 0 ? Math.exp(rng.normal(0, jitter.aspect)) : 1));
+  const w = box.width * f * a;
+  const h = (box.height * f) / a;
   return { x: cx - w / 2, y: cy - h / 2, width: w, height: h };
 }
 
@@ -73,18 +79,27 @@ export function withDetections(ds: Dataset, opts: WithDetectionsOptions = {}): D
       centre: j.centre ?? 0.05,
       scale: j.scale ?? 0.05,
       enlarge: j.enlarge ?? 1,
+      aspect: j.aspect ?? 0,
+      widen: j.widen ?? 1,
     };
     assertFiniteNumber('withDetections', 'opts.jitter.centre', jitter.centre);
     assertFiniteNumber('withDetections', 'opts.jitter.scale', jitter.scale);
-    if (jitter.centre < 0 || jitter.scale < 0 || !(jitter.enlarge > 0) || !Number.isFinite(jitter.enlarge)) {
+    const positive = (v: number): boolean => v > 0 && Number.isFinite(v);
+    if (
+      jitter.centre < 0 ||
+      jitter.scale < 0 ||
+      !(jitter.aspect >= 0 && Number.isFinite(jitter.aspect)) ||
+      !positive(jitter.enlarge) ||
+      !positive(jitter.widen)
+    ) {
       throw new ValueError(
-        `withDetections: argument 'opts.jitter' expected centre >= 0, scale >= 0, enlarge > 0, got ${JSON.stringify(j)}`,
+        `withDetections: argument 'opts.jitter' expected centre >= 0, scale >= 0, aspect >= 0, enlarge > 0, widen > 0, got ${JSON.stringify(j)}`,
       );
     }
     const seed = opts.seed ?? 0;
     assertInteger('withDetections', 'opts.seed', seed, 0, 2 ** 53);
     detectionOf = (info, i) => jitterBox(info.box, jitter, seed, i);
-    label = `jitter centre=${jitter.centre} scale=${jitter.scale} enlarge=${jitter.enlarge}, seed=${seed}`;
+    label = `jitter centre=${jitter.centre} scale=${jitter.scale} enlarge=${jitter.enlarge}${jitter.aspect > 0 || jitter.widen !== 1 ? ` aspect=${jitter.aspect} widen=${jitter.widen}` : ''}, seed=${seed}`;
   }
   const set = <T extends SampleInfo>(x: T, i: number): T => {
     const d = detectionOf(x, i);
