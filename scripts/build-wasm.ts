@@ -1,7 +1,8 @@
 /**
  * Compiles the project's hand-written WebAssembly (src/**\/wasm/*.wat) with wabt into TypeScript modules holding the
  * bytes (base64), so that the library needs no build step or file lookup at run time:
- *   src/model/wasm/int8Head.wat → src/model/wasm/int8HeadWasm.ts (export const WASM_BASE64)
+ *   src/model/wasm/int8Head.wat → src/model/wasm/int8HeadWasm.ts (export const WASM_BASE64), likewise
+ *   src/refine/wasm/ridgeDots.wat → src/refine/wasm/ridgeDotsWasm.ts
  * The generated files are committed; `npm run build:wasm` regenerates them and a unit test checks they match the
  * sources. `--check` exits 1 when a generated file is stale instead of writing it.
  */
@@ -9,7 +10,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import wabtInit from 'wabt';
 
-const SOURCES = ['src/model/wasm/int8Head.wat'];
+const SOURCES = [
+  'src/model/wasm/int8Head.wat',
+  'src/refine/wasm/ridgeDots.wat',
+  'src/refine/wasm/hogInterior.wat',
+  'src/refine/wasm/grayFrame.wat',
+];
 const ROOT = path.resolve(__dirname, '..');
 
 /** The module's bytes compiled from WebAssembly text (threads: a memory may be shared). */

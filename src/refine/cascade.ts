@@ -15,23 +15,17 @@ import { ShapeError, ValueError } from '../errors';
 import { boxValidate, shapeBox, shapeFromBox, shapeToBox } from '../landmarks/box';
 import { schemeFor } from '../landmarks/scheme';
 import type { ExemplarModel } from '../model/exemplarModel';
-import { cropInto, inputSpec, rasterValidate } from '../model/input';
+import { inputSpec, rasterValidate } from '../model/input';
 import { predictBatch, type PredictItem } from '../model/predict';
 import type { Box, Raster, Sample, Shape } from '../types';
 import { Rng } from '../util/rng';
 import { assertInRange, assertInteger, describe } from '../util/validate';
 import { type BoxJitter, boxJitter } from './boxDelta';
 import { assertSamples } from './boxRefiner';
-import {
-  type GradientMaps,
-  gradientMaps,
-  type HogOptions,
-  hogDescriptors,
-  hogLength,
-  hogSpec,
-  type HogSpec,
-} from './hog';
-import { ridgeApply, ridgeFit, type RidgeModel } from './ridge';
+import { FrameBuffers, frameMaps } from './frameKernel';
+import { type GradientMaps, type HogOptions, hogDescriptors, hogLength, hogSpec, type HogSpec } from './hog';
+import { ENGINE_MIN_ROWS, ridgeApply, ridgeApplyInto, ridgeFit, type RidgeModel } from './ridge';
+import { ridgeDotsKernel } from './ridgeWasm';
 
 /** A trained cascade (plain data). */
 export interface Cascade {
@@ -108,12 +102,17 @@ function diagError(
   return s / (dim / 2) / gtDiag;
 }
 
-/** The gradient maps of a face's descriptor frame. */
+/** Scratch of the frames made on this thread (the crop and its sample tables). */
+const frameBuffers = new FrameBuffers();
+
+/**
+ * The gradient maps of a face's descriptor frame: the gray crop of `box` grown by `margin` at size × size (equal to
+ * the model's cropInto, frameKernel.ts), then central differences.
+ * @example const maps = cascadeFrame(image, box, cascade.frame.size, cascade.frame.margin)
+ */
 export function cascadeFrame(image: Raster, box: Box, size: number, margin: number): GradientMaps {
   const spec = inputSpec('cascadeFrame', { size, channels: 1, margin });
-  const gray = new Float32Array(size * size);
-  cropInto(image, box, spec, gray, 0);
-  return gradientMaps(gray, size, size);
+  return frameMaps(image, box, spec.size, spec.margin, frameBuffers);
 }
 
 /** Descriptors of a shape (box coordinates) in its frame, into out at offset. */
@@ -134,7 +133,16 @@ function describeShape(
   hogDescriptors(maps, scratch, hog, out, offset);
 }
 
-/** One cascade's state over a set of faces: runs its stages, fitting each one (training) or applying given ones. */
+/** Scratch of cascade application on this thread: descriptors (n × L) and steps (n × dim), grown on demand. */
+let applyX = new Float32Array(0);
+let applyStep = new Float32Array(0);
+
+/**
+ * One cascade's state over a set of faces: runs its stages, fitting each one (training) or applying given ones.
+ * Applying reuses this module's scratch (no allocation per stage) and multiplies in WebAssembly (ridgeWasm.ts) at any
+ * number of faces; without it, in JavaScript below ENGINE_MIN_ROWS faces and on the engine from there (ridgeApply's
+ * rule, as in training).
+ */
 function runStages(
   frames: GradientMaps[],
   cur: Float32Array,
@@ -148,21 +156,33 @@ function runStages(
 ): RidgeModel[] {
   const n = frames.length;
   const L = (dim / 2) * hogLength(hog);
-  const X = new Float32Array(n * L);
+  const fitting = typeof stages === 'number';
+  if (!fitting && applyX.length < n * L) applyX = new Float32Array(n * L);
+  if (!fitting && applyStep.length < n * dim) applyStep = new Float32Array(n * dim);
+  const X = fitting ? new Float32Array(n * L) : applyX.subarray(0, n * L);
   const scratch = new Float32Array(dim);
   const fitted: RidgeModel[] = [];
-  const count = typeof stages === 'number' ? stages : stages.length;
+  const count = fitting ? stages : stages.length;
   for (let t = 0; t < count; t++) {
     for (let e = 0; e < n; e++) describeShape(frames[e], cur, e * dim, dim, hog, margin, X, e * L, scratch);
     let model: RidgeModel;
-    if (typeof stages === 'number') {
+    if (fitting) {
       const Y = new Float32Array(n * dim);
       for (let i = 0; i < Y.length; i++) Y[i] = (gt as Float32Array)[i] - cur[i];
       model = ridgeFit(X, L, Y, dim, { lambda });
     } else {
       model = stages[t];
     }
-    const step = ridgeApply(model, X);
+    let step: Float32Array;
+    // applying: the WebAssembly product at any batch size (it streams the weights once; the engine would copy them
+    // per call), else ridgeApply's rule
+    const wasm = !fitting && ridgeDotsKernel()?.fits(model) === true;
+    if (!wasm && (fitting || n >= ENGINE_MIN_ROWS)) {
+      step = ridgeApply(model, X);
+    } else {
+      step = applyStep;
+      ridgeApplyInto(model, X, n, step);
+    }
     for (let i = 0; i < cur.length; i++) cur[i] += step[i];
     fitted.push(model);
     onStage?.(cur);
@@ -355,7 +375,7 @@ export function cascadeValidate(
 
 /** Options of {@link cascadeApply}. */
 export interface CascadeApplyOptions {
-  /** Run only the first this many stages (fewer: faster, each stage costs ~1.5 ms per face here). @default all */
+  /** Run only the first this many stages (fewer: faster; ~0.2 ms per face and stage here). @default all */
   stages?: number;
   /**
    * Landmarks held fixed (pixels, e.g. a user's clicks): set at the start and put back after every stage, so the
@@ -374,6 +394,19 @@ export interface CascadeResult {
   cluster: number;
 }
 
+/** One face of {@link cascadeApplyBatch}. */
+export interface CascadeItem {
+  image: Raster;
+  /** The (refined) box the cascade works in. */
+  box: Box;
+  /** The start shape in pixels (e.g. the classifier's expected shape in `box`). */
+  start: Shape;
+  /** The face's most probable class: picks its cluster's regressor set. */
+  topClass: number;
+  /** Landmarks held fixed (pixels), as CascadeApplyOptions.pinned for this face. @default none */
+  pinned?: CascadeApplyOptions['pinned'];
+}
+
 /**
  * Runs the cascade on one face: from `start` (pixels, e.g. the classifier's expected shape in `box`), in `box`, with
  * the regressor set of `topClass`'s cluster.
@@ -387,53 +420,140 @@ export function cascadeApply(
   topClass: number,
   opts: CascadeApplyOptions = {},
 ): CascadeResult {
-  const fn = 'cascadeApply';
-  if (!(start instanceof Float32Array) || start.length % 2 !== 0 || start.length === 0) {
-    throw new ShapeError(
-      `${fn}: argument 'start' expected a shape (Float32Array of x, y pairs), got ${describe(start)}`,
-    );
-  }
-  cascadeValidate(fn, cascade, start.length / 2);
-  rasterValidate(fn, 'image', image);
-  boxValidate(fn, 'box', box);
-  assertInteger(fn, 'topClass', topClass, 0, cascade.classCount - 1);
-  for (let i = 0; i < start.length; i++) {
-    if (!Number.isFinite(start[i]))
-      throw new ValueError(`${fn}: argument 'start' expected finite values, got ${start[i]} at ${i}`);
-  }
-  const c = cascade.clusterOfClass[topClass];
-  const all = cascade.clusters[c] ?? cascade.global;
-  const count = opts.stages ?? all.length;
-  assertInteger(fn, 'opts.stages', count, 0, all.length);
-  const set = all.slice(0, count);
-  const dim = start.length;
-  const pinned = opts.pinned ?? [];
-  if (!Array.isArray(pinned)) {
+  return applyItems(
+    'cascadeApply',
+    cascade,
+    [{ image, box, start, topClass, pinned: opts.pinned }],
+    opts,
+    '',
+  )[0];
+}
+
+/**
+ * Runs the cascade on many faces at once (the same results as {@link cascadeApply} face by face, within float32
+ * rounding): faces that share a regressor set run their stages together, so each stage's descriptors are one packed
+ * matrix and its product one call (on the engine from ENGINE_MIN_ROWS faces of a set).
+ * @example const runs = cascadeApplyBatch(cascade, preds.map((p, i) => ({ image, box: boxes[i], start: p.expectedShape, topClass: p.topK[0].index })))
+ */
+export function cascadeApplyBatch(
+  cascade: Cascade,
+  items: CascadeItem[],
+  opts: CascadeApplyOptions = {},
+): CascadeResult[] {
+  const fn = 'cascadeApplyBatch';
+  if (!Array.isArray(items)) {
     throw new ValueError(
-      `${fn}: argument 'opts.pinned' expected an array of { point, x, y }, got ${describe(pinned)}`,
+      `${fn}: argument 'items' expected an array of { image, box, start, topClass }, got ${describe(items)}`,
     );
   }
-  pinned.forEach((q, i) => {
-    assertInteger(fn, `opts.pinned[${i}].point`, q?.point, 0, dim / 2 - 1);
-    if (!Number.isFinite(q.x) || !Number.isFinite(q.y)) {
-      throw new ValueError(
-        `${fn}: argument 'opts.pinned[${i}]' expected finite x and y (pixels), got ${describe(q.x)}, ${describe(q.y)}`,
+  return applyItems(fn, cascade, items, opts, 'items');
+}
+
+/** Checks and runs the items, grouped by regressor set; `name` prefixes argument names ('' for cascadeApply's). */
+function applyItems(
+  fn: string,
+  cascade: Cascade,
+  items: CascadeItem[],
+  opts: CascadeApplyOptions,
+  name: string,
+): CascadeResult[] {
+  if (items.length === 0) return [];
+  const arg = (i: number, field: string): string => (name ? `${name}[${i}].${field}` : field);
+  let dim = 0;
+  items.forEach((it, i) => {
+    const { start } = it ?? {};
+    if (!(start instanceof Float32Array) || start.length % 2 !== 0 || start.length === 0) {
+      throw new ShapeError(
+        `${fn}: argument '${arg(i, 'start')}' expected a shape (Float32Array of x, y pairs), got ${describe(start)}`,
       );
     }
+    if (i === 0) cascadeValidate(fn, cascade, start.length / 2);
+    else if (start.length !== dim) {
+      throw new ShapeError(
+        `${fn}: argument '${arg(i, 'start')}' expected ${dim / 2} points like the first item, got ${start.length / 2}`,
+      );
+    }
+    dim = start.length;
+    rasterValidate(fn, arg(i, 'image'), it.image);
+    boxValidate(fn, arg(i, 'box'), it.box);
+    assertInteger(fn, arg(i, 'topClass'), it.topClass, 0, cascade.classCount - 1);
+    for (let j = 0; j < start.length; j++) {
+      if (!Number.isFinite(start[j]))
+        throw new ValueError(
+          `${fn}: argument '${arg(i, 'start')}' expected finite values, got ${start[j]} at ${j}`,
+        );
+    }
+    const pinned = it.pinned ?? [];
+    const where = name ? arg(i, 'pinned') : 'opts.pinned';
+    if (!Array.isArray(pinned)) {
+      throw new ValueError(
+        `${fn}: argument '${where}' expected an array of { point, x, y }, got ${describe(pinned)}`,
+      );
+    }
+    pinned.forEach((q, k) => {
+      assertInteger(fn, `${where}[${k}].point`, q?.point, 0, dim / 2 - 1);
+      if (!Number.isFinite(q.x) || !Number.isFinite(q.y)) {
+        throw new ValueError(
+          `${fn}: argument '${where}[${k}]' expected finite x and y (pixels), got ${describe(q.x)}, ${describe(q.y)}`,
+        );
+      }
+    });
   });
-  const pin = (s: Float32Array): void => {
-    for (const q of pinned) {
-      s[2 * q.point] = (q.x - box.x) / box.width;
-      s[2 * q.point + 1] = (q.y - box.y) / box.height;
+  // pinned points (box coordinates) put back at the start and after every stage
+  const pin = (i: number, s: Float32Array, o: number): void => {
+    const { box } = items[i];
+    for (const q of items[i].pinned ?? []) {
+      s[o + 2 * q.point] = (q.x - box.x) / box.width;
+      s[o + 2 * q.point + 1] = (q.y - box.y) / box.height;
     }
   };
-  const cur = shapeToBox(start, box);
-  pin(cur);
-  const stages: Shape[] = [shapeFromBox(cur, box)];
-  const maps = cascadeFrame(image, box, cascade.frame.size, cascade.frame.margin);
-  runStages([maps], cur, dim, cascade.hog, cascade.frame.margin, set, undefined, 0, (s) => {
-    pin(s);
-    stages.push(shapeFromBox(s, box));
+  // the regressor set of each face: its cluster's, or the global one (-1)
+  const setOf = items.map((it) => {
+    const c = cascade.clusterOfClass[it.topClass];
+    return cascade.clusters[c] ? c : -1;
   });
-  return { shape: stages[stages.length - 1], stages, cluster: cascade.clusters[c] ? c : -1 };
+  const sets = [...new Set(setOf)];
+  const most = Math.min(...sets.map((c) => stagesOf(cascade, c).length));
+  const count = opts.stages ?? most;
+  assertInteger(fn, 'opts.stages', count, 0, most);
+  const results: CascadeResult[] = new Array(items.length);
+  for (const c of sets) {
+    const members = items.flatMap((_, i) => (setOf[i] === c ? [i] : []));
+    const cur = new Float32Array(members.length * dim);
+    members.forEach((i, r) => {
+      const it = items[i];
+      cur.set(shapeToBox(it.start, it.box), r * dim);
+      pin(i, cur, r * dim);
+      results[i] = {
+        shape: it.start,
+        stages: [shapeFromBox(cur.subarray(r * dim, (r + 1) * dim), it.box)],
+        cluster: c,
+      };
+    });
+    const frames = members.map((i) =>
+      cascadeFrame(items[i].image, items[i].box, cascade.frame.size, cascade.frame.margin),
+    );
+    runStages(
+      frames,
+      cur,
+      dim,
+      cascade.hog,
+      cascade.frame.margin,
+      stagesOf(cascade, c).slice(0, count),
+      undefined,
+      0,
+      (s) =>
+        members.forEach((i, r) => {
+          pin(i, s, r * dim);
+          results[i].stages.push(shapeFromBox(s.subarray(r * dim, (r + 1) * dim), items[i].box));
+        }),
+    );
+    for (const i of members) results[i].shape = results[i].stages[results[i].stages.length - 1];
+  }
+  return results;
+}
+
+/** The regressor set a face of set `c` uses (-1: the global one). */
+function stagesOf(cascade: Cascade, c: number): RidgeModel[] {
+  return c >= 0 ? (cascade.clusters[c] as RidgeModel[]) : cascade.global;
 }

@@ -29,8 +29,10 @@ export {
 export {
   trainCascade,
   cascadeApply,
+  cascadeApplyBatch,
   cascadeFrame,
   type Cascade,
+  type CascadeItem,
   type CascadeResult,
   type CascadeFront,
   type CascadeApplyOptions,

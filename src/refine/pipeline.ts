@@ -23,7 +23,7 @@ import {
 import {
   type Cascade,
   type CascadeFront,
-  cascadeApply,
+  cascadeApplyBatch,
   cascadeValidate,
   trainCascade,
   type TrainCascadeOptions,
@@ -208,13 +208,22 @@ export function landmarksInBoxes(
     );
   }
   const N = model.config.nPoints;
+  // the cascade on every face at once (faces sharing a regressor set run each stage as one product)
+  const runs =
+    cascade && opts.cascade !== false
+      ? cascadeApplyBatch(
+          cascade,
+          preds.map((p, i) => ({
+            image: items[i].image,
+            box: refined[i],
+            start: p.expectedShape,
+            topClass: p.topK[0].index,
+          })),
+          { stages: opts.cascadeStages },
+        )
+      : null;
   return preds.map((p, i) => {
-    const run =
-      cascade && opts.cascade !== false
-        ? cascadeApply(cascade, items[i].image, refined[i], p.expectedShape, p.topK[0].index, {
-            stages: opts.cascadeStages,
-          })
-        : null;
+    const run = runs ? runs[i] : null;
     return {
       box: items[i].box,
       score: NaN,

@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ShapeError, ValueError } from '../errors';
 import { choleskySolve } from './cholesky';
+import { ridgeDotsKernel } from './ridgeWasm';
 import { assertInteger, assertPositive, describe } from '../util/validate';
 
 /** A fitted linear map: y = x·W + b. */
@@ -140,22 +141,60 @@ export function ridgeApply(model: RidgeModel, x: Float32Array): Float32Array {
         .dataSync(),
     ) as Float32Array;
   }
-  const wt = weightsT(model);
   const out = new Float32Array(n * m);
+  ridgeApplyInto(model, x, n, out);
+  return out;
+}
+
+/**
+ * The product of ridgeApply below the engine's rows, into `out` (n × m; unchecked): in WebAssembly SIMD with float64
+ * sums (ridgeWasm.ts) where the host has it, else ('js', or no WebAssembly) in JavaScript, four outputs per pass over
+ * a row of x (each x value loaded once for four contiguous rows of Wᵀ) with float64 accumulators.
+ */
+export function ridgeApplyInto(
+  model: RidgeModel,
+  x: Float32Array,
+  n: number,
+  out: Float32Array,
+  kernel: 'auto' | 'js' = 'auto',
+): void {
+  const k = kernel === 'auto' ? ridgeDotsKernel() : null;
+  if (k !== null && k.fits(model)) {
+    k.apply(model, x, n, out);
+    return;
+  }
+  const { inputDim: d, outputDim: m, bias } = model;
+  const wt = weightsT(model);
   for (let r = 0; r < n; r++) {
     const xo = r * d;
-    for (let j = 0; j < m; j++) {
-      const wo = j * d;
+    const oo = r * m;
+    let j = 0;
+    for (; j + 3 < m; j += 4) {
+      const a = j * d - xo;
+      const b = a + d;
+      const c = b + d;
+      const e = c + d;
       let s0 = 0;
       let s1 = 0;
-      let i = 0;
-      for (; i + 1 < d; i += 2) {
-        s0 += x[xo + i] * wt[wo + i];
-        s1 += x[xo + i + 1] * wt[wo + i + 1];
+      let s2 = 0;
+      let s3 = 0;
+      for (let i = xo; i < xo + d; i++) {
+        const xi = x[i];
+        s0 += xi * wt[a + i];
+        s1 += xi * wt[b + i];
+        s2 += xi * wt[c + i];
+        s3 += xi * wt[e + i];
       }
-      if (i < d) s0 += x[xo + i] * wt[wo + i];
-      out[r * m + j] = bias[j] + s0 + s1;
+      out[oo + j] = bias[j] + s0;
+      out[oo + j + 1] = bias[j + 1] + s1;
+      out[oo + j + 2] = bias[j + 2] + s2;
+      out[oo + j + 3] = bias[j + 3] + s3;
+    }
+    for (; j < m; j++) {
+      const a = j * d - xo;
+      let s = 0;
+      for (let i = xo; i < xo + d; i++) s += x[i] * wt[a + i];
+      out[oo + j] = bias[j] + s;
     }
   }
-  return out;
 }
