@@ -231,7 +231,7 @@ export function landmarksInBoxes(
       landmarks: run ? run.shape : p.expectedShape,
       classifierShape: p.expectedShape,
       stages: run ? run.stages : [p.expectedShape],
-      pointSpread: pointSpread(p.posterior, model.table.centers, N, refined[i]),
+      pointSpread: pointSpread(p.posterior, model.table.centers, N, p.box),
       prediction: p,
     };
   });
