@@ -5,9 +5,9 @@ import { normalizedErrors } from '../src/evaluate/normalizedError';
 import { evaluationSummary } from '../src/evaluate/evaluationSummary';
 import { VIDEO_STAGES, videoStageTable, videoTemperatureScan } from '../src/experiments';
 import { shapesLowPass } from '../src/reasoning';
-import { landmarksInBoxes, trainBoxRefiner, trainCascade, type LandmarkPipeline } from '../src/refine';
+import { landmarksInBoxes, type LandmarkPipeline } from '../src/refine';
 import type { Sample } from '../src/types';
-import { tinyRefineSetup, type TinyRefineSetup } from './refineFixtures';
+import { tinyPipeline, tinyRefineSetup, type TinyRefineSetup } from './refineFixtures';
 
 /** Nose offset from the eyes' midpoint (the tiny faces' one degree of freedom). */
 const noseOffset = (s: Sample): number => s.landmarks[4] - (s.landmarks[0] + s.landmarks[2]) / 2;
@@ -27,19 +27,8 @@ describe('experiments: videoStageTable (Table 2 on video)', function () {
   let videos: Sample[][];
   before(async () => {
     setup = await tinyRefineSetup();
-    const { model, trainSet, valSet } = setup;
-    pipeline = {
-      model,
-      refiner: trainBoxRefiner(model, trainSet, { perFace: 6, seed: 3 }),
-      cascade: trainCascade(model, trainSet, {
-        stages: 2,
-        clusters: 1,
-        frameSize: 32,
-        hog: { cellSize: 3 },
-        starts: 3,
-        startJitter: { centre: 0.08, scale: 0.08 },
-      }),
-    };
+    pipeline = tinyPipeline(setup);
+    const { valSet } = setup;
     const sorted = [...valSet].sort((a, b) => noseOffset(a) - noseOffset(b));
     videos = [sorted.slice(0, 20), sorted.slice(20)];
   });
