@@ -4,8 +4,8 @@
  * synthetic videos (smooth pose / expression / framing, a simulated jittered detection per frame, an occluder passing
  * over the face and hiding it fully for some frames): classification, + regressors, + temporal smoothing (HMM
  * forward-backward / Viterbi over the classes then the cascade, 3-frame low-pass). The HMM's emission temperature is
- * chosen on validation videos (seeds 200+) by `experiments.videoTemperatureScan`; test videos (seeds 100+) are only
- * measured.
+ * and the gate of the gated row (the cascade only where a frame's posterior agrees with its smoothed one) are chosen
+ * on validation videos (seeds 200+) by `experiments.videoTemperatureScan`; test videos (seeds 100+) are only measured.
  *
  *   npx tsx scripts/table2-video.ts            # prints the table, writes out/table2-video/results.json
  *   XL_QUICK=1 npx tsx scripts/table2-video.ts # small sizes (the numbers mean little)
@@ -38,7 +38,7 @@ export function table2VideoSettings(quick: boolean): Table2VideoSettings {
         clusters: 2,
         validationVideos: 1,
         testVideos: 2,
-        frames: 60,
+        frames: 100,
         temperatures: [1, 8],
       }
     : {
@@ -105,7 +105,7 @@ export async function table2Video(settings: Table2VideoSettings): Promise<Table2
     const scanSeconds = clock(t);
     t = performance.now();
     const table = xl.experiments.videoStageTable(trained.pipeline, test, {
-      hmm: { temperature: scan.temperature },
+      hmm: { temperature: scan.temperature, gate: scan.gate },
     });
     const tableSeconds = clock(t);
     const frames = test.flat();
@@ -151,10 +151,13 @@ async function main(): Promise<void> {
   const s = r.settings;
   console.log(
     `Table 2 on synthetic video: trained on ${s.trainFaces} synthetic faces (${s.epochs} epochs, ${s.stages} cascade stages, ${s.clusters} clusters); ` +
-      `${s.testVideos} test videos × ${s.frames} frames (${r.occludedFrames} occluded), temperature ${r.scan.temperature} chosen on ${s.validationVideos} validation videos`,
+      `${s.testVideos} test videos × ${s.frames} frames (${r.occludedFrames} occluded), temperature ${r.scan.temperature} and gate ${r.scan.gate} chosen on ${s.validationVideos} validation videos`,
   );
   console.log(table2Markdown(r));
   console.log(`\nmean shape in the detection box: ${r.meanShapeError.toFixed(4)}`);
+  console.log(
+    `gate ${r.scan.gate} chosen on the validation videos: ${r.scan.gateRows.map((g) => `${g.gate}: ${g.error.toFixed(4)} (cascade on ${(100 * g.cascaded).toFixed(0)} %)`).join(', ')}`,
+  );
   console.log('temperature scan (validation, mean / box diagonal):');
   console.table(
     r.scan.rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, +v.toFixed(4)]))),

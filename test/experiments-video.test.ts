@@ -6,6 +6,7 @@ import { evaluationSummary } from '../src/evaluate/evaluationSummary';
 import { VIDEO_STAGES, videoStageTable, videoTemperatureScan } from '../src/experiments';
 import { shapesLowPass } from '../src/reasoning';
 import { landmarksInBoxes, type LandmarkPipeline } from '../src/refine';
+import * as xl from '../src/index';
 import type { Sample } from '../src/types';
 import { tinyPipeline, tinyRefineSetup, type TinyRefineSetup } from './refineFixtures';
 
@@ -81,7 +82,7 @@ describe('experiments: videoStageTable (Table 2 on video)', function () {
     assert.equal(t.rows.length, 2 * t.methods.length);
     assert.deepEqual(
       t.rows.map((r) => r.subset),
-      [...new Array(8).fill('all'), ...new Array(8).fill('hard')],
+      [...new Array(9).fill('all'), ...new Array(9).fill('hard')],
     );
     assert.equal(t.rows.find((r) => r.subset === 'hard')!.frames, 4);
     assert.deepEqual([...new Set(t.rows.map((r) => r.stage))], ['classification', 'regressors', 'temporal']);
@@ -133,7 +134,11 @@ describe('experiments: videoStageTable (Table 2 on video)', function () {
       image: t === 4 ? blank : face.image,
       occlusion: new Uint8Array(5).fill(t === 4 ? 1 : 0),
     }));
-    const t = videoStageTable(pipeline, [frames], { refine: false, protocol: { hardFraction: 0 } });
+    const t = videoStageTable(pipeline, [frames], {
+      refine: false,
+      protocol: { hardFraction: 0 },
+      hmm: { gate: 0.5 },
+    });
     assert.deepEqual(t.occlusion, [
       'visible',
       'visible',
@@ -166,6 +171,25 @@ describe('experiments: videoStageTable (Table 2 on video)', function () {
     const lp = e['+ regressors + low-pass'];
     assert.ok(lp[4] < e['+ regressors'][4] && lp[3] > e['+ regressors'][3], `${lp[4]} ${lp[3]}`);
     assert.ok(row('HMM forward-backward', 'occluded').mean < row('classification', 'occluded').mean);
+    // the gate: the blank frame's own posterior disagrees with its smoothed one, so the smoothed shape stands there
+    const gated = e['HMM forward-backward + gated regressors'];
+    assert.equal(gated[4], fb);
+    assert.equal(gated[0], e['HMM forward-backward + regressors'][0]); // a frame that agrees is cascaded
+    assert.ok(gated[4] < e['+ regressors'][4], `${gated[4]} vs ${e['+ regressors'][4]}`);
+  });
+
+  it('the gated row: gate 0 is the cascade from the smoothed start, gate 1 the smoothed shape itself', () => {
+    const open = videoStageTable(pipeline, videos, { hmm: { gate: 0 } });
+    assert.deepEqual(
+      open.predictions['HMM forward-backward + gated regressors'],
+      open.predictions['HMM forward-backward + regressors'],
+    );
+    const shut = videoStageTable(pipeline, videos, { hmm: { gate: 1 } });
+    assert.deepEqual(
+      shut.predictions['HMM forward-backward + gated regressors'],
+      shut.predictions['HMM forward-backward'],
+    );
+    assert.throws(() => videoStageTable(pipeline, videos, { hmm: { gate: 2 } }), /hmm\.gate/);
   });
 
   it('videoTemperatureScan: one row per temperature, the table numbers at each, the best one picked', () => {
@@ -187,6 +211,17 @@ describe('experiments: videoStageTable (Table 2 on video)', function () {
     }
     const m = 'HMM forward-backward + regressors';
     assert.equal(scan.temperature, scan.rows[0][m] <= scan.rows[1][m] ? 1 : 8);
+    // gates at the chosen temperature: gate 0 cascades every frame, the chosen gate has the lowest error
+    const at = scan.rows.find((r) => r.temperature === scan.temperature)!;
+    assert.deepEqual(
+      scan.gateRows.map((g) => g.gate),
+      [0, 0.05, 0.1, 0.2, 0.3, 0.5],
+    );
+    assert.ok(Math.abs(scan.gateRows[0].error - at[m]) < 1e-12);
+    assert.equal(scan.gateRows[0].cascaded, 1);
+    const bestGate = scan.gateRows.reduce((a, b) => (b.error < a.error ? b : a));
+    assert.equal(scan.gate, bestGate.gate);
+    assert.throws(() => videoTemperatureScan(pipeline, videos, { gates: [1.5] }), /gates\[0\]/);
     assert.throws(
       () => videoTemperatureScan(pipeline, videos, { temperatures: [] }),
       /'temperatures' expected a non-empty array/,
@@ -199,6 +234,12 @@ describe('experiments: videoStageTable (Table 2 on video)', function () {
       () => videoTemperatureScan(pipeline, videos, { method: 'classification' as 'HMM Viterbi' }),
       /argument 'method'/,
     );
+  });
+
+  it('is reachable from the public entry', () => {
+    assert.equal(xl.experiments.videoStageTable, videoStageTable);
+    assert.equal(xl.experiments.videoTemperatureScan, videoTemperatureScan);
+    assert.equal(xl.experiments.VIDEO_STAGES.length, 9);
   });
 
   it('names bad input: no videos, an empty video, frames without truth, other point counts, no cascade, bad options', () => {

@@ -44,6 +44,7 @@ export const VIDEO_STAGES = [
   { stage: 'temporal', method: 'HMM forward-backward' },
   { stage: 'temporal', method: 'HMM forward-backward + regressors' },
   { stage: 'temporal', method: 'HMM forward-backward + regressors + low-pass' },
+  { stage: 'temporal', method: 'HMM forward-backward + gated regressors' },
   { stage: 'temporal', method: 'HMM Viterbi' },
   { stage: 'temporal', method: 'HMM Viterbi + regressors' },
 ] as const;
@@ -63,6 +64,13 @@ export interface VideoHmmOptions {
   temperature?: number;
   /** Mass kept of each emission and each smoothed posterior (sparse forms). @default 0.999 */
   mass?: number;
+  /**
+   * The gated row runs the cascade on a frame only where the frame's own posterior p and its smoothed posterior q
+   * agree, Σ_k √(p_k q_k) ≥ gate (Bhattacharyya coefficient, 1 = the same); elsewhere the frame's image disagrees
+   * with its neighbours (an occluder, a bad box) and the smoothed shape stands. 0 always runs it; a uniform p against
+   * a peaked q gives 1/√K. @default 0.3
+   */
+  gate?: number;
 }
 
 /** Options of {@link videoStageTable}. */
@@ -166,7 +174,9 @@ function hmmSettings(fn: string, o: VideoHmmOptions | undefined, K: number): Req
     jump: o?.jump ?? 1e-3,
     temperature: o?.temperature ?? 1,
     mass: o?.mass ?? 0.999,
+    gate: o?.gate ?? 0.3,
   };
+  assertInRange(fn, 'hmm.gate', s.gate, 0, 1);
   assertInteger(fn, 'hmm.neighbors', s.neighbors, 1, K - 1);
   assertPositive(fn, 'hmm.temperature', s.temperature);
   assertInRange(fn, 'hmm.mass', s.mass, 0, 1);
@@ -180,6 +190,13 @@ function pack(shapes: readonly Shape[], dim: number): Float32Array {
   return out;
 }
 
+/** Σ_k √(p_k q_k) of a dense posterior p and a sparse one q (over q's kept classes). */
+function agreement(p: Float32Array, q: SparsePosterior): number {
+  let bc = 0;
+  for (let i = 0; i < q.indices.length; i++) bc += Math.sqrt(p[q.indices[i]] * q.probs[i]);
+  return bc;
+}
+
 /** The per-video smoothed shapes of one video's faces (all but the per-frame rows). */
 function smoothVideo(
   pipeline: LandmarkPipeline,
@@ -189,7 +206,7 @@ function smoothVideo(
   faces: readonly FaceLandmarks[],
   lowPass: ShapesLowPassOptions | undefined,
   clock: { hmm: number; regressors: number },
-): Partial<Record<VideoStageMethod, Shape[]>> {
+): { shapes: Partial<Record<VideoStageMethod, Shape[]>>; agree: number[] } {
   const { model, cascade } = pipeline;
   if (cascade === null) throw new ValueError('videoStageTable: the pipeline has no cascade'); // checked at the boundary
   const table = model.table;
@@ -212,9 +229,10 @@ function smoothVideo(
   const run = (start: Shape, top: number, t: number): Shape =>
     cascadeApply(cascade, frames[t].image, faces[t].refinedBox, start, top).shape;
   const fbCascade = fbShapes.map((sh, t) => run(sh, fb.posteriors[t].indices[0], t));
+  const agree = fb.posteriors.map((q, t) => agreement(faces[t].prediction.posterior, q));
   const vitCascade = vitShapes.map((sh, t) => run(sh, vit.path[t], t));
   clock.regressors += now() - t0;
-  return {
+  const shapes = {
     '+ regressors + low-pass': shapesLowPass(
       faces.map((f) => f.landmarks),
       lowPass,
@@ -222,9 +240,13 @@ function smoothVideo(
     'HMM forward-backward': fbShapes,
     'HMM forward-backward + regressors': fbCascade,
     'HMM forward-backward + regressors + low-pass': shapesLowPass(fbCascade, lowPass),
+    'HMM forward-backward + gated regressors': fbCascade.map((sh, t) =>
+      agree[t] >= s.gate ? sh : fbShapes[t],
+    ),
     'HMM Viterbi': vitShapes,
     'HMM Viterbi + regressors': vitCascade,
   };
+  return { shapes, agree };
 }
 
 /** The validated settings and the per-frame pipeline results of every video (shared by the table and the scan). */
@@ -330,7 +352,7 @@ export function videoStageTable(
     const faces = run.faces[v];
     shapes.classification.push(...faces.map((f) => f.classifierShape));
     shapes['+ regressors'].push(...faces.map((f) => f.landmarks));
-    const smooth = smoothVideo(pipeline, hmm, s, frames, faces, opts.lowPass, clock);
+    const smooth = smoothVideo(pipeline, hmm, s, frames, faces, opts.lowPass, clock).shapes;
     for (const [m, list] of Object.entries(smooth)) shapes[m as VideoStageMethod].push(...list);
     frames.forEach((f, t) => {
       videoOf.push(v);
@@ -401,14 +423,20 @@ export interface VideoTemperatureScanOptions extends Pick<VideoStageTableOptions
   method?: Exclude<VideoStageMethod, 'classification' | '+ regressors' | '+ regressors + low-pass'>;
   /** Normalisation of the errors. @default 'bbox-diagonal' */
   normalization?: Normalization;
+  /** Gates of the gated row to try at the chosen temperature (see `VideoHmmOptions.gate`). @default [0, 0.05, 0.1, 0.2, 0.3, 0.5] */
+  gates?: readonly number[];
 }
 
 /** What {@link videoTemperatureScan} returns. */
 export interface VideoTemperatureScan {
   /** The temperature of the lowest mean error. */
   temperature: number;
-  /** Per temperature: the mean error of each smoothed method (over every frame of the videos). */
+  /** Per temperature: the mean error of each smoothed method (over every frame of the videos; gated at hmm.gate). */
   rows: Array<{ temperature: number } & Record<string, number>>;
+  /** The gate of the lowest mean error of 'HMM forward-backward + gated regressors' at the chosen temperature. */
+  gate: number;
+  /** Per gate at the chosen temperature: that mean error, and the share of frames where the cascade ran. */
+  gateRows: Array<{ gate: number; error: number; cascaded: number }>;
 }
 
 /**
@@ -438,23 +466,50 @@ export function videoTemperatureScan(
     videos.flatMap((v) => v.map((f) => f.landmarks)),
     D,
   );
+  const gates = opts.gates ?? [0, 0.05, 0.1, 0.2, 0.3, 0.5];
+  if (!Array.isArray(gates) || gates.length === 0) {
+    throw new ValueError(
+      `${fn}: argument 'gates' expected a non-empty array of numbers in [0, 1], got ${describe(gates)}`,
+    );
+  }
+  gates.forEach((g, i) => assertInRange(fn, `gates[${i}]`, g, 0, 1));
   const clock = { hmm: 0, regressors: 0 };
-  const rows = temperatures.map((T) => {
+  const mean = (e: ArrayLike<number>): number => {
+    let sum = 0;
+    for (let i = 0; i < e.length; i++) sum += e[i];
+    return sum / e.length;
+  };
+  const perT = temperatures.map((T) => {
     const s = { ...run.settings, temperature: T };
     const byMethod: Record<string, Shape[]> = {};
+    const agree: number[] = [];
     videos.forEach((frames, v) => {
       const smooth = smoothVideo(pipeline, run.hmm, s, frames, run.faces[v], undefined, clock);
-      for (const m of smoothed) (byMethod[m] ??= []).push(...(smooth[m] ?? []));
+      for (const m of smoothed) (byMethod[m] ??= []).push(...(smooth.shapes[m] ?? []));
+      agree.push(...smooth.agree);
     });
     const row: { temperature: number } & Record<string, number> = { temperature: T };
+    const errors: Record<string, Float64Array> = {};
     for (const m of smoothed) {
-      const e = normalizedErrors(pack(byMethod[m], D), gt, run.nPoints, {
+      errors[m] = normalizedErrors(pack(byMethod[m], D), gt, run.nPoints, {
         normalization: opts.normalization ?? 'bbox-diagonal',
       });
-      row[m] = e.reduce((a, b) => a + b, 0) / e.length;
+      row[m] = mean(errors[m]);
     }
-    return row;
+    return { row, errors, agree };
   });
-  const best = rows.reduce((a, b) => (b[method] < a[method] ? b : a));
-  return { temperature: best.temperature, rows };
+  const rows = perT.map((r) => r.row);
+  const best = perT.reduce((a, b) => (b.row[method] < a.row[method] ? b : a));
+  const shape = best.errors['HMM forward-backward'];
+  const cascaded = best.errors['HMM forward-backward + regressors'];
+  const gateRows = gates.map((g) => {
+    const on = best.agree.map((a) => a >= g);
+    return {
+      gate: g,
+      error: mean(on.map((x, t) => (x ? cascaded[t] : shape[t]))),
+      cascaded: on.filter(Boolean).length / on.length,
+    };
+  });
+  const gate = gateRows.reduce((a, b) => (b.error < a.error ? b : a)).gate;
+  return { temperature: best.row.temperature, rows, gate, gateRows };
 }
