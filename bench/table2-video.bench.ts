@@ -15,7 +15,7 @@ const bench: Bench = async ({ quick }) => {
       row.stage,
       row.method,
       row.subset,
-      row.frames,
+      String(row.frames), // a count, not a measurement (run.ts would print 46 as 46.0)
       row.mean,
       row.median,
       row.auc,
