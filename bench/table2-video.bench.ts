@@ -3,7 +3,7 @@
  * smoothing (HMM forward-backward / Viterbi then the cascade, 3-frame low-pass), error / box diagonal (300-VW) on all,
  * visible and occluded test frames. Quick mode: 400 training faces, 3 epochs, 3 stages, 2 test videos of 100 frames.
  */
-import { table2Video, table2VideoSettings } from '../scripts/table2-video';
+import { gateText, table2Video, table2VideoSettings } from '../scripts/table2-video';
 import type { Bench } from './types';
 
 const bench: Bench = async ({ quick }) => {
@@ -31,7 +31,7 @@ const bench: Bench = async ({ quick }) => {
       rows,
       notes: [
         `Trained on ${s.trainFaces} synthetic faces (PIPELINE_CLASSIFIER, ${s.epochs} epochs; refiner; cascade ${s.stages} stages, ${s.clusters} clusters); ${s.testVideos} test videos × ${s.frames} frames, ${r.occludedFrames} occluded (> half the landmarks hidden).`,
-        `Mean training shape in each frame's detection box: ${r.meanShapeError.toFixed(4)}. Emission temperature ${r.scan.temperature} and gate ${r.scan.gate} (gated row: ${r.scan.gateRows.map((g) => `${g.gate}: ${g.error.toFixed(4)}`).join(', ')}), chosen on ${s.validationVideos} validation videos (forward-backward + regressors: ${scan.join(', ')}).`,
+        `Mean training shape in each frame's detection box: ${r.meanShapeError.toFixed(4)}. Emission temperature ${r.scan.temperature}, gate ${r.scan.gate} and move limit ${r.scan.maxMove} (gated row, gate, move limit: error, frames cascaded: ${gateText(r.scan)}), chosen on ${s.validationVideos} validation videos (forward-backward + regressors: ${scan.join(', ')}).`,
         `Seconds: render ${r.seconds.render.toFixed(0)}, classifier ${r.seconds.train.classifier.toFixed(0)}, refiner ${r.seconds.train.refiner.toFixed(0)}, cascade ${r.seconds.train.cascade.toFixed(0)}, scan ${r.seconds.scan.toFixed(0)}, test table ${r.seconds.table.toFixed(0)} (pipeline ${r.table.seconds.pipeline.toFixed(1)}, HMM ${r.table.seconds.hmm.toFixed(1)}, cascades from smoothed starts ${r.table.seconds.regressors.toFixed(1)}), total ${r.seconds.total.toFixed(0)}.`,
       ],
     },

@@ -178,8 +178,8 @@ describe('experiments: videoStageTable (Table 2 on video)', function () {
     assert.ok(gated[4] < e['+ regressors'][4], `${gated[4]} vs ${e['+ regressors'][4]}`);
   });
 
-  it('the gated row: gate 0 is the cascade from the smoothed start, gate 1 the smoothed shape itself', () => {
-    const open = videoStageTable(pipeline, videos, { hmm: { gate: 0 } });
+  it('the gated row: no gate is the cascade from the smoothed start, a closed one the smoothed shape itself', () => {
+    const open = videoStageTable(pipeline, videos, { hmm: { gate: 0, maxMove: Infinity } });
     assert.deepEqual(
       open.predictions['HMM forward-backward + gated regressors'],
       open.predictions['HMM forward-backward + regressors'],
@@ -189,7 +189,26 @@ describe('experiments: videoStageTable (Table 2 on video)', function () {
       shut.predictions['HMM forward-backward + gated regressors'],
       shut.predictions['HMM forward-backward'],
     );
+    const still = videoStageTable(pipeline, videos, { hmm: { gate: 0, maxMove: 0 } });
+    assert.deepEqual(
+      still.predictions['HMM forward-backward + gated regressors'],
+      still.predictions['HMM forward-backward'],
+    );
+    // the default limit (0.1 box diagonals) keeps the cascade's moves that stay near the smoothed shape
+    const byDefault = videoStageTable(pipeline, videos);
+    const P = byDefault.predictions;
+    for (let i = 0; i < 40; i++) {
+      const g = P['HMM forward-backward + gated regressors'].subarray(i * 10, i * 10 + 10);
+      const c = P['HMM forward-backward + regressors'].subarray(i * 10, i * 10 + 10);
+      const f = P['HMM forward-backward'].subarray(i * 10, i * 10 + 10);
+      assert.ok(
+        maxDiff(g, c) === 0 || maxDiff(g, f) === 0,
+        `frame ${i}: neither the cascade nor the smoothed shape`,
+      );
+    }
+    assert.equal(byDefault.hmm.maxMove, 0.1);
     assert.throws(() => videoStageTable(pipeline, videos, { hmm: { gate: 2 } }), /hmm\.gate/);
+    assert.throws(() => videoStageTable(pipeline, videos, { hmm: { maxMove: -1 } }), /hmm\.maxMove/);
   });
 
   it('videoTemperatureScan: one row per temperature, the table numbers at each, the best one picked', () => {
@@ -213,14 +232,15 @@ describe('experiments: videoStageTable (Table 2 on video)', function () {
     assert.equal(scan.temperature, scan.rows[0][m] <= scan.rows[1][m] ? 1 : 8);
     // gates at the chosen temperature: gate 0 cascades every frame, the chosen gate has the lowest error
     const at = scan.rows.find((r) => r.temperature === scan.temperature)!;
-    assert.deepEqual(
-      scan.gateRows.map((g) => g.gate),
-      [0, 0.05, 0.1, 0.2, 0.3, 0.5],
-    );
+    assert.deepEqual([...new Set(scan.gateRows.map((g) => g.gate))], [0, 0.05, 0.1, 0.2, 0.3, 0.5]);
+    assert.equal(scan.gateRows.length, 6 * 5);
+    assert.equal(scan.gateRows[0].maxMove, Infinity);
     assert.ok(Math.abs(scan.gateRows[0].error - at[m]) < 1e-12);
     assert.equal(scan.gateRows[0].cascaded, 1);
     const bestGate = scan.gateRows.reduce((a, b) => (b.error < a.error ? b : a));
     assert.equal(scan.gate, bestGate.gate);
+    assert.equal(scan.maxMove, bestGate.maxMove);
+    assert.throws(() => videoTemperatureScan(pipeline, videos, { maxMoves: [] }), /'maxMoves' expected/);
     assert.throws(() => videoTemperatureScan(pipeline, videos, { gates: [1.5] }), /gates\[0\]/);
     assert.throws(
       () => videoTemperatureScan(pipeline, videos, { temperatures: [] }),

@@ -68,9 +68,15 @@ export interface VideoHmmOptions {
    * The gated row runs the cascade on a frame only where the frame's own posterior p and its smoothed posterior q
    * agree, Σ_k √(p_k q_k) ≥ gate (Bhattacharyya coefficient, 1 = the same); elsewhere the frame's image disagrees
    * with its neighbours (an occluder, a bad box) and the smoothed shape stands. 0 always runs it; a uniform p against
-   * a peaked q gives 1/√K. @default 0.3
+   * a peaked q gives 1/√K. @default 0
    */
   gate?: number;
+  /**
+   * … and only where the cascade moves the smoothed shape by at most this (mean point distance / the frame's box
+   * diagonal): a cascade that pulls far from what the video predicts is reading something else (an occluder).
+   * Infinity always runs it. @default 0.1 (chosen on synthetic validation videos, bench/RESULTS.md)
+   */
+  maxMove?: number;
 }
 
 /** Options of {@link videoStageTable}. */
@@ -174,9 +180,15 @@ function hmmSettings(fn: string, o: VideoHmmOptions | undefined, K: number): Req
     jump: o?.jump ?? 1e-3,
     temperature: o?.temperature ?? 1,
     mass: o?.mass ?? 0.999,
-    gate: o?.gate ?? 0.3,
+    gate: o?.gate ?? 0,
+    maxMove: o?.maxMove ?? 0.1,
   };
   assertInRange(fn, 'hmm.gate', s.gate, 0, 1);
+  if (typeof s.maxMove !== 'number' || !(s.maxMove >= 0)) {
+    throw new ValueError(
+      `${fn}: argument 'hmm.maxMove' expected a number ≥ 0 (Infinity: no limit), got ${describe(s.maxMove)}`,
+    );
+  }
   assertInteger(fn, 'hmm.neighbors', s.neighbors, 1, K - 1);
   assertPositive(fn, 'hmm.temperature', s.temperature);
   assertInRange(fn, 'hmm.mass', s.mass, 0, 1);
@@ -197,6 +209,13 @@ function agreement(p: Float32Array, q: SparsePosterior): number {
   return bc;
 }
 
+/** Mean point distance of two shapes over the box's diagonal. */
+function shapeMove(a: Shape, b: Shape, box: { width: number; height: number }): number {
+  let d = 0;
+  for (let j = 0; j < a.length; j += 2) d += Math.hypot(a[j] - b[j], a[j + 1] - b[j + 1]);
+  return d / (a.length / 2) / Math.hypot(box.width, box.height);
+}
+
 /** The per-video smoothed shapes of one video's faces (all but the per-frame rows). */
 function smoothVideo(
   pipeline: LandmarkPipeline,
@@ -206,7 +225,7 @@ function smoothVideo(
   faces: readonly FaceLandmarks[],
   lowPass: ShapesLowPassOptions | undefined,
   clock: { hmm: number; regressors: number },
-): { shapes: Partial<Record<VideoStageMethod, Shape[]>>; agree: number[] } {
+): { shapes: Partial<Record<VideoStageMethod, Shape[]>>; agree: number[]; move: number[] } {
   const { model, cascade } = pipeline;
   if (cascade === null) throw new ValueError('videoStageTable: the pipeline has no cascade'); // checked at the boundary
   const table = model.table;
@@ -230,6 +249,7 @@ function smoothVideo(
     cascadeApply(cascade, frames[t].image, faces[t].refinedBox, start, top).shape;
   const fbCascade = fbShapes.map((sh, t) => run(sh, fb.posteriors[t].indices[0], t));
   const agree = fb.posteriors.map((q, t) => agreement(faces[t].prediction.posterior, q));
+  const move = fbCascade.map((sh, t) => shapeMove(fbShapes[t], sh, faces[t].refinedBox));
   const vitCascade = vitShapes.map((sh, t) => run(sh, vit.path[t], t));
   clock.regressors += now() - t0;
   const shapes = {
@@ -241,12 +261,12 @@ function smoothVideo(
     'HMM forward-backward + regressors': fbCascade,
     'HMM forward-backward + regressors + low-pass': shapesLowPass(fbCascade, lowPass),
     'HMM forward-backward + gated regressors': fbCascade.map((sh, t) =>
-      agree[t] >= s.gate ? sh : fbShapes[t],
+      agree[t] >= s.gate && move[t] <= s.maxMove ? sh : fbShapes[t],
     ),
     'HMM Viterbi': vitShapes,
     'HMM Viterbi + regressors': vitCascade,
   };
-  return { shapes, agree };
+  return { shapes, agree, move };
 }
 
 /** The validated settings and the per-frame pipeline results of every video (shared by the table and the scan). */
@@ -425,6 +445,8 @@ export interface VideoTemperatureScanOptions extends Pick<VideoStageTableOptions
   normalization?: Normalization;
   /** Gates of the gated row to try at the chosen temperature (see `VideoHmmOptions.gate`). @default [0, 0.05, 0.1, 0.2, 0.3, 0.5] */
   gates?: readonly number[];
+  /** Move limits of the gated row to try with each gate (see `VideoHmmOptions.maxMove`). @default [Infinity, 0.15, 0.1, 0.08, 0.06] */
+  maxMoves?: readonly number[];
 }
 
 /** What {@link videoTemperatureScan} returns. */
@@ -433,10 +455,11 @@ export interface VideoTemperatureScan {
   temperature: number;
   /** Per temperature: the mean error of each smoothed method (over every frame of the videos; gated at hmm.gate). */
   rows: Array<{ temperature: number } & Record<string, number>>;
-  /** The gate of the lowest mean error of 'HMM forward-backward + gated regressors' at the chosen temperature. */
+  /** The gate and move limit of the lowest mean error of 'HMM forward-backward + gated regressors' at the chosen temperature. */
   gate: number;
-  /** Per gate at the chosen temperature: that mean error, and the share of frames where the cascade ran. */
-  gateRows: Array<{ gate: number; error: number; cascaded: number }>;
+  maxMove: number;
+  /** Per (gate, move limit) at the chosen temperature: that mean error, and the share of frames where the cascade ran. */
+  gateRows: Array<{ gate: number; maxMove: number; error: number; cascaded: number }>;
 }
 
 /**
@@ -473,6 +496,16 @@ export function videoTemperatureScan(
     );
   }
   gates.forEach((g, i) => assertInRange(fn, `gates[${i}]`, g, 0, 1));
+  const maxMoves = opts.maxMoves ?? [Infinity, 0.15, 0.1, 0.08, 0.06];
+  if (
+    !Array.isArray(maxMoves) ||
+    maxMoves.length === 0 ||
+    maxMoves.some((m) => typeof m !== 'number' || !(m >= 0))
+  ) {
+    throw new ValueError(
+      `${fn}: argument 'maxMoves' expected a non-empty array of numbers ≥ 0, got ${describe(maxMoves)}`,
+    );
+  }
   const clock = { hmm: 0, regressors: 0 };
   const mean = (e: ArrayLike<number>): number => {
     let sum = 0;
@@ -483,10 +516,12 @@ export function videoTemperatureScan(
     const s = { ...run.settings, temperature: T };
     const byMethod: Record<string, Shape[]> = {};
     const agree: number[] = [];
+    const move: number[] = [];
     videos.forEach((frames, v) => {
       const smooth = smoothVideo(pipeline, run.hmm, s, frames, run.faces[v], undefined, clock);
       for (const m of smoothed) (byMethod[m] ??= []).push(...(smooth.shapes[m] ?? []));
       agree.push(...smooth.agree);
+      move.push(...smooth.move);
     });
     const row: { temperature: number } & Record<string, number> = { temperature: T };
     const errors: Record<string, Float64Array> = {};
@@ -496,20 +531,23 @@ export function videoTemperatureScan(
       });
       row[m] = mean(errors[m]);
     }
-    return { row, errors, agree };
+    return { row, errors, agree, move };
   });
   const rows = perT.map((r) => r.row);
   const best = perT.reduce((a, b) => (b.row[method] < a.row[method] ? b : a));
   const shape = best.errors['HMM forward-backward'];
   const cascaded = best.errors['HMM forward-backward + regressors'];
-  const gateRows = gates.map((g) => {
-    const on = best.agree.map((a) => a >= g);
-    return {
-      gate: g,
-      error: mean(on.map((x, t) => (x ? cascaded[t] : shape[t]))),
-      cascaded: on.filter(Boolean).length / on.length,
-    };
-  });
-  const gate = gateRows.reduce((a, b) => (b.error < a.error ? b : a)).gate;
-  return { temperature: best.row.temperature, rows, gate, gateRows };
+  const gateRows = gates.flatMap((g) =>
+    maxMoves.map((maxMove) => {
+      const on = best.agree.map((a, t) => a >= g && best.move[t] <= maxMove);
+      return {
+        gate: g,
+        maxMove,
+        error: mean(on.map((x, t) => (x ? cascaded[t] : shape[t]))),
+        cascaded: on.filter(Boolean).length / on.length,
+      };
+    }),
+  );
+  const chosen = gateRows.reduce((a, b) => (b.error < a.error ? b : a));
+  return { temperature: best.row.temperature, rows, gate: chosen.gate, maxMove: chosen.maxMove, gateRows };
 }
