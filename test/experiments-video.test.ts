@@ -194,9 +194,9 @@ describe('experiments: videoStageTable (Table 2 on video)', function () {
       still.predictions['HMM forward-backward + gated regressors'],
       still.predictions['HMM forward-backward'],
     );
-    // the default limit (0.1 box diagonals) keeps the cascade's moves that stay near the smoothed shape
-    const byDefault = videoStageTable(pipeline, videos);
-    const P = byDefault.predictions;
+    // a limit of 0.1 box diagonals keeps the cascade's moves that stay near the smoothed shape
+    const limited = videoStageTable(pipeline, videos, { hmm: { maxMove: 0.1 } });
+    const P = limited.predictions;
     for (let i = 0; i < 40; i++) {
       const g = P['HMM forward-backward + gated regressors'].subarray(i * 10, i * 10 + 10);
       const c = P['HMM forward-backward + regressors'].subarray(i * 10, i * 10 + 10);
@@ -206,7 +206,7 @@ describe('experiments: videoStageTable (Table 2 on video)', function () {
         `frame ${i}: neither the cascade nor the smoothed shape`,
       );
     }
-    assert.equal(byDefault.hmm.maxMove, 0.1);
+    assert.equal(limited.hmm.maxMove, 0.1);
     assert.throws(() => videoStageTable(pipeline, videos, { hmm: { gate: 2 } }), /hmm\.gate/);
     assert.throws(() => videoStageTable(pipeline, videos, { hmm: { maxMove: -1 } }), /hmm\.maxMove/);
   });
