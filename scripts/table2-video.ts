@@ -1,7 +1,7 @@
 /**
  * The paper's Table 2 on synthetic video, stage by stage: a pipeline trained on synthetic stills (the 300-W runs'
- * architecture: `refine.PIPELINE_CLASSIFIER`, box refiner, per-cluster cascade), then `experiments.videoStageTable` on
- * synthetic videos (smooth pose / expression / framing, a simulated jittered detection per frame, an occluder passing
+ * architecture: `refine.PIPELINE_CLASSIFIER`, box refiner, per-cluster cascade `refine.PIPELINE_CASCADE`), then
+ * `experiments.videoStageTable` on synthetic videos (smooth pose / expression / framing, a simulated jittered detection per frame, an occluder passing
  * over the face and hiding it fully for some frames): classification, + regressors, + temporal smoothing (HMM
  * forward-backward / Viterbi over the classes then the cascade, 3-frame low-pass). The HMM's emission temperature is
  * and the gate of the gated row (the cascade only where a frame's posterior agrees with its smoothed one and the cascade
@@ -45,8 +45,8 @@ export function table2VideoSettings(quick: boolean): Table2VideoSettings {
     : {
         trainFaces: 3000,
         epochs: 10,
-        stages: 7,
-        clusters: 4,
+        stages: xl.refine.PIPELINE_CASCADE.stages ?? 5,
+        clusters: xl.refine.PIPELINE_CASCADE.clusters ?? 4,
         validationVideos: 3,
         testVideos: 6,
         frames: 150,
@@ -96,7 +96,7 @@ export async function table2Video(settings: Table2VideoSettings): Promise<Table2
     train,
     classifier: { ...xl.refine.PIPELINE_CLASSIFIER, epochs: s.epochs },
     refiner: { seed: 1 },
-    cascade: { stages: s.stages, clusters: s.clusters, minExamples: 200, seed: 1 },
+    cascade: { ...xl.refine.PIPELINE_CASCADE, stages: s.stages, clusters: s.clusters, minExamples: 200 },
   });
   try {
     t = performance.now();
