@@ -23,7 +23,7 @@ import { shapeFromBox } from '../src/landmarks/box';
 import type { Box, Sample } from '../src/types';
 import { Rng } from '../src/util/rng';
 import { tinySamples } from './modelFixtures';
-import { meanPointError, tinyRefineSetup, type TinyRefineSetup } from './refineFixtures';
+import { meanPointError, tinyPipeline, tinyRefineSetup, type TinyRefineSetup } from './refineFixtures';
 
 describe('refine: pointSpread', () => {
   it('is the posterior spread of each point in pixels (hand-computed)', () => {
@@ -62,19 +62,7 @@ describe('refine: pipeline', function () {
   let pipeline: LandmarkPipeline;
   before(async () => {
     setup = await tinyRefineSetup();
-    const { model, trainSet } = setup;
-    pipeline = {
-      model,
-      refiner: trainBoxRefiner(model, trainSet, { perFace: 6, seed: 3 }),
-      cascade: trainCascade(model, trainSet, {
-        stages: 2,
-        clusters: 1,
-        frameSize: 32,
-        hog: { cellSize: 3 },
-        starts: 3,
-        startJitter: { centre: 0.08, scale: 0.08 },
-      }),
-    };
+    pipeline = tinyPipeline(setup);
   });
   after(() => setup?.model.dispose());
 

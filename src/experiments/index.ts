@@ -36,3 +36,15 @@ export {
   type CachedModelSettings,
 } from './cachedModel';
 export { posedClassTable, type PosedClassTableOptions } from './posedClassTable';
+export {
+  videoStageTable,
+  VIDEO_STAGES,
+  type VideoStageMethod,
+  type VideoStageRow,
+  type VideoStageTable,
+  type VideoStageTableOptions,
+  type VideoHmmOptions,
+  videoTemperatureScan,
+  type VideoTemperatureScan,
+  type VideoTemperatureScanOptions,
+} from './videoStageTable';
