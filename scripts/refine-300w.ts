@@ -9,7 +9,7 @@
  *   npx tsx scripts/refine-detections.ts ssdMobilenetv1 validation
  *   npx tsx scripts/refine-300w.ts                                      # writes out/refine-300w/results.json
  *
- * Env: XL_REFINE_N (training faces, default all), XL_REFINE_EPOCHS (12), XL_REFINE_K (100), XL_REFINE_CLUSTERS (4),
+ * Env: XL_REFINE_N (training faces, default all), XL_REFINE_EPOCHS (12), XL_REFINE_K (100; M: exemplars), XL_REFINE_CLUSTERS (4),
  * XL_REFINE_FLIP (1: append mirror images), XL_REFINE_STAGES (5), XL_REFINE_LAMBDA (cascade ridge penalty, 2), XL_REFINE_DETECT (training faces given Tiny boxes for the refiner, 600), XL_REFINE_INPUT (net input side, 64), XL_REFINE_JITTER (narrow: the classifier trains in the landmarks' box jittered by 5 % instead of Tiny-like boxes), XL_REFINE_ONEPASS (1: refiner on detector-like boxes, cascade on the one-pass path; 0: the two-pass recipe), XL_REFINE_OUT (out/refine-300w), XL_REFINE_SYNTH (synthetic faces mixed in, 0), XL_QUICK=1 (300 faces, 3 epochs, 3 stages). Detector boxes missing from the cache are
  * detected here (slow: 0.2 s per face for Tiny, 0.7 s for SSD on one wasm thread).
  */
@@ -58,7 +58,8 @@ export async function main(): Promise<void> {
   const root = process.env.XL_W300 ?? xl.experiments.DEFAULT_W300_PATH;
   const n = env('XL_REFINE_N', quick ? 300 : 1e9);
   const epochs = env('XL_REFINE_EPOCHS', quick ? 3 : 12);
-  const Kwanted = env('XL_REFINE_K', 100);
+  // XL_REFINE_K=M: one exemplar class per training face (the paper's setting)
+  const Kwanted = process.env.XL_REFINE_K === 'M' ? Infinity : env('XL_REFINE_K', 100);
   const clusters = env('XL_REFINE_CLUSTERS', 4);
   const stages = env('XL_REFINE_STAGES', quick ? 3 : (xl.refine.PIPELINE_CASCADE.stages ?? 5));
   const lambda = env('XL_REFINE_LAMBDA', 2);
@@ -88,7 +89,7 @@ export async function main(): Promise<void> {
   let valDs = xl.datasets.w300Train(root, { ...SPLIT, split: 'validation' });
   if (quick) valDs = xl.datasets.subset(valDs, { n: 60, seed: 1 });
   const val = materialise(valDs);
-  const K = Math.min(Kwanted, train.length);
+  const K: number | 'M' = Kwanted === Infinity ? 'M' : Math.min(Kwanted, train.length);
   console.log(
     `${info.backend}: ${train.length} training / ${val.length} validation faces (split by photo) [${clock()}]`,
   );
