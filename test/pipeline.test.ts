@@ -125,7 +125,6 @@ describe('refine: pipeline', function () {
       'refined',
       'cascade 1',
       'cascade 2',
-      'one pass: refined',
       'one pass: + cascade',
     ]);
     assert.ok(a.msPerFace['pipeline one pass'] > 0);

@@ -37,9 +37,9 @@ export interface PipelineEvaluation {
   /** Indices (into the samples) of the faces scored. */
   indices: number[];
   /**
-   * Methods in order: 'classifier' (in the given box), 'refined' (in the refined box), 'cascade 1' … 'cascade S' (the
-   * last is the pipeline's answer), with a refiner 'one pass: refined' and 'one pass: + cascade' (reclassify: false),
-   * then the peer.
+   * Methods in order: 'classifier' (in the given box), 'refined' (classified again in the refined box), 'cascade 1' …
+   * 'cascade S' (after that two-pass start), with a refiner and a cascade 'one pass: + cascade' (reclassify: false: the
+   * cascade from the classifier's shape in the given box), then the peer.
    */
   result: ProtocolResult;
   /**
@@ -100,10 +100,8 @@ export async function evaluatePipeline(
     const stages = full[0].stages.length - 1;
     for (let s = 1; s <= stages; s++) methods[`cascade ${s}`] = pack(full.map((f) => f.stages[s]));
     const onePass = pipeline.refiner ? landmarksInBoxes(pipeline, items, { reclassify: false }) : null;
-    if (onePass) {
-      methods['one pass: refined'] = pack(onePass.map((f) => f.classifierShape));
-      if (pipeline.cascade) methods['one pass: + cascade'] = pack(onePass.map((f) => f.landmarks));
-    }
+    // (its start is the 'classifier' row: one pass keeps the classifier's shape in the given box)
+    if (onePass && pipeline.cascade) methods['one pass: + cascade'] = pack(onePass.map((f) => f.landmarks));
     const msPerFace: Record<string, number> = {};
     const nt = Math.min(timed, items.length);
     if (nt > 0) {
