@@ -8,7 +8,7 @@
  *   npx tsx scripts/refine-detections.ts tinyFaceDetector validation   # cached boxes (once)
  *   npx tsx scripts/refine-click-300w.ts
  *
- * Env: XL_REFINE_PIPELINE (default out/refine-300w/pipeline), XL_REFINE_RECLASSIFY (0: the one-pass path), XL_W300, XL_QUICK=1 (30 faces).
+ * Env: XL_REFINE_PIPELINE (default out/refine-300w/pipeline), XL_REFINE_RECLASSIFY (0: the one-pass path, 1: two passes; default: the pipeline's own), XL_W300, XL_QUICK=1 (30 faces).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -30,8 +30,11 @@ async function main(): Promise<void> {
   );
   const faces = val.filter((s) => cached[s.id]);
   const items = faces.map((s) => ({ image: s.image, box: cached[s.id] as xl.Box }));
-  const onePass = process.env.XL_REFINE_RECLASSIFY === '0';
-  const answered = xl.refine.landmarksInBoxes(pipeline, items, { reclassify: !onePass });
+  // the pipeline's own path (one pass when it was trained for it), unless XL_REFINE_RECLASSIFY says
+  const env = process.env.XL_REFINE_RECLASSIFY;
+  const reclassify = env === undefined ? undefined : env !== '0';
+  const onePass = reclassify === undefined ? pipeline.onePass === true : !reclassify;
+  const answered = xl.refine.landmarksInBoxes(pipeline, items, { reclassify });
   const dim = 2 * pipeline.model.config.nPoints;
   const pack = (shapes: Float32Array[]): Float32Array => {
     const a = new Float32Array(shapes.length * dim);
