@@ -243,7 +243,7 @@ const bench: Bench = async ({ quick }) => {
       ],
       rows,
       notes: [
-        `Backend ${info.backend}; pipeline as refine.PIPELINE_CLASSIFIER (K = 100, 32×32 gray net), refiner, cascade of ${cascade.global.length} stages × ${cascade.clusters.length} clusters (frame ${size} px, HOG ${cascade.hog.cells}×${cascade.hog.cells} cells × ${cascade.hog.bins} bins); trained for 1 epoch on ${nTrain} faces (data ${((tData - t0) / 1000).toFixed(0)} s, training ${((tTrain - tData) / 1000).toFixed(0)} s). Tensors left after the timings: ${leaked}.`,
+        `Backend ${info.backend}; pipeline as refine.PIPELINE_CLASSIFIER (K = ${pipeline.model.K}, ${pipeline.model.config.input.size}×${pipeline.model.config.input.size} gray net), refiner, cascade of ${cascade.global.length} stages × ${cascade.clusters.length} clusters (frame ${size} px, HOG ${cascade.hog.cells}×${cascade.hog.cells} cells × ${cascade.hog.bins} bins); trained for 1 epoch on ${nTrain} faces (data ${((tData - t0) / 1000).toFixed(0)} s, training ${((tTrain - tData) / 1000).toFixed(0)} s). Tensors left after the timings: ${leaked}.`,
         `Target (issue 11): refined prediction ≤ 2× the classifier per face. Two-pass, 7 stages: ${(twoP.one / cls.one).toFixed(2)}× one at a time, ${(twoP.batch / cls.batch).toFixed(2)}× in a batch; one-pass, 7 stages: ${(oneP.one / cls.one).toFixed(2)}× / ${(oneP.batch / cls.batch).toFixed(2)}×.`,
         'Old rows: the pre-speed kernels kept in test/refineReference.ts (same outputs within 1e-5, test/refine-kernels.test.ts).',
       ],
