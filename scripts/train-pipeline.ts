@@ -2,7 +2,7 @@
  * Trains the photo-to-landmarks pipeline (classes + classifier, a box refiner for face-api's Tiny detector, the
  * cascade) once and saves it with `refine.savePipeline`, for `refine.loadPipeline` + `refine.faceLandmarks`:
  *
- *   npm run train:300w -- --w300 ~/300w   # 300-W images with .pts → models/300w (~10 min on two cores, estimated from refine-300w.ts)
+ *   npm run train:300w -- --w300 ~/300w   # 300-W images with .pts → models/300w (~9 min on two cores, measured on the 2,012 shared crops)
  *   npm run train:synth                   # the built-in synthetic faces only → models/synth (~5 min measured)
  *   npx tsx scripts/train-pipeline.ts --data 300w --w300 ../shared/data/300w-train --out models/300w
  *
