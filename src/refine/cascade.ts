@@ -432,7 +432,7 @@ export function cascadeApply(
 /**
  * Runs the cascade on many faces at once (the same results as {@link cascadeApply} face by face, within float32
  * rounding): faces that share a regressor set run their stages together, so each stage's descriptors are one packed
- * matrix and its product one call (on the engine from ENGINE_MIN_ROWS faces of a set).
+ * matrix and its product one call (in WebAssembly; without it, on the engine from ENGINE_MIN_ROWS faces of a set).
  * @example const runs = cascadeApplyBatch(cascade, preds.map((p, i) => ({ image, box: boxes[i], start: p.expectedShape, topClass: p.topK[0].index })))
  */
 export function cascadeApplyBatch(

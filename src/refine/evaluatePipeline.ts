@@ -13,6 +13,7 @@ import {
 } from '../evaluate/evaluateProtocol';
 import { predict } from '../model/predict';
 import type { Box, Sample } from '../types';
+import { packRows } from '../util/packRows';
 import { describe } from '../util/validate';
 import { assertSamples } from './boxRefiner';
 import { type LandmarkPipeline, landmarksInBoxes } from './pipeline';
@@ -86,11 +87,7 @@ export async function evaluatePipeline(
     if (indices.length === 0) continue;
     const items = indices.map((i) => ({ image: samples[i].image, box: boxes[i] as Box }));
     const dim = 2 * nPoints;
-    const pack = (shapes: Float32Array[]): Float32Array => {
-      const a = new Float32Array(shapes.length * dim);
-      shapes.forEach((s, r) => a.set(s, r * dim));
-      return a;
-    };
+    const pack = (shapes: Float32Array[]): Float32Array => packRows(shapes, dim);
     const plain = landmarksInBoxes(pipeline, items, { refine: false, cascade: false });
     const full = landmarksInBoxes(pipeline, items, { reclassify: true });
     const methods: Record<string, Float32Array> = {

@@ -10,6 +10,7 @@ import { predictBatch, type Prediction, type PredictItem } from '../model/predic
 import { trainPipelineClassifier, type PipelineClassifierOptions } from './pipelineClassifier';
 import type { TrainResult } from '../model/train';
 import type { Box, Raster, Sample, Shape } from '../types';
+import { packRows } from '../util/packRows';
 import { describe } from '../util/validate';
 import { BOX_DELTA_DIM, boxApplyDelta } from './boxDelta';
 import { ridgeApply } from './ridge';
@@ -23,6 +24,7 @@ import {
 import {
   type Cascade,
   type CascadeFront,
+  type CascadeItem,
   cascadeApplyBatch,
   cascadeValidate,
   trainCascade,
@@ -136,13 +138,6 @@ export const PIPELINE_CASCADE: Readonly<TrainCascadeOptions> = {
   seed: 1,
 };
 
-/** Packs equal-length rows into one array. */
-function packRows(rows: Float32Array[]): Float32Array {
-  const out = new Float32Array(rows.length * (rows[0]?.length ?? 0));
-  rows.forEach((r, i) => out.set(r, i * r.length));
-  return out;
-}
-
 /** The default detector of the pipeline: Tiny at 416 (fast on one wasm thread). */
 export const PIPELINE_DETECTOR: DetectFacesOptions = {
   model: 'tinyFaceDetector',
@@ -175,6 +170,16 @@ function onePass(
   const delta = ridgeApply(refiner.ridge, packRows(preds.map((p) => p.feature)));
   const refined = items.map((it, i) => boxApplyDelta(it.box, delta, i * BOX_DELTA_DIM));
   return { refined, preds };
+}
+
+/** The cascade's items for classified faces: each prediction's shape and top class, in its face's refined box. */
+function cascadeItems(items: PredictItem[], refined: Box[], preds: Prediction[]): CascadeItem[] {
+  return preds.map((p, i) => ({
+    image: items[i].image,
+    box: refined[i],
+    start: p.expectedShape,
+    topClass: p.topK[0].index,
+  }));
 }
 
 /**
@@ -211,16 +216,7 @@ export function landmarksInBoxes(
   // the cascade on every face at once (faces sharing a regressor set run each stage as one product)
   const runs =
     cascade && opts.cascade !== false
-      ? cascadeApplyBatch(
-          cascade,
-          preds.map((p, i) => ({
-            image: items[i].image,
-            box: refined[i],
-            start: p.expectedShape,
-            topClass: p.topK[0].index,
-          })),
-          { stages: opts.cascadeStages },
-        )
+      ? cascadeApplyBatch(cascade, cascadeItems(items, refined, preds), { stages: opts.cascadeStages })
       : null;
   return preds.map((p, i) => {
     const run = runs ? runs[i] : null;
@@ -325,11 +321,7 @@ export async function trainLandmarkPipeline(
       opts.onePass && refiner
         ? (items) => {
             const { refined, preds } = onePass(model, refiner, items);
-            return preds.map((p, i) => ({
-              box: refined[i],
-              start: p.expectedShape,
-              topClass: p.topK[0].index,
-            }));
+            return cascadeItems(items, refined, preds);
           }
         : undefined;
     const cascade =

@@ -1,3 +1,4 @@
+export * from './packRows';
 export * from './paths';
 export * from './rng';
 export * from './validate';
