@@ -126,6 +126,22 @@ describe('experiments: videoStageTable (Table 2 on video)', function () {
     assert.ok(mean('+ regressors + low-pass') <= mean('+ regressors') + 1e-6);
   });
 
+  it('a one-pass pipeline: the smoothed posterior is read in the box the classifier ran in, not the refined one', () => {
+    const still = new Array<Sample>(6).fill(setup.valSet[5]);
+    const fast: LandmarkPipeline = { ...pipeline, onePass: true };
+    const t = videoStageTable(fast, [still], {
+      hmm: { stay: 1, jump: 0, temperature: 6, mass: 1 },
+      protocol: { hardFraction: 0 },
+    });
+    const [face] = landmarksInBoxes(fast, [
+      { image: still[0].image, box: still[0].detection ?? still[0].box },
+    ]);
+    // the refiner moves the box, so a shape placed in the refined box would be off
+    assert.notDeepEqual(face.refinedBox, face.prediction.box);
+    const d = maxDiff(t.predictions['HMM forward-backward'], t.predictions.classification);
+    assert.ok(d < 1e-2, `${d} px`);
+  });
+
   it('a video with one blanked (fully occluded) frame: the HMM repairs it, the low-pass only dilutes it', () => {
     const face = setup.valSet[7];
     const blank = { ...face.image, data: new Uint8Array(face.image.data.length).fill(30) };

@@ -34,6 +34,7 @@ import { posteriorTop, type SparsePosterior } from '../reasoning/posterior';
 import { cascadeApply } from '../refine/cascade';
 import { type FaceLandmarks, type LandmarkPipeline, landmarksInBoxes } from '../refine/pipeline';
 import type { Sample, Shape } from '../types';
+import { packRows } from '../util/packRows';
 import { assertInRange, assertInteger, assertOneOf, assertPositive, describe } from '../util/validate';
 
 /** The rows of the table, in order: stage and method. */
@@ -196,13 +197,6 @@ function hmmSettings(fn: string, o: VideoHmmOptions | undefined, K: number): Req
   return s;
 }
 
-/** Packs equal-length shapes into one array. */
-function pack(shapes: readonly Shape[], dim: number): Float32Array {
-  const out = new Float32Array(shapes.length * dim);
-  shapes.forEach((s, i) => out.set(s, i * dim));
-  return out;
-}
-
 /** Σ_k √(p_k q_k) of a dense posterior p and a sparse one q (over q's kept classes). */
 function agreement(p: Float32Array, q: SparsePosterior): number {
   let bc = 0;
@@ -242,9 +236,11 @@ function smoothVideo(
   const vit = hmmViterbi(hmm, emissions);
   clock.hmm += now() - t0;
   t0 = now();
-  const fbShapes = fb.posteriors.map((p, t) => posteriorShape(p, table, faces[t].refinedBox));
+  // the classes are shapes in the box the classifier ran in (the refined box, or the given one on the one-pass path);
+  // the cascade then works in the refined box
+  const fbShapes = fb.posteriors.map((p, t) => posteriorShape(p, table, faces[t].prediction.box));
   const vitShapes = Array.from(vit.path, (k, t) =>
-    shapeFromBox(table.centers.subarray(k * D, (k + 1) * D), faces[t].refinedBox),
+    shapeFromBox(table.centers.subarray(k * D, (k + 1) * D), faces[t].prediction.box),
   );
   const run = (start: Shape, top: number, t: number): Shape =>
     cascadeApply(cascade, frames[t].image, faces[t].refinedBox, start, top).shape;
@@ -383,11 +379,11 @@ export function videoStageTable(
     });
   });
   const methods = VIDEO_STAGES.map((r) => r.method);
-  const predictions = Object.fromEntries(methods.map((m) => [m, pack(shapes[m], D)])) as Record<
+  const predictions = Object.fromEntries(methods.map((m) => [m, packRows(shapes[m], D)])) as Record<
     VideoStageMethod,
     Float32Array
   >;
-  const gt = pack(truth, D);
+  const gt = packRows(truth, D);
   const known = hidden.some((h) => h !== null);
   const occlusion = known ? hidden.map((h) => ((h ?? 0) > occludedFraction ? 'occluded' : 'visible')) : null;
   const protocol = evaluateProtocol(gt, nPoints, predictions, {
@@ -486,7 +482,7 @@ export function videoTemperatureScan(
   assertOneOf(fn, 'method', method, smoothed);
   const run = runVideos(fn, pipeline, videos, opts, { ...opts.hmm, temperature: 1 });
   const D = 2 * run.nPoints;
-  const gt = pack(
+  const gt = packRows(
     videos.flatMap((v) => v.map((f) => f.landmarks)),
     D,
   );
@@ -527,7 +523,7 @@ export function videoTemperatureScan(
     const row: { temperature: number } & Record<string, number> = { temperature: T };
     const errors: Record<string, Float64Array> = {};
     for (const m of smoothed) {
-      errors[m] = normalizedErrors(pack(byMethod[m], D), gt, run.nPoints, {
+      errors[m] = normalizedErrors(packRows(byMethod[m], D), gt, run.nPoints, {
         normalization: opts.normalization ?? 'bbox-diagonal',
       });
       row[m] = mean(errors[m]);
