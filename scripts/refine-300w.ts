@@ -16,7 +16,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as xl from '../src/index';
-import { cacheFile, SPLIT, TINY_INPUT } from './refine-detections';
+import { boxesWithMirrors, cacheFile, SPLIT, TINY_INPUT } from './refine-detections';
 
 const env = (name: string, fallback: number): number =>
   process.env[name] !== undefined ? Number(process.env[name]) : fallback;
@@ -99,11 +99,7 @@ export async function main(): Promise<void> {
   const nDetect = Math.min(originals, env('XL_REFINE_DETECT', quick ? 100 : 600));
   const found = await detections(train.slice(0, nDetect), 'tinyFaceDetector', 'train');
   const byId = new Map(train.slice(0, nDetect).map((s, i) => [s.id, found[i]]));
-  const tinyTrain = train.map((s) => {
-    if (!s.id.endsWith('#flip')) return byId.get(s.id);
-    const b = byId.get(s.id.slice(0, -'#flip'.length));
-    return b && { ...b, x: s.image.width - 1 - (b.x + b.width) };
-  });
+  const tinyTrain = boxesWithMirrors(train, byId);
   const tinyVal = await detections(val, 'tinyFaceDetector', 'validation');
   const ssdVal = await detections(val, 'ssdMobilenetv1', 'validation');
   console.log(`detections ready [${clock()}]`);

@@ -9,6 +9,22 @@ import * as path from 'node:path';
 import * as xl from '../src/index';
 
 export const SPLIT = { validationFraction: 0.1, seed: 1 } as const;
+
+/**
+ * Each training face's detector box from the boxes found on the originals (`byId`): a mirror image
+ * (`datasets.flipAugment`'s '#flip' copy) gets its original's box mirrored; faces without one get undefined.
+ */
+export function boxesWithMirrors(
+  train: readonly xl.Sample[],
+  byId: ReadonlyMap<string, xl.Box | undefined>,
+): Array<xl.Box | undefined> {
+  const suffix = '#flip';
+  return train.map((s) => {
+    if (!s.id.endsWith(suffix)) return byId.get(s.id);
+    const b = byId.get(s.id.slice(0, -suffix.length));
+    return b && { ...b, x: s.image.width - 1 - (b.x + b.width) };
+  });
+}
 export const TINY_INPUT = 416;
 
 export function cacheFile(model: string, split: string): string {

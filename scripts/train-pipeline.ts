@@ -16,6 +16,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as xl from '../src/index';
+import { boxesWithMirrors } from './refine-detections';
 
 /** Parsed command line. */
 export interface TrainPipelineArgs {
@@ -173,11 +174,7 @@ export async function trainPipeline(args: TrainPipelineArgs): Promise<xl.refine.
     ...(args.data === 'synth' ? { minConfidence: 0.1 } : {}),
   });
   const byId = new Map(detectSet.ids.map((id, i) => [id, found[i]]));
-  const tiny = train.map((s) => {
-    if (!s.id.endsWith('#flip')) return byId.get(s.id);
-    const b = byId.get(s.id.slice(0, -'#flip'.length));
-    return b && { ...b, x: s.image.width - 1 - (b.x + b.width) };
-  });
+  const tiny = boxesWithMirrors(train, byId);
   console.log(`Tiny boxes for ${found.filter(Boolean).length} of ${nDetect} faces [${clock()}]`);
   const { pipeline } = await xl.refine.trainLandmarkPipeline({
     train,
